@@ -1,0 +1,439 @@
+import { ProtocolError } from './errors';
+import {
+  MessageType,
+  messageName,
+  type Args,
+  type Dict,
+  type Id,
+  type Kwargs,
+  type Message,
+  type MessageOf,
+  type Payload,
+  type WireMessage,
+} from './messages';
+
+/** The largest WAMP id (spec: ids are integers in 1..2^53). */
+export const MAX_ID = 2 ** 53;
+
+/**
+ * Validates an untrusted wire value and returns the typed message.
+ *
+ * A lenient reader: `null` for empty Arguments / ArgumentsKw is read as absent, a missing
+ * WELCOME `roles` as `{}`, and ids may arrive as BigInt from binary serializers. Anything
+ * else of the wrong shape throws `ProtocolError` naming the message and the field.
+ */
+export function decode(raw: unknown): Message {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    throw new ProtocolError('a WAMP message must be a non-empty array');
+  }
+  const code = raw[0];
+  const decoder = typeof code === 'number' ? DECODERS[code] : undefined;
+  if (decoder === undefined) {
+    throw new ProtocolError(`unknown message type ${JSON.stringify(code) ?? String(code)}`, {
+      messageName: messageName(code),
+    });
+  }
+  return decoder(new Fields(raw, messageName(code)));
+}
+
+/**
+ * The wire array of a message. Follows the spec's empty-arguments rule: Arguments is omitted
+ * when it is empty and ArgumentsKw is empty; ArgumentsKw is sent only after Arguments.
+ */
+export function encode(message: Message): WireMessage {
+  return ENCODERS[message.type](message as never);
+}
+
+// ---------------------------------------------------------------------------------------
+// Decoding
+
+/** Reads one wire array field by field, throwing a ProtocolError that names what is wrong. */
+class Fields {
+  constructor(
+    private readonly raw: unknown[],
+    readonly name: string,
+  ) {}
+
+  /** Checks the array length; `min` counts the code, `max` the optional payload fields. */
+  length(min: number, max = min): void {
+    const n = this.raw.length;
+    if (n < min || n > max) {
+      const expected = min === max ? `${min}` : `${min} to ${max}`;
+      throw this.error(`expected ${expected} elements, got ${n}`);
+    }
+  }
+
+  id(index: number, field: string, allowZero = false): Id {
+    let value = this.raw[index];
+    if (typeof value === 'bigint' && value >= 0n && value <= BigInt(MAX_ID)) value = Number(value);
+    if (
+      typeof value !== 'number' ||
+      !Number.isInteger(value) ||
+      value > MAX_ID ||
+      value < (allowZero ? 0 : 1)
+    ) {
+      throw this.error(`${field} must be an integer id in ${allowZero ? 0 : 1}..2^53`, field);
+    }
+    return value;
+  }
+
+  uri(index: number, field: string): string {
+    const value = this.raw[index];
+    if (typeof value !== 'string') throw this.error(`${field} must be a string URI`, field);
+    return value;
+  }
+
+  string(index: number, field: string): string {
+    const value = this.raw[index];
+    if (typeof value !== 'string') throw this.error(`${field} must be a string`, field);
+    return value;
+  }
+
+  integer(index: number, field: string): number {
+    const value = this.raw[index];
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      throw this.error(`${field} must be an integer`, field);
+    }
+    return value;
+  }
+
+  dict(index: number, field: string): Dict {
+    const value = this.raw[index];
+    if (!isDict(value)) throw this.error(`${field} must be a dictionary`, field);
+    return value;
+  }
+
+  optionalDict(index: number, field: string): Dict | undefined {
+    return index < this.raw.length && this.raw[index] != null ? this.dict(index, field) : undefined;
+  }
+
+  /** Arguments at `index` and ArgumentsKw after it; `null` counts as absent. */
+  payload(index: number, target: Payload): void {
+    const args = this.raw[index];
+    if (args != null) {
+      if (!Array.isArray(args)) throw this.error('Arguments must be a list', 'Arguments|list');
+      target.args = args as Args;
+    }
+    const kwargs = this.raw[index + 1];
+    if (kwargs != null) {
+      if (!isDict(kwargs)) throw this.error('ArgumentsKw must be a dictionary', 'ArgumentsKw|dict');
+      target.kwargs = kwargs as Kwargs;
+    }
+  }
+
+  error(problem: string, field?: string): ProtocolError {
+    return new ProtocolError(`invalid ${this.name}: ${problem}`, { messageName: this.name, field });
+  }
+}
+
+function isDict(value: unknown): value is Dict {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** REQUEST.Type values an ERROR may answer (spec: ERROR is a reply to these). */
+const ERROR_REQUEST_TYPES: ReadonlySet<number> = new Set([
+  MessageType.PUBLISH,
+  MessageType.SUBSCRIBE,
+  MessageType.UNSUBSCRIBE,
+  MessageType.CALL,
+  MessageType.REGISTER,
+  MessageType.UNREGISTER,
+  MessageType.INVOCATION,
+]);
+
+type Decoder = (f: Fields) => Message;
+
+const DECODERS: Record<number, Decoder | undefined> = {
+  // [HELLO, Realm|uri, Details|dict]
+  [MessageType.HELLO]: (f) => {
+    f.length(3);
+    const realm = f.uri(1, 'Realm|uri');
+    const details = f.dict(2, 'Details|dict');
+    if (!isDict(details.roles)) throw f.error('Details.roles must be a dictionary', 'Details.roles');
+    return { type: MessageType.HELLO, realm, details: details as MessageOf<1>['details'] };
+  },
+  // [WELCOME, Session|id, Details|dict]
+  [MessageType.WELCOME]: (f) => {
+    f.length(3);
+    const session = f.id(1, 'Session|id');
+    const details = f.dict(2, 'Details|dict');
+    const roles = isDict(details.roles) ? details.roles : {};
+    return { type: MessageType.WELCOME, session, details: { ...details, roles } };
+  },
+  // [ABORT, Details|dict, Reason|uri]
+  [MessageType.ABORT]: (f) => {
+    f.length(3);
+    return {
+      type: MessageType.ABORT,
+      details: f.dict(1, 'Details|dict'),
+      reason: f.uri(2, 'Reason|uri'),
+    };
+  },
+  // [CHALLENGE, AuthMethod|string, Extra|dict]
+  [MessageType.CHALLENGE]: (f) => {
+    f.length(3);
+    return {
+      type: MessageType.CHALLENGE,
+      authMethod: f.string(1, 'AuthMethod|string'),
+      extra: f.dict(2, 'Extra|dict'),
+    };
+  },
+  // [AUTHENTICATE, Signature|string, Extra|dict]
+  [MessageType.AUTHENTICATE]: (f) => {
+    f.length(3);
+    return {
+      type: MessageType.AUTHENTICATE,
+      signature: f.string(1, 'Signature|string'),
+      extra: f.dict(2, 'Extra|dict'),
+    };
+  },
+  // [GOODBYE, Details|dict, Reason|uri]
+  [MessageType.GOODBYE]: (f) => {
+    f.length(3);
+    return {
+      type: MessageType.GOODBYE,
+      details: f.dict(1, 'Details|dict'),
+      reason: f.uri(2, 'Reason|uri'),
+    };
+  },
+  // [ERROR, REQUEST.Type|int, REQUEST.Request|id, Details|dict, Error|uri, Arguments|list?, ArgumentsKw|dict?]
+  [MessageType.ERROR]: (f) => {
+    f.length(5, 7);
+    const requestType = f.integer(1, 'REQUEST.Type|int');
+    if (!ERROR_REQUEST_TYPES.has(requestType)) {
+      throw f.error(`REQUEST.Type ${requestType} is not a request that ERROR answers`, 'REQUEST.Type|int');
+    }
+    const message: MessageOf<8> = {
+      type: MessageType.ERROR,
+      requestType: requestType as MessageType,
+      request: f.id(2, 'REQUEST.Request|id'),
+      details: f.dict(3, 'Details|dict'),
+      error: f.uri(4, 'Error|uri'),
+    };
+    f.payload(5, message);
+    return message;
+  },
+  // [PUBLISH, Request|id, Options|dict, Topic|uri, Arguments|list?, ArgumentsKw|dict?]
+  [MessageType.PUBLISH]: (f) => {
+    f.length(4, 6);
+    const message: MessageOf<16> = {
+      type: MessageType.PUBLISH,
+      request: f.id(1, 'Request|id'),
+      options: f.dict(2, 'Options|dict'),
+      topic: f.uri(3, 'Topic|uri'),
+    };
+    f.payload(4, message);
+    return message;
+  },
+  // [PUBLISHED, PUBLISH.Request|id, Publication|id]
+  [MessageType.PUBLISHED]: (f) => {
+    f.length(3);
+    return {
+      type: MessageType.PUBLISHED,
+      request: f.id(1, 'PUBLISH.Request|id'),
+      publication: f.id(2, 'Publication|id'),
+    };
+  },
+  // [SUBSCRIBE, Request|id, Options|dict, Topic|uri]
+  [MessageType.SUBSCRIBE]: (f) => {
+    f.length(4);
+    return {
+      type: MessageType.SUBSCRIBE,
+      request: f.id(1, 'Request|id'),
+      options: f.dict(2, 'Options|dict'),
+      topic: f.uri(3, 'Topic|uri'),
+    };
+  },
+  // [SUBSCRIBED, SUBSCRIBE.Request|id, Subscription|id]
+  [MessageType.SUBSCRIBED]: (f) => {
+    f.length(3);
+    return {
+      type: MessageType.SUBSCRIBED,
+      request: f.id(1, 'SUBSCRIBE.Request|id'),
+      subscription: f.id(2, 'Subscription|id'),
+    };
+  },
+  // [UNSUBSCRIBE, Request|id, SUBSCRIBED.Subscription|id]
+  [MessageType.UNSUBSCRIBE]: (f) => {
+    f.length(3);
+    return {
+      type: MessageType.UNSUBSCRIBE,
+      request: f.id(1, 'Request|id'),
+      subscription: f.id(2, 'SUBSCRIBED.Subscription|id'),
+    };
+  },
+  // [UNSUBSCRIBED, UNSUBSCRIBE.Request|id, Details|dict?]; request 0 when the router revokes
+  [MessageType.UNSUBSCRIBED]: (f) => {
+    f.length(2, 3);
+    return {
+      type: MessageType.UNSUBSCRIBED,
+      request: f.id(1, 'UNSUBSCRIBE.Request|id', true),
+      details: f.optionalDict(2, 'Details|dict'),
+    };
+  },
+  // [EVENT, SUBSCRIBED.Subscription|id, PUBLISHED.Publication|id, Details|dict, Arguments|list?, ArgumentsKw|dict?]
+  [MessageType.EVENT]: (f) => {
+    f.length(4, 6);
+    const message: MessageOf<36> = {
+      type: MessageType.EVENT,
+      subscription: f.id(1, 'SUBSCRIBED.Subscription|id'),
+      publication: f.id(2, 'PUBLISHED.Publication|id'),
+      details: f.dict(3, 'Details|dict'),
+    };
+    f.payload(4, message);
+    return message;
+  },
+  // [CALL, Request|id, Options|dict, Procedure|uri, Arguments|list?, ArgumentsKw|dict?]
+  [MessageType.CALL]: (f) => {
+    f.length(4, 6);
+    const message: MessageOf<48> = {
+      type: MessageType.CALL,
+      request: f.id(1, 'Request|id'),
+      options: f.dict(2, 'Options|dict'),
+      procedure: f.uri(3, 'Procedure|uri'),
+    };
+    f.payload(4, message);
+    return message;
+  },
+  // [CANCEL, CALL.Request|id, Options|dict]
+  [MessageType.CANCEL]: (f) => {
+    f.length(3);
+    return {
+      type: MessageType.CANCEL,
+      request: f.id(1, 'CALL.Request|id'),
+      options: f.dict(2, 'Options|dict'),
+    };
+  },
+  // [RESULT, CALL.Request|id, Details|dict, YIELD.Arguments|list?, YIELD.ArgumentsKw|dict?]
+  [MessageType.RESULT]: (f) => {
+    f.length(3, 5);
+    const message: MessageOf<50> = {
+      type: MessageType.RESULT,
+      request: f.id(1, 'CALL.Request|id'),
+      details: f.dict(2, 'Details|dict'),
+    };
+    f.payload(3, message);
+    return message;
+  },
+  // [REGISTER, Request|id, Options|dict, Procedure|uri]
+  [MessageType.REGISTER]: (f) => {
+    f.length(4);
+    return {
+      type: MessageType.REGISTER,
+      request: f.id(1, 'Request|id'),
+      options: f.dict(2, 'Options|dict'),
+      procedure: f.uri(3, 'Procedure|uri'),
+    };
+  },
+  // [REGISTERED, REGISTER.Request|id, Registration|id]
+  [MessageType.REGISTERED]: (f) => {
+    f.length(3);
+    return {
+      type: MessageType.REGISTERED,
+      request: f.id(1, 'REGISTER.Request|id'),
+      registration: f.id(2, 'Registration|id'),
+    };
+  },
+  // [UNREGISTER, Request|id, REGISTERED.Registration|id]
+  [MessageType.UNREGISTER]: (f) => {
+    f.length(3);
+    return {
+      type: MessageType.UNREGISTER,
+      request: f.id(1, 'Request|id'),
+      registration: f.id(2, 'REGISTERED.Registration|id'),
+    };
+  },
+  // [UNREGISTERED, UNREGISTER.Request|id, Details|dict?]; request 0 when the router revokes
+  [MessageType.UNREGISTERED]: (f) => {
+    f.length(2, 3);
+    return {
+      type: MessageType.UNREGISTERED,
+      request: f.id(1, 'UNREGISTER.Request|id', true),
+      details: f.optionalDict(2, 'Details|dict'),
+    };
+  },
+  // [INVOCATION, Request|id, REGISTERED.Registration|id, Details|dict, CALL.Arguments|list?, CALL.ArgumentsKw|dict?]
+  [MessageType.INVOCATION]: (f) => {
+    f.length(4, 6);
+    const message: MessageOf<68> = {
+      type: MessageType.INVOCATION,
+      request: f.id(1, 'Request|id'),
+      registration: f.id(2, 'REGISTERED.Registration|id'),
+      details: f.dict(3, 'Details|dict'),
+    };
+    f.payload(4, message);
+    return message;
+  },
+  // [INTERRUPT, INVOCATION.Request|id, Options|dict]
+  [MessageType.INTERRUPT]: (f) => {
+    f.length(3);
+    return {
+      type: MessageType.INTERRUPT,
+      request: f.id(1, 'INVOCATION.Request|id'),
+      options: f.dict(2, 'Options|dict'),
+    };
+  },
+  // [YIELD, INVOCATION.Request|id, Options|dict, Arguments|list?, ArgumentsKw|dict?]
+  [MessageType.YIELD]: (f) => {
+    f.length(3, 5);
+    const message: MessageOf<70> = {
+      type: MessageType.YIELD,
+      request: f.id(1, 'INVOCATION.Request|id'),
+      options: f.dict(2, 'Options|dict'),
+    };
+    f.payload(3, message);
+    return message;
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// Encoding
+
+/** Appends Arguments / ArgumentsKw to `head` following the empty-arguments rule. */
+function withPayload(head: WireMessage, payload: Payload): WireMessage {
+  const { args, kwargs } = payload;
+  if (kwargs !== undefined && hasKeys(kwargs)) {
+    head.push(args ?? [], kwargs);
+  } else if (args !== undefined && args.length > 0) {
+    head.push(args);
+  }
+  return head;
+}
+
+function hasKeys(dict: object): boolean {
+  for (const _ in dict) return true;
+  return false;
+}
+
+type Encoders = { [T in MessageType]: (m: MessageOf<T>) => WireMessage };
+
+const ENCODERS: Encoders = {
+  [MessageType.HELLO]: (m) => [m.type, m.realm, m.details],
+  [MessageType.WELCOME]: (m) => [m.type, m.session, m.details],
+  [MessageType.ABORT]: (m) => [m.type, m.details, m.reason],
+  [MessageType.CHALLENGE]: (m) => [m.type, m.authMethod, m.extra],
+  [MessageType.AUTHENTICATE]: (m) => [m.type, m.signature, m.extra],
+  [MessageType.GOODBYE]: (m) => [m.type, m.details, m.reason],
+  [MessageType.ERROR]: (m) => withPayload([m.type, m.requestType, m.request, m.details, m.error], m),
+  [MessageType.PUBLISH]: (m) => withPayload([m.type, m.request, m.options, m.topic], m),
+  [MessageType.PUBLISHED]: (m) => [m.type, m.request, m.publication],
+  [MessageType.SUBSCRIBE]: (m) => [m.type, m.request, m.options, m.topic],
+  [MessageType.SUBSCRIBED]: (m) => [m.type, m.request, m.subscription],
+  [MessageType.UNSUBSCRIBE]: (m) => [m.type, m.request, m.subscription],
+  [MessageType.UNSUBSCRIBED]: (m) =>
+    m.details === undefined ? [m.type, m.request] : [m.type, m.request, m.details],
+  [MessageType.EVENT]: (m) => withPayload([m.type, m.subscription, m.publication, m.details], m),
+  [MessageType.CALL]: (m) => withPayload([m.type, m.request, m.options, m.procedure], m),
+  [MessageType.CANCEL]: (m) => [m.type, m.request, m.options],
+  [MessageType.RESULT]: (m) => withPayload([m.type, m.request, m.details], m),
+  [MessageType.REGISTER]: (m) => [m.type, m.request, m.options, m.procedure],
+  [MessageType.REGISTERED]: (m) => [m.type, m.request, m.registration],
+  [MessageType.UNREGISTER]: (m) => [m.type, m.request, m.registration],
+  [MessageType.UNREGISTERED]: (m) =>
+    m.details === undefined ? [m.type, m.request] : [m.type, m.request, m.details],
+  [MessageType.INVOCATION]: (m) => withPayload([m.type, m.request, m.registration, m.details], m),
+  [MessageType.INTERRUPT]: (m) => [m.type, m.request, m.options],
+  [MessageType.YIELD]: (m) => withPayload([m.type, m.request, m.options], m),
+};

@@ -1,0 +1,7 @@
+export * from './messages';
+export * from './errors';
+export * from './codec';
+export * from './serializer';
+export * from './uri';
+export * from './ids';
+export { jsonSerializer } from './serializers/json';

@@ -1,0 +1,98 @@
+import type { WireMessage } from '../protocol/messages';
+import type { Frame, Serializer } from '../protocol/serializer';
+import type { CloseInfo, Transport, TransportHandlers } from './transport';
+
+/**
+ * The in-process "serializer": frames are the wire arrays themselves. Nothing is copied, so
+ * a peer must not mutate the arguments it receives (documented in docs/architecture.md).
+ */
+export const inProcessSerializer: Serializer = {
+  name: 'inprocess',
+  binary: false,
+  serialize: (message: WireMessage): Frame => message,
+  deserialize: (frame: Frame): unknown => frame,
+};
+
+/**
+ * One end of an in-process link. Frames are delivered in order, in a microtask batch, so a
+ * send never re-enters the receiver synchronously.
+ */
+class InProcessEnd implements Transport {
+  readonly serializer = inProcessSerializer;
+  readonly kind = 'inprocess' as const;
+  readonly peer = 'inprocess';
+  readonly maxMessageSize = Number.POSITIVE_INFINITY;
+  readonly bufferedAmount = 0;
+
+  other!: InProcessEnd;
+  private handlers: TransportHandlers | null = null;
+  private inbox: Frame[] = [];
+  private flushScheduled = false;
+  private open = true;
+  private closeInfo: CloseInfo | null = null;
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  attach(handlers: TransportHandlers): void {
+    this.handlers = handlers;
+    if (this.inbox.length > 0 || this.closeInfo) this.scheduleFlush();
+  }
+
+  send(frame: Frame): void {
+    if (!this.open) return;
+    this.other.receive(frame);
+  }
+
+  close(code = 1000, reason = 'closed'): void {
+    if (!this.open) return;
+    const info: CloseInfo = { code, reason, wasClean: true };
+    this.shut(info);
+    this.other.shut(info);
+  }
+
+  private receive(frame: Frame): void {
+    this.inbox.push(frame);
+    this.scheduleFlush();
+  }
+
+  private shut(info: CloseInfo): void {
+    if (!this.open) return;
+    this.open = false;
+    this.closeInfo = info;
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.handlers === null) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const handlers = this.handlers;
+    if (handlers === null) return;
+    // Frames sent before the close are still delivered, then the close.
+    const batch = this.inbox;
+    this.inbox = [];
+    for (const frame of batch) handlers.message(frame);
+    if (this.inbox.length > 0) return this.scheduleFlush();
+    if (this.closeInfo !== null) {
+      const info = this.closeInfo;
+      this.closeInfo = null;
+      this.handlers = null;
+      handlers.close(info);
+    }
+  }
+}
+
+/** Two linked transports: what one sends, the other receives. */
+export function createInProcessPair(): [Transport, Transport] {
+  const a = new InProcessEnd();
+  const b = new InProcessEnd();
+  a.other = b;
+  b.other = a;
+  return [a, b];
+}

@@ -1,0 +1,78 @@
+import type { Frame, Serializer } from '../protocol/serializer';
+
+/** Why a transport closed. */
+export interface CloseInfo {
+  /** WebSocket close code (1000 normal, 1006 abnormal...) or a RawSocket / in-process equivalent. */
+  code: number;
+  reason: string;
+  /** False when the link dropped (network error, keep-alive timeout, peer vanished). */
+  wasClean: boolean;
+  /** The error that ended the link, if one did. */
+  error?: Error;
+}
+
+/** Callbacks a transport's owner (a client session or the router) installs. */
+export interface TransportHandlers {
+  /** One inbound frame, as the serializer will read it. */
+  message(frame: Frame): void;
+  /** The link is closed, whoever closed it. Called exactly once. */
+  close(info: CloseInfo): void;
+  /**
+   * An inbound frame of `size` bytes exceeded `maxMessageSize` and was dropped. The owner may
+   * still `send` one last frame (ABORT `wamp.error.payload_size_exceeded`); the transport
+   * closes right after this returns.
+   */
+  oversize?(size: number): void;
+}
+
+/**
+ * A bidirectional link carrying WAMP frames: WebSocket, RawSocket (TCP / unix, optionally
+ * TLS) or in-process. Frames are serialized by `serializer` before `send`.
+ *
+ * The owner calls `attach` once; frames that arrive earlier are held and delivered then.
+ */
+export interface Transport {
+  readonly serializer: Serializer;
+  /** `websocket`, `rawsocket` or `inprocess`. */
+  readonly kind: 'websocket' | 'rawsocket' | 'inprocess';
+  /** Where the other side is, Crossbar style: `tcp4:127.0.0.1:50412`, `unix:/tmp/s`, `inprocess`. */
+  readonly peer: string;
+  /** Largest frame this transport accepts in either direction, in bytes. */
+  readonly maxMessageSize: number;
+  /** Bytes handed to `send` and not yet written to the socket (backpressure signal). */
+  readonly bufferedAmount: number;
+  /** True until the link closes. */
+  readonly isOpen: boolean;
+
+  attach(handlers: TransportHandlers): void;
+  /**
+   * Send one serialized frame. Throws `PayloadSizeError` when it exceeds `maxMessageSize`
+   * (nothing is sent, the link stays open); a send on a closed transport is dropped.
+   */
+  send(frame: Frame): void;
+  /** Close the link; `handlers.close` follows. Idempotent. */
+  close(code?: number, reason?: string): void;
+}
+
+/** A frame is larger than the transport allows. */
+export class PayloadSizeError extends Error {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`message of ${size} bytes exceeds the limit of ${limit} bytes`);
+    this.name = 'PayloadSizeError';
+  }
+}
+
+/** A link could not be opened or broke a transport rule (handshake refused, bad framing). */
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TransportError';
+  }
+}
