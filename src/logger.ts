@@ -30,7 +30,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     const pretty = require('pino-pretty') as typeof import('pino-pretty');
     return pino(
       { level, name: options.name },
-      pretty.default({ sync: true, colorize: process.stdout.isTTY, ignore: 'pid,hostname' }),
+      pretty({ sync: true, colorize: process.stdout.isTTY, ignore: 'pid,hostname' }),
     );
   }
   return pino({ level, name: options.name });
