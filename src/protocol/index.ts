@@ -4,4 +4,4 @@ export * from './codec';
 export * from './serializer';
 export * from './uri';
 export * from './ids';
-export { jsonSerializer } from './serializers/json';
+export * from './serializers';
