@@ -1,0 +1,93 @@
+import { WampError } from '../protocol/errors';
+import { ServiceErrorUri } from './constants';
+
+/**
+ * Bounds the entrypoint calls of one service instance: at most `limit` run at once, at most
+ * `maxQueued` wait; beyond that a call is refused with `wservice.error.overloaded`. After
+ * `close()` new calls are refused with `wservice.error.unavailable`.
+ */
+export class ConcurrencyGate {
+  private running = 0;
+  private readonly queue: Array<() => void> = [];
+  private closed = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly limit: number,
+    private readonly maxQueued: number,
+    private readonly service: string,
+  ) {}
+
+  /** Calls running now. */
+  get active(): number {
+    return this.running;
+  }
+
+  /** Calls waiting for a slot. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Runs `work` when a slot is free. */
+  async run<T>(work: () => Promise<T> | T): Promise<T> {
+    await this.acquire();
+    try {
+      return await work();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Refuse new calls from now on; queued ones still run. */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Resolves when nothing runs and nothing waits, or after `timeoutMs`; true if idle. */
+  async idle(timeoutMs: number): Promise<boolean> {
+    if (this.running === 0 && this.queue.length === 0) return true;
+    return new Promise<boolean>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.idleWaiters = this.idleWaiters.filter((w) => w !== done);
+        resolve(false);
+      }, timeoutMs);
+      this.idleWaiters.push(done);
+    });
+  }
+
+  private acquire(): Promise<void> | void {
+    if (this.closed) {
+      throw new WampError(ServiceErrorUri.UNAVAILABLE, [
+        `${this.service} is stopping and takes no new calls`,
+      ]);
+    }
+    if (this.running < this.limit) {
+      this.running++;
+      return;
+    }
+    if (this.queue.length >= this.maxQueued) {
+      throw new WampError(ServiceErrorUri.OVERLOADED, [
+        `${this.service} is busy: ${this.running} calls running and ${this.queue.length} queued`,
+      ]);
+    }
+    return new Promise<void>((resolve) => this.queue.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.queue.shift();
+    if (next !== undefined) {
+      next(); // the slot passes straight to the next waiter
+      return;
+    }
+    this.running--;
+    if (this.running === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+}

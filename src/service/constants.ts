@@ -1,0 +1,24 @@
+/** Defaults of the service layer, in one place (nameko's constants.py). */
+
+/** Entrypoint calls one service instance runs at once. */
+export const DEFAULT_MAX_CONCURRENCY = 10;
+/** Calls that may wait for a free slot; beyond this new calls are refused. */
+export const DEFAULT_MAX_QUEUED = 100;
+/** How long a graceful stop waits for in-flight work, in ms. */
+export const DEFAULT_STOP_TIMEOUT = 10_000;
+/** Shared registrations spread calls over instances in turn. */
+export const DEFAULT_INVOKE = 'roundrobin' as const;
+
+/** URI prefix of the procedures behind `@Subscribe(topic, { delivery: 'pool' })`. */
+export const POOL_PROCEDURE_PREFIX = 'wservice.pool';
+
+/** Error URIs the service layer sends. */
+export const ServiceErrorUri = {
+  /** The instance's queue is full: retry later or add instances. */
+  OVERLOADED: 'wservice.error.overloaded',
+  /** The instance is stopping and takes no new calls. */
+  UNAVAILABLE: 'wservice.error.unavailable',
+} as const;
+
+/** The kwargs key that carries the call context (correlation id) from a proxy to a service. */
+export const CONTEXT_KWARG = '_wservice';

@@ -1,0 +1,39 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+
+/** What is known about the entrypoint call being run, wherever in its async work you are. */
+export interface CallContext {
+  /** The service running the call. */
+  readonly service: string;
+  /** `rpc`, `subscribe` or `timer`. */
+  readonly kind: 'rpc' | 'subscribe' | 'timer';
+  /** The method of the service class. */
+  readonly method: string;
+  /** The concrete procedure (rpc) or topic (subscribe) of this call. */
+  readonly uri?: string;
+  /** The caller's or publisher's session id, when the router disclosed it. */
+  readonly caller?: number;
+  readonly callerAuthid?: string;
+  readonly callerAuthrole?: string;
+  /** Follows the call chain from service to service; new at the first hop. */
+  readonly correlationId: string;
+  /** Aborts when the caller cancels, the call times out, or the service stops hard. */
+  readonly signal: AbortSignal;
+}
+
+const storage = new AsyncLocalStorage<CallContext>();
+
+/** The context of the entrypoint call running now, or undefined outside one. */
+export function currentContext(): CallContext | undefined {
+  return storage.getStore();
+}
+
+/** Runs `fn` with `context` as the current call context. */
+export function runInContext<T>(context: CallContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/** A new correlation id. */
+export function newCorrelationId(): string {
+  return randomUUID();
+}

@@ -1,0 +1,92 @@
+import type { InvokePolicy, MatchPolicy } from '../protocol/messages';
+
+/** A class a service is made from. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructor parameters are whatever DI provides
+export type ServiceClass<T = object> = new (...args: any[]) => T;
+
+/** Options of `@Service(name, options)`. */
+export interface ServiceOptions {
+  /** Entrypoint calls running at once; more wait in a queue (nameko's max_workers). Default 10. */
+  maxConcurrency?: number;
+  /** Calls that may wait for a free slot before new ones are refused. Default 1000. */
+  maxQueued?: number;
+  /** How long `stop()` waits for in-flight work before giving up on it, in ms. Default 10,000. */
+  stopTimeout?: number;
+  /** Dependency providers whose worker hooks wrap every entrypoint call of this service. */
+  providers?: ServiceClass[];
+}
+
+/** Options of `@Rpc(uri?, options?)`. */
+export interface RpcOptions {
+  /** How the router picks among instances sharing this procedure. Default `roundrobin`. */
+  invoke?: InvokePolicy;
+  /** Register a URI pattern instead of one procedure. Default `exact`. */
+  match?: MatchPolicy;
+  /** Longest a call may run, in ms: the handler's `signal` aborts and the caller gets `wamp.error.timeout`. */
+  timeout?: number;
+}
+
+/** How a `@Subscribe` handler shares events among the instances of its service. */
+export type EventDelivery = 'broadcast' | 'pool';
+
+/** Options of `@Subscribe(topic, options?)`. */
+export interface SubscribeOptions {
+  match?: MatchPolicy;
+  /**
+   * `broadcast` (default, WAMP semantics): every instance gets every event.
+   * `pool` (nameko's service pool): one instance of the service handles each event.
+   */
+  delivery?: EventDelivery;
+}
+
+/** Options of `@Timer(interval, options?)`. */
+export interface TimerOptions {
+  /** Fire once right at start instead of after the first interval (nameko's `eager`). */
+  eager?: boolean;
+}
+
+/** Type checks applied to one parameter, from `design:paramtypes`. */
+export type ParameterType = 'string' | 'number' | 'boolean' | 'array' | 'bytes' | 'any';
+
+export interface ParameterDefinition {
+  name: string;
+  type: ParameterType;
+  /** A `...rest` parameter takes every remaining positional argument. */
+  rest: boolean;
+}
+
+interface EntrypointBase {
+  /** The method's name on the service class. */
+  method: string;
+  parameters: ParameterDefinition[];
+}
+
+export interface RpcDefinition extends EntrypointBase {
+  kind: 'rpc';
+  uri: string;
+  options: Required<Pick<RpcOptions, 'invoke' | 'match'>> & Pick<RpcOptions, 'timeout'>;
+}
+
+export interface SubscribeDefinition extends EntrypointBase {
+  kind: 'subscribe';
+  topic: string;
+  options: Required<SubscribeOptions>;
+}
+
+export interface TimerDefinition extends EntrypointBase {
+  kind: 'timer';
+  interval: number;
+  options: Required<TimerOptions>;
+}
+
+export type EntrypointDefinition = RpcDefinition | SubscribeDefinition | TimerDefinition;
+
+/** Everything the decorators said about one service class, as plain data. */
+export interface ServiceDefinition {
+  name: string;
+  target: ServiceClass;
+  options: Required<Omit<ServiceOptions, 'providers'>> & { providers: ServiceClass[] };
+  rpcs: RpcDefinition[];
+  subscriptions: SubscribeDefinition[];
+  timers: TimerDefinition[];
+}

@@ -1,0 +1,55 @@
+import { ErrorUri, RemoteError, WampError } from '../protocol/errors';
+
+/**
+ * How errors cross the wire (DESIGN.md): a thrown `WampError` keeps its URI; anything else
+ * becomes `wservice.error.application` carrying the error's name and message, never a stack.
+ */
+export function toWireError(error: unknown): WampError {
+  if (error instanceof WampError) return error;
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  return new WampError(ErrorUri.APPLICATION_ERROR, [message], { name, message });
+}
+
+/** An error class a caller gets back instead of a plain `RemoteError` for its URI. */
+type RemoteErrorConstructor = abstract new (...args: never[]) => WampError;
+
+const registry = new Map<string, RemoteErrorConstructor>();
+
+/**
+ * Registers an error class for a URI, so a caller that receives ERROR `uri` gets an
+ * instance of the class (nameko's `remote_error`). The class must extend `WampError` and
+ * pass the same `uri` to `super`.
+ *
+ * @example
+ * ```ts
+ * @RemoteErrorClass('payments.error.declined')
+ * export class PaymentDeclined extends WampError {
+ *   constructor(reason: string) { super('payments.error.declined', [reason]); }
+ * }
+ * ```
+ */
+export function RemoteErrorClass(uri: string) {
+  return <T extends RemoteErrorConstructor>(target: T): T => {
+    registry.set(uri, target);
+    return target;
+  };
+}
+
+/** The registered class for `uri`, if any. */
+export function remoteErrorClassFor(uri: string): RemoteErrorConstructor | undefined {
+  return registry.get(uri);
+}
+
+/**
+ * Re-creates a `RemoteError` as its registered class (same uri, args, kwargs, message and
+ * stack); returns it unchanged when no class is registered for its URI.
+ */
+export function reviveRemoteError(error: RemoteError): WampError {
+  const target = registry.get(error.uri);
+  if (target === undefined) return error;
+  const revived = Object.create(target.prototype as object) as WampError;
+  Object.defineProperties(revived, Object.getOwnPropertyDescriptors(error));
+  Object.defineProperty(revived, 'name', { value: target.name, writable: true, configurable: true });
+  return revived;
+}

@@ -1,0 +1,215 @@
+import 'reflect-metadata';
+import { isReservedUri, isValidUri } from '../protocol/uri';
+import { buildParameters } from './arguments';
+import {
+  DEFAULT_INVOKE,
+  DEFAULT_MAX_CONCURRENCY,
+  DEFAULT_MAX_QUEUED,
+  DEFAULT_STOP_TIMEOUT,
+} from './constants';
+import type {
+  EntrypointDefinition,
+  RpcDefinition,
+  RpcOptions,
+  ServiceClass,
+  ServiceDefinition,
+  ServiceOptions,
+  SubscribeDefinition,
+  SubscribeOptions,
+  TimerDefinition,
+  TimerOptions,
+} from './definition';
+
+/**
+ * The one place that reads and writes decorator metadata. Decorators record what they were
+ * told; `readServiceDefinition` validates it and returns a plain `ServiceDefinition`.
+ */
+
+const SERVICE_KEY = Symbol('wservice:service');
+const ENTRYPOINTS_KEY = Symbol('wservice:entrypoints');
+
+type RecordedEntrypoint =
+  | { kind: 'rpc'; method: string; uri?: string; options: RpcOptions }
+  | { kind: 'subscribe'; method: string; topic: string; options: SubscribeOptions }
+  | { kind: 'timer'; method: string; interval: number; options: TimerOptions };
+
+/** A mistake in a service class, found at start-up; the message names the class and method. */
+export class ServiceDefinitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServiceDefinitionError';
+  }
+}
+
+export function recordService(target: ServiceClass, name: string, options: ServiceOptions): void {
+  Reflect.defineMetadata(SERVICE_KEY, { name, options }, target);
+}
+
+export function recordEntrypoint(prototype: object, entry: RecordedEntrypoint): void {
+  const target = prototype.constructor;
+  const own: RecordedEntrypoint[] = Reflect.getOwnMetadata(ENTRYPOINTS_KEY, target) ?? [];
+  Reflect.defineMetadata(ENTRYPOINTS_KEY, [...own, entry], target);
+}
+
+/** True when `target` carries `@Service`. */
+export function isServiceClass(target: unknown): target is ServiceClass {
+  return typeof target === 'function' && Reflect.hasOwnMetadata(SERVICE_KEY, target);
+}
+
+/** Entrypoints declared on `target` and its base classes, base first. */
+function recordedEntrypoints(target: ServiceClass): RecordedEntrypoint[] {
+  const chain: RecordedEntrypoint[][] = [];
+  for (let c: unknown = target; typeof c === 'function' && c !== Function.prototype;) {
+    chain.unshift(Reflect.getOwnMetadata(ENTRYPOINTS_KEY, c) ?? []);
+    c = Object.getPrototypeOf(c);
+  }
+  return chain.flat();
+}
+
+/** Reads, validates and completes everything the decorators recorded on `target`. */
+export function readServiceDefinition(target: ServiceClass): ServiceDefinition {
+  const recorded = Reflect.getOwnMetadata(SERVICE_KEY, target) as
+    { name: string; options: ServiceOptions } | undefined;
+  const className = target.name || '<anonymous class>';
+  if (!recorded) {
+    throw new ServiceDefinitionError(`${className} is not a service: decorate it with @Service('name')`);
+  }
+  const { name, options } = recorded;
+  if (typeof name !== 'string' || !isValidUri(name)) {
+    throw new ServiceDefinitionError(
+      `${className}: @Service needs a name that is a valid URI (like 'orders'), got ${JSON.stringify(name)}`,
+    );
+  }
+  const definition: ServiceDefinition = {
+    name,
+    target,
+    options: {
+      maxConcurrency: positiveInteger(
+        options.maxConcurrency,
+        DEFAULT_MAX_CONCURRENCY,
+        `${className} maxConcurrency`,
+      ),
+      maxQueued: nonNegativeInteger(options.maxQueued, DEFAULT_MAX_QUEUED, `${className} maxQueued`),
+      stopTimeout: nonNegativeInteger(options.stopTimeout, DEFAULT_STOP_TIMEOUT, `${className} stopTimeout`),
+      providers: options.providers ?? [],
+    },
+    rpcs: [],
+    subscriptions: [],
+    timers: [],
+  };
+  for (const entry of recordedEntrypoints(target)) {
+    const where = `${className}.${entry.method}`;
+    const method = (target.prototype as Record<string, unknown>)[entry.method];
+    if (typeof method !== 'function') throw new ServiceDefinitionError(`${where} is not a method`);
+    const designTypes: unknown[] =
+      Reflect.getMetadata('design:paramtypes', target.prototype as object, entry.method) ?? [];
+    const parameters = buildParameters(method as (...args: never[]) => unknown, designTypes);
+    const built = buildEntrypoint(entry, name, where, parameters);
+    if (built.kind === 'rpc') definition.rpcs.push(built);
+    else if (built.kind === 'subscribe') definition.subscriptions.push(built);
+    else definition.timers.push(built);
+  }
+  checkUnique(definition.rpcs, (r) => `${r.options.match} ${r.uri}`, className, 'procedure');
+  checkUnique(definition.subscriptions, (s) => `${s.options.match} ${s.topic}`, className, 'topic');
+  return definition;
+}
+
+function buildEntrypoint(
+  entry: RecordedEntrypoint,
+  service: string,
+  where: string,
+  parameters: EntrypointDefinition['parameters'],
+): EntrypointDefinition {
+  switch (entry.kind) {
+    case 'rpc': {
+      const match = entry.options.match ?? 'exact';
+      const uri = entry.uri ?? `${service}.${entry.method}`;
+      checkUri(uri, match, where, '@Rpc');
+      if (entry.options.timeout !== undefined)
+        positiveInteger(entry.options.timeout, 0, `${where} @Rpc timeout`);
+      const options = {
+        invoke: entry.options.invoke ?? DEFAULT_INVOKE,
+        match,
+        timeout: entry.options.timeout,
+      };
+      return { kind: 'rpc', method: entry.method, parameters, uri, options } satisfies RpcDefinition;
+    }
+    case 'subscribe': {
+      const match = entry.options.match ?? 'exact';
+      const delivery = entry.options.delivery ?? 'broadcast';
+      checkUri(entry.topic, match, where, '@Subscribe');
+      if (delivery === 'pool' && match !== 'exact') {
+        throw new ServiceDefinitionError(`${where}: @Subscribe delivery 'pool' needs match 'exact'`);
+      }
+      return {
+        kind: 'subscribe',
+        method: entry.method,
+        parameters,
+        topic: entry.topic,
+        options: { match, delivery },
+      } satisfies SubscribeDefinition;
+    }
+    case 'timer':
+      positiveInteger(entry.interval, 0, `${where} @Timer interval`);
+      return {
+        kind: 'timer',
+        method: entry.method,
+        parameters,
+        interval: entry.interval,
+        options: { eager: entry.options.eager ?? false },
+      } satisfies TimerDefinition;
+  }
+}
+
+function checkUri(
+  uri: string,
+  match: 'exact' | 'prefix' | 'wildcard',
+  where: string,
+  decorator: string,
+): void {
+  if (typeof uri !== 'string' || !isValidUri(uri, match)) {
+    throw new ServiceDefinitionError(
+      `${where}: ${decorator} URI ${JSON.stringify(uri)} is not a valid ${match} URI`,
+    );
+  }
+  if (isReservedUri(uri)) {
+    throw new ServiceDefinitionError(
+      `${where}: ${decorator} URI ${uri} is in the reserved 'wamp.' namespace`,
+    );
+  }
+}
+
+function checkUnique<T extends { method: string }>(
+  items: T[],
+  key: (item: T) => string,
+  className: string,
+  what: string,
+): void {
+  const seen = new Map<string, string>();
+  for (const item of items) {
+    const k = key(item);
+    const other = seen.get(k);
+    if (other !== undefined) {
+      throw new ServiceDefinitionError(
+        `${className}: ${other} and ${item.method} declare the same ${what} (${k.split(' ')[1]})`,
+      );
+    }
+    seen.set(k, item.method);
+  }
+}
+
+function positiveInteger(value: number | undefined, fallback: number, what: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new ServiceDefinitionError(`${what} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonNegativeInteger(value: number | undefined, fallback: number, what: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ServiceDefinitionError(`${what} must be a non-negative integer, got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,108 @@
+import 'reflect-metadata';
+import { ErrorUri, WampError } from '../../src/protocol/errors';
+import { bindArguments, parameterNames } from '../../src/service/arguments';
+import { Rpc, Service } from '../../src/service/decorators';
+import { readServiceDefinition } from '../../src/service/metadata';
+
+@Service('calc')
+class Calc {
+  @Rpc()
+  add(a: number, b: number): number {
+    return a + b;
+  }
+  @Rpc()
+  greet(name: string, loud: boolean = false, tags: string[] = []): string {
+    return `${name}${loud}${tags.length}`;
+  }
+  @Rpc()
+  sum(label: string, ...values: number[]): string {
+    return `${label}${values.length}`;
+  }
+  @Rpc()
+  blob(data: Buffer): number {
+    return data.length;
+  }
+}
+
+const def = readServiceDefinition(Calc);
+const entry = (m: string) => def.rpcs.find((r) => r.method === m)!;
+
+function invalidArgument(fn: () => unknown): WampError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(WampError);
+    expect((e as WampError).uri).toBe(ErrorUri.INVALID_ARGUMENT);
+    return e as WampError;
+  }
+  throw new Error('expected wamp.error.invalid_argument');
+}
+
+describe('bindArguments', () => {
+  it('maps positional args by position and kwargs by name', () => {
+    expect(bindArguments(entry('add'), [1, 2], {})).toEqual([1, 2]);
+    expect(bindArguments(entry('add'), [], { b: 2, a: 1 })).toEqual([1, 2]);
+    expect(bindArguments(entry('add'), [1], { b: 2 })).toEqual([1, 2]);
+    expect(bindArguments(entry('greet'), ['ada'], { tags: ['x'] })).toEqual(['ada', undefined, ['x']]);
+  });
+
+  it('collects extra positional args into a rest parameter', () => {
+    expect(bindArguments(entry('sum'), ['s', 1, 2, 3], {})).toEqual(['s', 1, 2, 3]);
+    expect(bindArguments(entry('sum'), [], { label: 's' })).toEqual(['s']);
+  });
+
+  it('checks declared primitive types, naming the parameter', () => {
+    const e = invalidArgument(() => bindArguments(entry('add'), [1, '2'], {}));
+    expect(e.args[0]).toBe(`add() argument 'b' must be a number, got string "2"`);
+    expect(e.kwargs).toEqual({ method: 'add', parameter: 'b' });
+    expect(invalidArgument(() => bindArguments(entry('greet'), [null], {})).args[0]).toBe(
+      "greet() argument 'name' must be a string, got null",
+    );
+    expect(invalidArgument(() => bindArguments(entry('greet'), ['a', 'yes'], {})).args[0]).toBe(
+      'greet() argument \'loud\' must be a boolean, got string "yes"',
+    );
+    expect(invalidArgument(() => bindArguments(entry('greet'), ['a', true, {}], {})).args[0]).toBe(
+      "greet() argument 'tags' must be a list, got a dictionary",
+    );
+    expect(invalidArgument(() => bindArguments(entry('blob'), ['abc'], {})).args[0]).toBe(
+      'blob() argument \'data\' must be bytes, got string "abc"',
+    );
+    expect(bindArguments(entry('blob'), [Buffer.from('abc')], {})).toHaveLength(1);
+  });
+
+  it('refuses too many args, unknown kwargs and duplicates', () => {
+    expect(invalidArgument(() => bindArguments(entry('add'), [1, 2, 3], {})).args[0]).toBe(
+      'add() takes 2 positional arguments but 3 were given',
+    );
+    expect(invalidArgument(() => bindArguments(entry('add'), [1], { c: 3 })).args[0]).toBe(
+      "add() got an unexpected keyword argument 'c'",
+    );
+    expect(invalidArgument(() => bindArguments(entry('add'), [1], { a: 3 })).args[0]).toBe(
+      "add() got multiple values for argument 'a'",
+    );
+    expect(invalidArgument(() => bindArguments(entry('sum'), ['s'], { values: [1] })).args[0]).toBe(
+      "sum() got an unexpected keyword argument 'values'",
+    );
+  });
+});
+
+describe('parameterNames', () => {
+  it('reads names through defaults, destructuring, comments and strings', () => {
+    function f(
+      a: number,
+      b = '(,)',
+      { c, d }: { c: number; d: number } = { c: 1, d: 2 },
+      /* x, */ ...rest: unknown[]
+    ) {
+      return [a, b, c, d, rest];
+    }
+    expect(parameterNames(f)).toEqual([
+      { name: 'a', rest: false },
+      { name: 'b', rest: false },
+      { name: 'arg2', rest: false },
+      { name: 'rest', rest: true },
+    ]);
+    expect(parameterNames(() => 1)).toEqual([]);
+    expect(parameterNames(async (x: number) => x)).toEqual([{ name: 'x', rest: false }]);
+  });
+});

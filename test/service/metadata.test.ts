@@ -1,0 +1,130 @@
+import 'reflect-metadata';
+import { Rpc, Service, Subscribe, Timer } from '../../src/service/decorators';
+import { readServiceDefinition, ServiceDefinitionError } from '../../src/service/metadata';
+
+describe('readServiceDefinition', () => {
+  it('reads a service with every entrypoint kind, defaults filled in', () => {
+    @Service('greeter')
+    class Greeter {
+      @Rpc()
+      hello(name: string, times = 1): string {
+        return `${name}${times}`;
+      }
+      @Rpc('greeter.v2.hello', { invoke: 'random', timeout: 500 })
+      hello2(name: string): string {
+        return name;
+      }
+      @Subscribe('users.created', { delivery: 'pool' })
+      onUser(_user: { name: string }): void {}
+      @Timer(1000, { eager: true })
+      tick(): void {}
+    }
+    const def = readServiceDefinition(Greeter);
+    expect(def.name).toBe('greeter');
+    expect(def.options).toEqual({ maxConcurrency: 10, maxQueued: 100, stopTimeout: 10000, providers: [] });
+    expect(def.rpcs).toEqual([
+      {
+        kind: 'rpc',
+        method: 'hello',
+        uri: 'greeter.hello',
+        options: { invoke: 'roundrobin', match: 'exact', timeout: undefined },
+        parameters: [
+          { name: 'name', type: 'string', rest: false },
+          { name: 'times', type: 'any', rest: false },
+        ],
+      },
+      expect.objectContaining({
+        uri: 'greeter.v2.hello',
+        options: { invoke: 'random', match: 'exact', timeout: 500 },
+      }),
+    ]);
+    expect(def.subscriptions[0]).toMatchObject({
+      topic: 'users.created',
+      options: { match: 'exact', delivery: 'pool' },
+      parameters: [{ name: '_user', type: 'any', rest: false }],
+    });
+    expect(def.timers[0]).toMatchObject({ method: 'tick', interval: 1000, options: { eager: true } });
+  });
+
+  it('inherits entrypoints from a base class', () => {
+    class Base {
+      @Rpc()
+      ping(): string {
+        return 'pong';
+      }
+    }
+    @Service('child')
+    class Child extends Base {
+      @Rpc()
+      other(): void {}
+    }
+    expect(readServiceDefinition(Child).rpcs.map((r) => r.uri)).toEqual(['child.ping', 'child.other']);
+  });
+
+  it('refuses a class without @Service, naming it', () => {
+    class Plain {}
+    expect(() => readServiceDefinition(Plain)).toThrow(
+      new ServiceDefinitionError("Plain is not a service: decorate it with @Service('name')"),
+    );
+  });
+
+  it('refuses two @Rpc with one URI, naming both methods', () => {
+    @Service('dup')
+    class Dup {
+      @Rpc('dup.x')
+      a(): void {}
+      @Rpc('dup.x')
+      b(): void {}
+    }
+    expect(() => readServiceDefinition(Dup)).toThrow('Dup: a and b declare the same procedure (dup.x)');
+  });
+
+  it('refuses an invalid or reserved URI, naming class and method', () => {
+    @Service('bad')
+    class Bad {
+      @Rpc('has space')
+      m(): void {}
+    }
+    expect(() => readServiceDefinition(Bad)).toThrow('Bad.m: @Rpc URI "has space" is not a valid exact URI');
+    @Service('bad2')
+    class Bad2 {
+      @Subscribe('wamp.session.on_join')
+      m(): void {}
+    }
+    expect(() => readServiceDefinition(Bad2)).toThrow(
+      "Bad2.m: @Subscribe URI wamp.session.on_join is in the reserved 'wamp.' namespace",
+    );
+  });
+
+  it('refuses a missing or invalid service name and bad options', () => {
+    @Service('')
+    class NoName {}
+    expect(() => readServiceDefinition(NoName)).toThrow(
+      'NoName: @Service needs a name that is a valid URI (like \'orders\'), got ""',
+    );
+    @Service('x', { maxConcurrency: 0 })
+    class ZeroWorkers {}
+    expect(() => readServiceDefinition(ZeroWorkers)).toThrow(
+      'ZeroWorkers maxConcurrency must be a positive integer, got 0',
+    );
+    @Service('t')
+    class BadTimer {
+      @Timer(-5)
+      t(): void {}
+    }
+    expect(() => readServiceDefinition(BadTimer)).toThrow(
+      'BadTimer.t @Timer interval must be a positive integer, got -5',
+    );
+  });
+
+  it('refuses pool delivery with a pattern', () => {
+    @Service('p')
+    class PoolPattern {
+      @Subscribe('a', { match: 'prefix', delivery: 'pool' })
+      m(): void {}
+    }
+    expect(() => readServiceDefinition(PoolPattern)).toThrow(
+      "PoolPattern.m: @Subscribe delivery 'pool' needs match 'exact'",
+    );
+  });
+});
