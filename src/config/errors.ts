@@ -1,0 +1,10 @@
+/** A configuration mistake: the message names the file, line and key to fix. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly details: { file?: string; line?: number; key?: string } = {},
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}

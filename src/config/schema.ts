@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+/** Defaults follow Crossbar.io's, so tutorials carry over. */
+export const DEFAULT_ROUTER_URL = 'ws://127.0.0.1:8080/ws';
+export const DEFAULT_REALM = 'realm1';
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+const logLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
+/** How a service authenticates to the router. */
+export const authSchema = z
+  .object({
+    authid: z.string().min(1).optional(),
+    authrole: z.string().min(1).optional(),
+    /** A ticket (`ticket` auth). */
+    ticket: z.string().optional(),
+    /** A WAMP-CRA secret (`wampcra` auth). */
+    secret: z.string().optional(),
+    /** An Ed25519 seed in hex, 64 characters (`cryptosign` auth). */
+    privateKey: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (a 32-byte Ed25519 seed)')
+      .optional(),
+  })
+  .strict();
+
+export const tlsSchema = z
+  .object({
+    /** Paths of PEM files. */
+    ca: z.string().optional(),
+    cert: z.string().optional(),
+    key: z.string().optional(),
+    rejectUnauthorized: z.boolean().optional(),
+  })
+  .strict();
+
+/** Per-service options; they override what `@Service(name, options)` says. */
+export const serviceSchema = z
+  .object({
+    /** Copies of the service to run in this process; they share its procedures. */
+    instances: positiveInt.optional(),
+    maxConcurrency: positiveInt.optional(),
+    maxQueued: nonNegativeInt.optional(),
+    stopTimeout: nonNegativeInt.optional(),
+    /** Authentication of this service's session, instead of `router.auth`. */
+    auth: authSchema.optional(),
+    /** Free-form settings the service reads through `ServiceSettings`. */
+    settings: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    router: z
+      .object({
+        /** An external router (`ws://`, `wss://`, `rs://`, `rss://`, `unix:`); absent: run the embedded one. */
+        url: z.string().min(1).optional(),
+        realm: z.string().min(1).optional(),
+        auth: authSchema.optional(),
+        tls: tlsSchema.optional(),
+        /** Options of the embedded router (`wservice/router` `RouterOptions`), checked by the router. */
+        embedded: z.record(z.string(), z.unknown()).optional(),
+      })
+      .strict()
+      .optional(),
+    services: z.record(z.string(), serviceSchema).optional(),
+    logLevel: logLevel.optional(),
+  })
+  .strict();
+
+/** A configuration file's contents, after `${ENV}` substitution and validation. */
+export type WServiceConfigFile = z.infer<typeof configSchema>;
+export type AuthConfig = z.infer<typeof authSchema>;
+export type TlsConfig = z.infer<typeof tlsSchema>;
+export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type LogLevelName = z.infer<typeof logLevel>;
