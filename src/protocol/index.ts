@@ -5,3 +5,4 @@ export * from './serializer';
 export * from './uri';
 export * from './ids';
 export * from './serializers';
+export * from './auth';

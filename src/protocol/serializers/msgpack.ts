@@ -1,0 +1,40 @@
+import { Packr, Unpackr, type Options } from 'msgpackr';
+import type { WireMessage } from '../messages';
+import type { Serializer } from '../serializer';
+import { binarySerializer } from './binary-frame';
+import { rewriteLeaves, widenInteger } from './int64';
+
+/**
+ * Plain MessagePack that every WAMP peer reads: no records / structures extension, maps as
+ * plain objects, `undefined` as nil, Uint8Array / Buffer as `bin`.
+ */
+const packr = new Packr({
+  useRecords: false,
+  mapsAsObjects: true,
+  encodeUndefinedAsNil: true,
+  moreTypes: false,
+  writeFunction: () => {
+    throw new TypeError('a function cannot be serialized');
+  },
+});
+
+/**
+ * `int64AsType: 'auto'`: 64-bit integers come back as Numbers up to |2^53| and as BigInt
+ * beyond. `copyBuffers`: decoded byte strings do not keep the whole frame alive.
+ */
+const unpackr = new Unpackr({
+  useRecords: false,
+  mapsAsObjects: true,
+  // 'auto' is implemented by msgpackr 2.x but missing from its type declarations.
+  int64AsType: 'auto' as unknown as Options['int64AsType'],
+  copyBuffers: true,
+});
+
+/** `wamp.2.msgpack`: binary frames; integers beyond 32 bits as int64 / uint64, never float. */
+export const msgpackSerializer: Serializer = binarySerializer({
+  name: 'msgpack',
+  subprotocol: 'wamp.2.msgpack',
+  rawSocketId: 2,
+  encode: (message: WireMessage) => packr.pack(rewriteLeaves(message, widenInteger)),
+  decode: (bytes: Buffer): unknown => unpackr.unpack(bytes),
+});
