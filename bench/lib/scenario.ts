@@ -1,0 +1,41 @@
+import type { RoleProcess } from './proc';
+
+/** A request/response system under test: a caller role driving some set of processes. */
+export interface RpcScenario {
+  kind: 'rpc';
+  name: string;
+  /** Starts every process; `caller` answers `sequential` and `concurrent` commands. */
+  setup(): Promise<{ caller: RoleProcess; router?: RoleProcess; processes: RoleProcess[] }>;
+  /** Only run the 100-in-flight workload (e.g. the in-process comparison). */
+  concurrentOnly?: boolean;
+}
+
+/** A publish/subscribe system under test. */
+export interface PubSubScenario {
+  kind: 'pubsub';
+  name: string;
+  /** Subscriber sessions; each event is delivered to every one of them. */
+  subscribers: number;
+  /** `publisher` answers `publish {count}`; `subscriber` answers `expect {count}` and notifies `done`. */
+  setup(): Promise<{
+    publisher: RoleProcess;
+    subscriber: RoleProcess;
+    router?: RoleProcess;
+    processes: RoleProcess[];
+  }>;
+}
+
+/** Idle sessions held open against a router, to measure its memory per session. */
+export interface IdleScenario {
+  kind: 'idle';
+  name: string;
+  sessions: number;
+  /** `holder` answers `open {count}`; the router's RSS is read before and after. */
+  setup(): Promise<{ holder: RoleProcess; router: RoleProcess; processes: RoleProcess[] }>;
+}
+
+export type Scenario = RpcScenario | PubSubScenario | IdleScenario;
+
+export async function stopAll(processes: RoleProcess[]): Promise<void> {
+  await Promise.all(processes.map((p) => p.stop()));
+}
