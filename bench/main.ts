@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { stopAll, type Scenario } from './lib/scenario';
 import { median } from './lib/stats';
 import type { SequentialResult } from './lib/workload';
-import { RELAY_NAME, rawScenarios } from './scenarios';
+import { peerScenarios, RELAY_NAME, rawScenarios } from './scenarios';
 
 interface Settings {
   rounds: number;
@@ -110,7 +110,7 @@ function key(s: Scenario): string {
 }
 
 async function main(): Promise<void> {
-  const scenarios: Scenario[] = [...rawScenarios];
+  const scenarios: Scenario[] = [...rawScenarios, ...peerScenarios];
   const samples = new Map<string, Sample[]>();
   for (let round = 1; round <= settings.rounds; round++) {
     for (const scenario of scenarios) {

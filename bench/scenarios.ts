@@ -35,5 +35,30 @@ export const rawScenarios: Scenario[] = [
   },
 ];
 
+/** The reference client through a small third-party router. */
+export const peerScenarios: Scenario[] = [
+  {
+    kind: 'rpc',
+    name: 'autobahn-js + fox-wamp',
+    async setup() {
+      const router = await startRole('fox-router');
+      const callee = await startRole('ab-callee', { url: router.info.url });
+      const caller = await startRole('ab-caller', { url: router.info.url });
+      return { caller, router, processes: [caller, callee, router] };
+    },
+  },
+  {
+    kind: 'pubsub',
+    name: 'autobahn-js + fox-wamp',
+    subscribers: 1,
+    async setup() {
+      const router = await startRole('fox-router');
+      const subscriber = await startRole('ab-subscriber', { url: router.info.url });
+      const publisher = await startRole('ab-publisher', { url: router.info.url });
+      return { publisher, subscriber, router, processes: [publisher, subscriber, router] };
+    },
+  },
+];
+
 /** The baseline every ratio is taken against. */
 export const RELAY_NAME = 'raw ws relay (2 hops)';
