@@ -25,8 +25,9 @@ import type {
  * told; `readServiceDefinition` validates it and returns a plain `ServiceDefinition`.
  */
 
-const SERVICE_KEY = Symbol('wservice:service');
-const ENTRYPOINTS_KEY = Symbol('wservice:entrypoints');
+// Symbol.for: two copies of wservice in one process (a global CLI, a local package) still agree.
+const SERVICE_KEY = Symbol.for('wservice:service');
+const ENTRYPOINTS_KEY = Symbol.for('wservice:entrypoints');
 
 type RecordedEntrypoint =
   | { kind: 'rpc'; method: string; uri?: string; options: RpcOptions }
