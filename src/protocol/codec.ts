@@ -2,18 +2,28 @@ import { ProtocolError } from './errors';
 import {
   MessageType,
   messageName,
-  type Args,
-  type Dict,
-  type Id,
-  type Kwargs,
   type Message,
   type MessageOf,
   type Payload,
   type WireMessage,
 } from './messages';
+import { Fields, isDict } from './fields';
+import {
+  CALL_OPTIONS,
+  CANCEL_OPTIONS,
+  EVENT_DETAILS,
+  HELLO_DETAILS,
+  INTERRUPT_OPTIONS,
+  INVOCATION_DETAILS,
+  PUBLISH_OPTIONS,
+  REGISTER_OPTIONS,
+  RESULT_DETAILS,
+  SUBSCRIBE_OPTIONS,
+  WELCOME_DETAILS,
+  YIELD_OPTIONS,
+} from './options';
 
-/** The largest WAMP id (spec: ids are integers in 1..2^53). */
-export const MAX_ID = 2 ** 53;
+export { MAX_ID } from './fields';
 
 /**
  * Validates an untrusted wire value and returns the typed message.
@@ -29,9 +39,7 @@ export function decode(raw: unknown): Message {
   const code = raw[0];
   const decoder = typeof code === 'number' ? DECODERS[code] : undefined;
   if (decoder === undefined) {
-    throw new ProtocolError(`unknown message type ${JSON.stringify(code) ?? String(code)}`, {
-      messageName: messageName(code),
-    });
+    throw new ProtocolError(`unknown message type ${shown(code)}`, { messageName: messageName(code) });
   }
   return decoder(new Fields(raw, messageName(code)));
 }
@@ -47,89 +55,12 @@ export function encode(message: Message): WireMessage {
 // ---------------------------------------------------------------------------------------
 // Decoding
 
-/** Reads one wire array field by field, throwing a ProtocolError that names what is wrong. */
-class Fields {
-  constructor(
-    private readonly raw: unknown[],
-    readonly name: string,
-  ) {}
-
-  /** Checks the array length; `min` counts the code, `max` the optional payload fields. */
-  length(min: number, max = min): void {
-    const n = this.raw.length;
-    if (n < min || n > max) {
-      const expected = min === max ? `${min}` : `${min} to ${max}`;
-      throw this.error(`expected ${expected} elements, got ${n}`);
-    }
-  }
-
-  id(index: number, field: string, allowZero = false): Id {
-    let value = this.raw[index];
-    if (typeof value === 'bigint' && value >= 0n && value <= BigInt(MAX_ID)) value = Number(value);
-    if (
-      typeof value !== 'number' ||
-      !Number.isInteger(value) ||
-      value > MAX_ID ||
-      value < (allowZero ? 0 : 1)
-    ) {
-      throw this.error(`${field} must be an integer id in ${allowZero ? 0 : 1}..2^53`, field);
-    }
-    return value;
-  }
-
-  uri(index: number, field: string): string {
-    const value = this.raw[index];
-    if (typeof value !== 'string') throw this.error(`${field} must be a string URI`, field);
-    return value;
-  }
-
-  string(index: number, field: string): string {
-    const value = this.raw[index];
-    if (typeof value !== 'string') throw this.error(`${field} must be a string`, field);
-    return value;
-  }
-
-  integer(index: number, field: string): number {
-    const value = this.raw[index];
-    if (typeof value !== 'number' || !Number.isInteger(value)) {
-      throw this.error(`${field} must be an integer`, field);
-    }
-    return value;
-  }
-
-  dict(index: number, field: string): Dict {
-    const value = this.raw[index];
-    if (!isDict(value)) throw this.error(`${field} must be a dictionary`, field);
-    return value;
-  }
-
-  optionalDict(index: number, field: string): Dict | undefined {
-    return index < this.raw.length && this.raw[index] != null ? this.dict(index, field) : undefined;
-  }
-
-  /** Arguments at `index` and ArgumentsKw after it; `null` counts as absent. */
-  payload(index: number, target: Payload): void {
-    const args = this.raw[index];
-    if (args != null) {
-      if (!Array.isArray(args)) throw this.error('Arguments must be a list', 'Arguments|list');
-      target.args = args as Args;
-    }
-    const kwargs = this.raw[index + 1];
-    if (kwargs != null) {
-      if (!isDict(kwargs)) throw this.error('ArgumentsKw must be a dictionary', 'ArgumentsKw|dict');
-      target.kwargs = kwargs as Kwargs;
-    }
-  }
-
-  error(problem: string, field?: string): ProtocolError {
-    return new ProtocolError(`invalid ${this.name}: ${problem}`, { messageName: this.name, field });
-  }
-}
-
-function isDict(value: unknown): value is Dict {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
+/** A wire value in an error text: short, and never throwing whatever the peer sent (BigInt...). */
+function shown(value: unknown): string {
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'a list' : 'a dictionary';
+  return String(value);
 }
 
 /** REQUEST.Type values an ERROR may answer (spec: ERROR is a reply to these). */
@@ -150,7 +81,7 @@ const DECODERS: Record<number, Decoder | undefined> = {
   [MessageType.HELLO]: (f) => {
     f.length(3);
     const realm = f.uri(1, 'Realm|uri');
-    const details = f.dict(2, 'Details|dict');
+    const details = f.dict(2, 'Details|dict', HELLO_DETAILS);
     if (!isDict(details.roles)) throw f.error('Details.roles must be a dictionary', 'Details.roles');
     return { type: MessageType.HELLO, realm, details: details as MessageOf<1>['details'] };
   },
@@ -158,7 +89,7 @@ const DECODERS: Record<number, Decoder | undefined> = {
   [MessageType.WELCOME]: (f) => {
     f.length(3);
     const session = f.id(1, 'Session|id');
-    const details = f.dict(2, 'Details|dict');
+    const details = f.dict(2, 'Details|dict', WELCOME_DETAILS);
     const roles = isDict(details.roles) ? details.roles : {};
     return { type: MessageType.WELCOME, session, details: { ...details, roles } };
   },
@@ -221,7 +152,7 @@ const DECODERS: Record<number, Decoder | undefined> = {
     const message: MessageOf<16> = {
       type: MessageType.PUBLISH,
       request: f.id(1, 'Request|id'),
-      options: f.dict(2, 'Options|dict'),
+      options: f.dict(2, 'Options|dict', PUBLISH_OPTIONS),
       topic: f.uri(3, 'Topic|uri'),
     };
     f.payload(4, message);
@@ -242,7 +173,7 @@ const DECODERS: Record<number, Decoder | undefined> = {
     return {
       type: MessageType.SUBSCRIBE,
       request: f.id(1, 'Request|id'),
-      options: f.dict(2, 'Options|dict'),
+      options: f.dict(2, 'Options|dict', SUBSCRIBE_OPTIONS),
       topic: f.uri(3, 'Topic|uri'),
     };
   },
@@ -280,7 +211,7 @@ const DECODERS: Record<number, Decoder | undefined> = {
       type: MessageType.EVENT,
       subscription: f.id(1, 'SUBSCRIBED.Subscription|id'),
       publication: f.id(2, 'PUBLISHED.Publication|id'),
-      details: f.dict(3, 'Details|dict'),
+      details: f.dict(3, 'Details|dict', EVENT_DETAILS),
     };
     f.payload(4, message);
     return message;
@@ -291,7 +222,7 @@ const DECODERS: Record<number, Decoder | undefined> = {
     const message: MessageOf<48> = {
       type: MessageType.CALL,
       request: f.id(1, 'Request|id'),
-      options: f.dict(2, 'Options|dict'),
+      options: f.dict(2, 'Options|dict', CALL_OPTIONS),
       procedure: f.uri(3, 'Procedure|uri'),
     };
     f.payload(4, message);
@@ -303,7 +234,7 @@ const DECODERS: Record<number, Decoder | undefined> = {
     return {
       type: MessageType.CANCEL,
       request: f.id(1, 'CALL.Request|id'),
-      options: f.dict(2, 'Options|dict'),
+      options: f.dict(2, 'Options|dict', CANCEL_OPTIONS),
     };
   },
   // [RESULT, CALL.Request|id, Details|dict, YIELD.Arguments|list?, YIELD.ArgumentsKw|dict?]
@@ -312,7 +243,7 @@ const DECODERS: Record<number, Decoder | undefined> = {
     const message: MessageOf<50> = {
       type: MessageType.RESULT,
       request: f.id(1, 'CALL.Request|id'),
-      details: f.dict(2, 'Details|dict'),
+      details: f.dict(2, 'Details|dict', RESULT_DETAILS),
     };
     f.payload(3, message);
     return message;
@@ -323,7 +254,7 @@ const DECODERS: Record<number, Decoder | undefined> = {
     return {
       type: MessageType.REGISTER,
       request: f.id(1, 'Request|id'),
-      options: f.dict(2, 'Options|dict'),
+      options: f.dict(2, 'Options|dict', REGISTER_OPTIONS),
       procedure: f.uri(3, 'Procedure|uri'),
     };
   },
@@ -361,7 +292,7 @@ const DECODERS: Record<number, Decoder | undefined> = {
       type: MessageType.INVOCATION,
       request: f.id(1, 'Request|id'),
       registration: f.id(2, 'REGISTERED.Registration|id'),
-      details: f.dict(3, 'Details|dict'),
+      details: f.dict(3, 'Details|dict', INVOCATION_DETAILS),
     };
     f.payload(4, message);
     return message;
@@ -372,7 +303,7 @@ const DECODERS: Record<number, Decoder | undefined> = {
     return {
       type: MessageType.INTERRUPT,
       request: f.id(1, 'INVOCATION.Request|id'),
-      options: f.dict(2, 'Options|dict'),
+      options: f.dict(2, 'Options|dict', INTERRUPT_OPTIONS),
     };
   },
   // [YIELD, INVOCATION.Request|id, Options|dict, Arguments|list?, ArgumentsKw|dict?]
@@ -381,7 +312,7 @@ const DECODERS: Record<number, Decoder | undefined> = {
     const message: MessageOf<70> = {
       type: MessageType.YIELD,
       request: f.id(1, 'INVOCATION.Request|id'),
-      options: f.dict(2, 'Options|dict'),
+      options: f.dict(2, 'Options|dict', YIELD_OPTIONS),
     };
     f.payload(3, message);
     return message;

@@ -337,5 +337,8 @@ export const MESSAGE_NAMES: Readonly<Record<MessageType, string>> = Object.freez
 
 /** The name of a message code, or `UNKNOWN(<code>)`. */
 export function messageName(code: unknown): string {
-  return (typeof code === 'number' && MESSAGE_NAMES[code as MessageType]) || `UNKNOWN(${String(code)})`;
+  const known = typeof code === 'number' ? MESSAGE_NAMES[code as MessageType] : undefined;
+  if (known !== undefined) return known;
+  // String() throws on objects without a prototype; a peer's string may be megabytes long.
+  return `UNKNOWN(${typeof code === 'object' && code !== null ? 'object' : String(code).slice(0, 40)})`;
 }

@@ -7,9 +7,11 @@ import { narrowIntegers, rewriteLeaves, widenInteger } from './int64';
 /**
  * Plain CBOR that every WAMP peer reads: no records / packing extensions, maps as plain
  * objects (no tag 259), Uint8Array / Buffer as a byte string without typed-array tag 64.
+ * `variableMapSize`: the shortest map head, as autobahn-python writes (spec test vectors).
  */
 const encodeOptions: Options & { useTag259ForMaps: boolean } = {
   useRecords: false,
+  variableMapSize: true,
   mapsAsObjects: true,
   // A Map goes out as a plain CBOR map; cbor-x reads this option but does not declare it.
   useTag259ForMaps: false,
