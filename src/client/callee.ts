@@ -1,0 +1,268 @@
+import { ErrorUri, ProtocolError, WampError } from '../protocol/errors';
+import {
+  MessageType,
+  type Args,
+  type Interrupt,
+  type Invocation,
+  type Kwargs,
+  type Message,
+  type Payload,
+  type RegisterOptions,
+  type Registered,
+  type Unregistered,
+} from '../protocol/messages';
+import { CallCanceledError, SessionClosedError, handlerErrorToWire } from './errors';
+import { DEFAULT_CANCEL_MODE } from './caller';
+import { PendingRequests } from './pending';
+import type { Registration } from './registration';
+import type { ErrorTable, MessageTable, Role, SessionLink } from './role';
+import { Result, type ClientRegisterOptions, type InvocationContext } from './types';
+
+interface RunningInvocation {
+  readonly procedure: string;
+  readonly controller: AbortController;
+  /** An INTERRUPT came: whatever the handler ends with, the answer is `wamp.error.canceled`. */
+  interrupted: boolean;
+}
+
+/** How a handler's return value travels: `undefined` as nothing, a `Result` as is, `v` as `[v]`. */
+export function returnValueToPayload(value: unknown): Payload {
+  if (value === undefined) return {};
+  if (value instanceof Result) return { args: value.args, kwargs: value.kwargs };
+  return { args: [value] };
+}
+
+// [ERROR, INVOCATION, INVOCATION.Request|id, Details|dict, Error|uri, Arguments|list?, ArgumentsKw|dict?]
+function failureReply(request: number, error: unknown): Message {
+  const { uri, args, kwargs } = handlerErrorToWire(error);
+  return {
+    type: MessageType.ERROR,
+    requestType: MessageType.INVOCATION,
+    request,
+    details: {},
+    error: uri,
+    args,
+    kwargs,
+  };
+}
+
+/** The callee role: REGISTER / UNREGISTER, running invocations, progress and interrupts. */
+export class Callee implements Role {
+  /** Held registrations by id; one being unregistered stays until UNREGISTERED, and is still served. */
+  private readonly registrations = new Map<number, Registration>();
+  private readonly registering = new PendingRequests<Registration>('REGISTER');
+  private readonly unregistering = new PendingRequests<Registration>('UNREGISTER');
+  /** Invocations whose handler has not settled, by INVOCATION request id. */
+  private readonly running = new Map<number, RunningInvocation>();
+
+  readonly messages: MessageTable = {
+    [MessageType.REGISTERED]: (m) => this.onRegistered(m),
+    [MessageType.UNREGISTERED]: (m) => this.onUnregistered(m),
+    [MessageType.INVOCATION]: (m) => this.onInvocation(m),
+    [MessageType.INTERRUPT]: (m) => this.onInterrupt(m),
+  };
+
+  readonly errors: ErrorTable = {
+    [MessageType.REGISTER]: (m) => this.registering.rejectWithError(m),
+    [MessageType.UNREGISTER]: (m) => this.unregistering.rejectWithError(m),
+  };
+
+  constructor(private readonly link: SessionLink) {}
+
+  /** Registers `registration` with the dealer; resolves once REGISTERED arrived. */
+  register(registration: Registration): Promise<void> {
+    try {
+      this.link.assertOpen();
+      const options = this.wireOptions(registration.options);
+      const request = this.link.nextId();
+      const { procedure } = registration;
+      return this.registering.send(request, registration, () =>
+        this.link.send({ type: MessageType.REGISTER, request, options, procedure }),
+      );
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  /** Unregisters; resolves at once when this session does not hold it (any more). */
+  unregister(registration: Registration): Promise<void> {
+    if (this.registrations.get(registration.id) !== registration) return Promise.resolve();
+    try {
+      const request = this.link.nextId();
+      const registrationId = registration.id;
+      return this.unregistering.send(request, registration, () =>
+        this.link.send({ type: MessageType.UNREGISTER, request, registration: registrationId }),
+      );
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  close(error: Error): void {
+    this.registering.rejectAll(error);
+    this.unregistering.rejectAll(error);
+    for (const registration of this.registrations.values()) registration.deactivate();
+    this.registrations.clear();
+    // Nobody is left to answer: handlers learn through their signal, their results are dropped.
+    const running = [...this.running.values()];
+    this.running.clear();
+    for (const invocation of running) invocation.controller.abort(error);
+  }
+
+  /** REGISTER options; a pattern or a shared policy the dealer lacks fails rather than vanish. */
+  private wireOptions(options: ClientRegisterOptions): RegisterOptions {
+    const dealer = this.link.router;
+    const wire: RegisterOptions = {};
+    if (options.match !== undefined && options.match !== 'exact') {
+      dealer.require('dealer', 'pattern_based_registration', `match: '${options.match}'`);
+      wire.match = options.match;
+    }
+    if (options.invoke !== undefined && options.invoke !== 'single') {
+      dealer.require('dealer', 'shared_registration', `invoke: '${options.invoke}'`);
+      wire.invoke = options.invoke;
+    }
+    if (options.discloseCaller && dealer.has('dealer', 'caller_identification')) wire.disclose_caller = true;
+    return wire;
+  }
+
+  // [REGISTERED, REGISTER.Request|id, Registration|id]
+  private onRegistered(message: Registered): void {
+    const pending = this.registering.take(message.request, 'REGISTERED');
+    this.registrations.set(message.registration, pending.context);
+    pending.context.activate(message.registration);
+    pending.resolve();
+  }
+
+  // [UNREGISTERED, UNREGISTER.Request|id, Details|dict?]; request 0 and Details.registration
+  // when the router revokes a registration (spec: registration revocation).
+  private onUnregistered(message: Unregistered): void {
+    if (message.request === 0) return this.revoke(message);
+    const pending = this.unregistering.take(message.request, 'UNREGISTERED');
+    this.forget(pending.context);
+    pending.resolve();
+  }
+
+  private revoke(message: Unregistered): void {
+    const id = message.details?.registration;
+    const registration = typeof id === 'number' ? this.registrations.get(id) : undefined;
+    if (registration === undefined) {
+      throw new ProtocolError(
+        `UNREGISTERED revokes registration ${String(id)}, which this session does not hold`,
+        {
+          messageName: 'UNREGISTERED',
+        },
+      );
+    }
+    this.link.logger.info(
+      { procedure: registration.procedure, reason: message.details?.reason },
+      'registration revoked',
+    );
+    this.forget(registration);
+  }
+
+  private forget(registration: Registration): void {
+    this.registrations.delete(registration.id);
+    registration.deactivate();
+  }
+
+  // [INVOCATION, Request|id, REGISTERED.Registration|id, Details|dict, CALL.Arguments|list?, CALL.ArgumentsKw|dict?]
+  private onInvocation(message: Invocation): void {
+    const registration = this.registrations.get(message.registration);
+    if (registration === undefined) {
+      throw new ProtocolError(
+        `INVOCATION for registration id ${message.registration}, which this session does not hold`,
+        { messageName: 'INVOCATION' },
+      );
+    }
+    const procedure = message.details.procedure ?? registration.procedure;
+    const invocation: RunningInvocation = {
+      procedure,
+      controller: new AbortController(),
+      interrupted: false,
+    };
+    this.running.set(message.request, invocation);
+    void this.run(message, registration, this.contextOf(message, registration, invocation));
+  }
+
+  private contextOf(
+    message: Invocation,
+    registration: Registration,
+    invocation: RunningInvocation,
+  ): InvocationContext {
+    const { details, request } = message;
+    return {
+      procedure: invocation.procedure,
+      registration,
+      caller: details.caller,
+      callerAuthid: details.caller_authid,
+      callerAuthrole: details.caller_authrole,
+      signal: invocation.controller.signal,
+      progress: details.receive_progress
+        ? (args, kwargs) => this.sendProgress(request, args, kwargs)
+        : undefined,
+      timeout: details.timeout,
+      details,
+    };
+  }
+
+  private async run(
+    message: Invocation,
+    registration: Registration,
+    context: InvocationContext,
+  ): Promise<void> {
+    const request = message.request;
+    let reply: Message;
+    try {
+      const value: unknown = await registration.handler(message.args ?? [], message.kwargs ?? {}, context);
+      reply = { type: MessageType.YIELD, request, options: {}, ...returnValueToPayload(value) };
+    } catch (err) {
+      if (!(err instanceof WampError))
+        this.link.logger.warn({ err, procedure: context.procedure }, 'procedure failed');
+      reply = failureReply(request, err);
+    }
+    const invocation = this.running.get(request);
+    // Gone when the session ended meanwhile: there is nobody to answer.
+    if (invocation === undefined) return;
+    this.running.delete(request);
+    if (invocation.interrupted) reply = failureReply(request, new WampError(ErrorUri.CANCELED));
+    this.answer(reply, context.procedure);
+  }
+
+  /** Sends YIELD or ERROR; a result that cannot be sent (size, serialization) becomes an ERROR. */
+  private answer(reply: Message, procedure: string): void {
+    try {
+      this.link.send(reply);
+    } catch (err) {
+      if (err instanceof SessionClosedError) return;
+      this.link.logger.warn({ err, procedure }, 'the result of a procedure could not be sent');
+      const request = (reply as { request: number }).request;
+      this.trySend(failureReply(request, err));
+    }
+  }
+
+  private trySend(message: Message): void {
+    try {
+      this.link.send(message);
+    } catch (err) {
+      this.link.logger.debug({ err }, 'reply not sent');
+    }
+  }
+
+  // [YIELD, INVOCATION.Request|id, Options|dict {progress: true}, Arguments|list?, ArgumentsKw|dict?]
+  private sendProgress(request: number, args?: Args, kwargs?: Kwargs): void {
+    const invocation = this.running.get(request);
+    // After the final answer or an interrupt, progress has nowhere to go.
+    if (invocation === undefined || invocation.interrupted) return;
+    this.link.send({ type: MessageType.YIELD, request, options: { progress: true }, args, kwargs });
+  }
+
+  // [INTERRUPT, INVOCATION.Request|id, Options|dict]
+  private onInterrupt(message: Interrupt): void {
+    const invocation = this.running.get(message.request);
+    // spec: the callee may have answered already; an INTERRUPT for it is not an error.
+    if (invocation === undefined || invocation.interrupted) return;
+    invocation.interrupted = true;
+    const mode = message.options.mode ?? DEFAULT_CANCEL_MODE;
+    invocation.controller.abort(new CallCanceledError(invocation.procedure, mode));
+  }
+}

@@ -1,0 +1,189 @@
+import { RemoteError } from '../protocol/errors';
+import {
+  MessageType,
+  type Args,
+  type CallOptions,
+  type CancelMode,
+  type ErrorMessage,
+  type Kwargs,
+  type Result as ResultMessage,
+} from '../protocol/messages';
+import { CallCanceledError, CallTimeoutError } from './errors';
+import { unknownRequest } from './pending';
+import type { ErrorTable, MessageTable, Role, SessionLink } from './role';
+import { CallResult, type ClientCallOptions } from './types';
+
+/** The cancel mode when the caller names none: the callee is told, the caller does not wait. */
+export const DEFAULT_CANCEL_MODE: CancelMode = 'killnowait';
+
+interface PendingCall {
+  readonly procedure: string;
+  resolve(result: CallResult): void;
+  reject(error: Error): void;
+  readonly onProgress?: (progress: CallResult) => void;
+  timer?: NodeJS.Timeout;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+  /**
+   * The caller's promise already failed (timeout, cancel) but the dealer has not answered yet;
+   * its late RESULT or ERROR is read and ignored, so it is not mistaken for an unknown request.
+   */
+  abandoned: boolean;
+}
+
+/** The caller role: CALL, progressive results, timeouts and cancellation. */
+export class Caller implements Role {
+  private readonly calls = new Map<number, PendingCall>();
+
+  readonly messages: MessageTable = {
+    [MessageType.RESULT]: (m) => this.onResult(m),
+  };
+
+  readonly errors: ErrorTable = {
+    [MessageType.CALL]: (m) => this.onError(m),
+  };
+
+  constructor(private readonly link: SessionLink) {}
+
+  call(
+    procedure: string,
+    args: Args | undefined,
+    kwargs: Kwargs | undefined,
+    options: ClientCallOptions,
+  ): Promise<CallResult> {
+    // A throw in the executor rejects the promise: call never throws synchronously.
+    return new Promise<CallResult>((resolve, reject) => {
+      this.link.assertOpen();
+      const { timeout, signal } = options;
+      if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0)) {
+        throw new RangeError(`call timeout must be a number of milliseconds >= 0, got ${timeout}`);
+      }
+      const mode = options.cancelMode ?? DEFAULT_CANCEL_MODE;
+      if (signal?.aborted) throw new CallCanceledError(procedure, mode);
+
+      const request = this.link.nextId();
+      const call: PendingCall = {
+        procedure,
+        resolve,
+        reject,
+        onProgress: options.onProgress,
+        abandoned: false,
+      };
+      this.calls.set(request, call);
+      try {
+        const wireOptions = this.wireOptions(options);
+        this.link.send({ type: MessageType.CALL, request, options: wireOptions, procedure, args, kwargs });
+      } catch (err) {
+        this.calls.delete(request);
+        throw err;
+      }
+      // spec: timeout 0 means no timeout. The only timer a call gets, and only when asked.
+      if (timeout) call.timer = setTimeout(() => this.timeOut(request, call, timeout), timeout);
+      if (signal !== undefined) {
+        call.signal = signal;
+        call.onAbort = () => this.cancel(request, call, mode);
+        signal.addEventListener('abort', call.onAbort, { once: true });
+      }
+    });
+  }
+
+  close(error: Error): void {
+    const calls = [...this.calls.values()];
+    this.calls.clear();
+    for (const call of calls) {
+      if (call.abandoned) continue;
+      this.detach(call);
+      call.reject(error);
+    }
+  }
+
+  /** Options the dealer may see: each advanced one only when the dealer announced it (spec). */
+  private wireOptions(options: ClientCallOptions): CallOptions {
+    const dealer = this.link.router;
+    const wire: CallOptions = {};
+    if (options.timeout && dealer.has('dealer', 'call_timeout')) wire.timeout = options.timeout;
+    if (options.onProgress && dealer.has('dealer', 'progressive_call_results')) wire.receive_progress = true;
+    if (options.discloseMe && dealer.has('dealer', 'caller_identification')) wire.disclose_me = true;
+    return wire;
+  }
+
+  // [RESULT, CALL.Request|id, Details|dict, YIELD.Arguments|list?, YIELD.ArgumentsKw|dict?]
+  private onResult(message: ResultMessage): void {
+    const call = this.pending(message.request, 'RESULT');
+    const result = new CallResult(message.args ?? [], message.kwargs ?? {}, message.details);
+    if (message.details.progress === true) {
+      // Lenient: progress nobody asked for, or for an abandoned call, is dropped.
+      if (!call.abandoned && call.onProgress) this.deliverProgress(call, result);
+      return;
+    }
+    this.calls.delete(message.request);
+    if (call.abandoned) return;
+    this.detach(call);
+    call.resolve(result);
+  }
+
+  // [ERROR, CALL, CALL.Request|id, Details|dict, Error|uri, Arguments|list?, ArgumentsKw|dict?]
+  private onError(message: ErrorMessage): void {
+    const call = this.pending(message.request, 'ERROR');
+    this.calls.delete(message.request);
+    if (call.abandoned) return;
+    this.detach(call);
+    call.reject(new RemoteError(message.error, message.args, message.kwargs, message.details));
+  }
+
+  private pending(request: number, reply: string): PendingCall {
+    const call = this.calls.get(request);
+    if (call === undefined) throw unknownRequest(reply, request, 'CALL');
+    return call;
+  }
+
+  private deliverProgress(call: PendingCall, progress: CallResult): void {
+    try {
+      call.onProgress?.(progress);
+    } catch (err) {
+      this.link.logger.warn({ err, procedure: call.procedure }, 'onProgress threw; ignored');
+    }
+  }
+
+  private cancel(request: number, call: PendingCall, mode: CancelMode): void {
+    if (this.link.router.has('dealer', 'call_canceling')) {
+      this.sendCancel(request, mode);
+      // spec: with kill the dealer answers (ERROR wamp.error.canceled) once the callee stopped.
+      if (mode === 'kill') return;
+    }
+    // Without call_canceling nothing may be sent: fail here and ignore the late answer.
+    this.abandon(call, new CallCanceledError(call.procedure, mode));
+  }
+
+  private timeOut(request: number, call: PendingCall, timeout: number): void {
+    call.timer = undefined;
+    this.abandon(call, new CallTimeoutError(call.procedure, timeout));
+    // A dealer enforcing call_timeout stops the callee itself; otherwise ask it to, if it can.
+    const dealer = this.link.router;
+    if (!dealer.has('dealer', 'call_timeout') && dealer.has('dealer', 'call_canceling')) {
+      this.sendCancel(request, 'killnowait');
+    }
+  }
+
+  private sendCancel(request: number, mode: CancelMode): void {
+    try {
+      this.link.send({ type: MessageType.CANCEL, request, options: { mode } });
+    } catch (err) {
+      // The session is closing: every pending call fails with the session anyway.
+      this.link.logger.debug({ err, request }, 'CANCEL not sent');
+    }
+  }
+
+  private abandon(call: PendingCall, error: Error): void {
+    this.detach(call);
+    call.abandoned = true;
+    call.reject(error);
+  }
+
+  private detach(call: PendingCall): void {
+    if (call.timer !== undefined) clearTimeout(call.timer);
+    if (call.onAbort !== undefined) call.signal?.removeEventListener('abort', call.onAbort);
+    call.timer = undefined;
+    call.onAbort = undefined;
+  }
+}

@@ -1,0 +1,32 @@
+/** The WAMP client: sessions, reconnecting connections, the scripting entry point. */
+export { Session, DEFAULT_LEAVE_TIMEOUT, type SessionOptions, type SessionCloseInfo } from './session';
+export { DEFAULT_JOIN_TIMEOUT, type JoinOptions } from './join';
+export type { AuthOptions, AuthChallenge, ChallengeHandler } from './auth';
+export { MessageHooks, type MessageHook } from './hooks';
+export { RouterFeatures, CLIENT_ROLES, type RouterRole } from './features';
+export { Registration } from './registration';
+export { Subscription } from './subscription';
+export { DEFAULT_CANCEL_MODE } from './caller';
+export {
+  SessionClosedError,
+  FeatureNotSupportedError,
+  CallCanceledError,
+  CallTimeoutError,
+  ClientErrorUri,
+  handlerErrorToWire,
+  type WireError,
+} from './errors';
+export {
+  Result,
+  CallResult,
+  type ClientCallOptions,
+  type ClientRegisterOptions,
+  type ClientSubscribeOptions,
+  type ClientPublishOptions,
+  type Publication,
+  type InvocationContext,
+  type ProcedureHandler,
+  type EventInfo,
+  type EventHandler,
+  type SessionState,
+} from './types';
