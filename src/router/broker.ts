@@ -1,0 +1,189 @@
+import { encode } from '../protocol/codec';
+import { ErrorUri } from '../protocol/errors';
+import { randomId } from '../protocol/ids';
+import {
+  MessageType,
+  type Args,
+  type EventDetails,
+  type Id,
+  type Kwargs,
+  type MessageOf,
+} from '../protocol/messages';
+import type { Frame, Serializer } from '../protocol/serializer';
+import { isReservedUri, isValidUri } from '../protocol/uri';
+import type { Realm } from './realm';
+import { isValidPattern, readPublishOptions, type PublishRequest } from './request-options';
+import type { RouterSession } from './router-session';
+import { SubscriptionTable, type Subscription } from './subscriptions';
+
+/** Options of events the router itself publishes (meta events): nobody is excluded. */
+const ROUTER_PUBLICATION: PublishRequest = { acknowledge: false, excludeMe: false, discloseMe: false };
+
+/**
+ * The broker of one realm (spec: "Publish and Subscribe"): exact, prefix and wildcard
+ * subscriptions, and the fan-out of each PUBLISH. An EVENT is encoded once per matching
+ * subscription and serialized once per serializer among its receivers; the payload objects
+ * are passed through untouched.
+ */
+export class Broker {
+  readonly subscriptions = new SubscriptionTable();
+
+  constructor(private readonly realm: Realm) {}
+
+  // [SUBSCRIBE, Request|id, Options|dict, Topic|uri]
+  subscribe(session: RouterSession, message: MessageOf<typeof MessageType.SUBSCRIBE>): void {
+    const { request, topic } = message;
+    const refuse = (uri: string, text: string) => session.refuse(MessageType.SUBSCRIBE, request, uri, text);
+    const match = message.options.match ?? 'exact';
+    if (!isValidPattern(topic, match))
+      return refuse(ErrorUri.INVALID_URI, `"${topic}" is not a valid ${match} topic URI`);
+    if (!this.realm.authorizer.allows(session.authrole, 'subscribe', topic)) {
+      return refuse(ErrorUri.NOT_AUTHORIZED, `role "${session.authrole}" may not subscribe to "${topic}"`);
+    }
+    let subscription = this.subscriptions.lookup(topic, match);
+    const created = subscription === undefined;
+    subscription ??= this.subscriptions.create(this.realm.ids.next(), topic, match);
+    // spec: subscribing twice to the same topic and policy returns the same subscription.
+    const added = !subscription.subscribers.has(session);
+    subscription.subscribers.add(session);
+    session.subscriptions.add(subscription);
+    session.send({ type: MessageType.SUBSCRIBED, request, subscription: subscription.id });
+    if (created) this.realm.meta.subscriptionCreated(session, subscription);
+    if (added) this.realm.meta.subscribed(session, subscription);
+  }
+
+  // [UNSUBSCRIBE, Request|id, SUBSCRIBED.Subscription|id]
+  unsubscribe(session: RouterSession, message: MessageOf<typeof MessageType.UNSUBSCRIBE>): void {
+    const subscription = this.subscriptions.get(message.subscription);
+    if (subscription === undefined || !session.subscriptions.has(subscription)) {
+      return session.refuse(
+        MessageType.UNSUBSCRIBE,
+        message.request,
+        ErrorUri.NO_SUCH_SUBSCRIPTION,
+        `this session holds no subscription ${message.subscription}`,
+      );
+    }
+    session.send({ type: MessageType.UNSUBSCRIBED, request: message.request });
+    this.detach(session, subscription);
+  }
+
+  // [PUBLISH, Request|id, Options|dict, Topic|uri, Arguments|list?, ArgumentsKw|dict?]
+  publish(publisher: RouterSession, message: MessageOf<typeof MessageType.PUBLISH>): void {
+    const { request, topic } = message;
+    const options = readPublishOptions(message.options);
+    const { acknowledge } = options;
+    // spec: without `acknowledge` the publisher hears nothing, not even errors; they are logged.
+    const refuse = (uri: string, text: string) => {
+      if (acknowledge) publisher.refuse(MessageType.PUBLISH, request, uri, text);
+      else publisher.logger.info({ topic, error: uri }, text);
+    };
+    if (!isValidUri(topic)) return refuse(ErrorUri.INVALID_URI, `"${topic}" is not a valid topic URI`);
+    if (isReservedUri(topic)) {
+      return refuse(ErrorUri.INVALID_URI, `"${topic}" is in the wamp. namespace, reserved for the router`);
+    }
+    if (!this.realm.authorizer.allows(publisher.authrole, 'publish', topic)) {
+      return refuse(ErrorUri.NOT_AUTHORIZED, `role "${publisher.authrole}" may not publish to "${topic}"`);
+    }
+    const publication = randomId();
+    const tooBig = this.dispatch(topic, publication, message.args, message.kwargs, publisher, options);
+    if (!acknowledge) return;
+    if (tooBig) {
+      refuse(ErrorUri.PAYLOAD_SIZE_EXCEEDED, 'the event is too large for the transport of some subscribers');
+    } else {
+      publisher.send({ type: MessageType.PUBLISHED, request, publication });
+    }
+  }
+
+  /** An event from the router itself (meta events). */
+  publishFromRouter(topic: string, args: Args, kwargs?: Kwargs): void {
+    if (this.subscriptions.matching(topic).length === 0) return;
+    this.dispatch(topic, randomId(), args, kwargs, null, ROUTER_PUBLICATION);
+  }
+
+  /** `session` left the realm: its subscriptions go (meta events fire). */
+  sessionLeft(session: RouterSession): void {
+    for (const subscription of [...session.subscriptions]) this.detach(session, subscription);
+  }
+
+  /**
+   * Sends the EVENT to every eligible subscriber of every matching subscription. Returns
+   * true when it was too large for some subscriber's transport.
+   */
+  private dispatch(
+    topic: string,
+    publication: Id,
+    args: Args | undefined,
+    kwargs: Kwargs | undefined,
+    publisher: RouterSession | null,
+    options: PublishRequest,
+  ): boolean {
+    let tooBig = false;
+    for (const subscription of this.subscriptions.matching(topic)) {
+      const details: EventDetails = {};
+      // spec: subscribers of a pattern learn the concrete topic.
+      if (subscription.match !== 'exact') details.topic = topic;
+      if (publisher !== null && options.discloseMe) {
+        details.publisher = publisher.id;
+        details.publisher_authid = publisher.authid;
+        details.publisher_authrole = publisher.authrole;
+      }
+      const wire = encode({
+        type: MessageType.EVENT,
+        subscription: subscription.id,
+        publication,
+        details,
+        args,
+        kwargs,
+      });
+      // One frame per serializer, shared by every subscriber that speaks it.
+      const frames = new Map<Serializer, Frame | null>();
+      for (const subscriber of subscription.subscribers) {
+        if (!isEligible(subscriber, publisher, options)) continue;
+        const frame = frameFor(subscriber, wire, frames);
+        if (frame !== null && subscriber.sendFrame(frame, true) === 'too_big') tooBig = true;
+      }
+    }
+    return tooBig;
+  }
+
+  private detach(session: RouterSession, subscription: Subscription): void {
+    session.subscriptions.delete(subscription);
+    const deleted = this.subscriptions.removeSubscriber(subscription, session);
+    this.realm.meta.unsubscribed(session, subscription);
+    if (deleted) this.realm.meta.subscriptionDeleted(session, subscription);
+  }
+}
+
+function frameFor(
+  subscriber: RouterSession,
+  wire: unknown[],
+  frames: Map<Serializer, Frame | null>,
+): Frame | null {
+  const serializer = subscriber.transport.serializer;
+  let frame = frames.get(serializer);
+  if (frame === undefined) {
+    try {
+      frame = serializer.serialize(wire);
+    } catch (error) {
+      subscriber.logger.warn(
+        { err: error, serializer: serializer.name },
+        'cannot serialize an event for this serializer',
+      );
+      frame = null;
+    }
+    frames.set(serializer, frame);
+  }
+  return frame;
+}
+
+/** spec: publisher exclusion and subscriber black- and whitelisting, by session, authid, authrole. */
+function isEligible(subscriber: RouterSession, publisher: RouterSession | null, o: PublishRequest): boolean {
+  if (subscriber === publisher && o.excludeMe) return false;
+  if (o.eligible !== undefined && !o.eligible.has(subscriber.id)) return false;
+  if (o.exclude?.has(subscriber.id)) return false;
+  if (o.eligibleAuthid !== undefined && !o.eligibleAuthid.has(subscriber.authid)) return false;
+  if (o.excludeAuthid?.has(subscriber.authid)) return false;
+  if (o.eligibleAuthrole !== undefined && !o.eligibleAuthrole.has(subscriber.authrole)) return false;
+  if (o.excludeAuthrole?.has(subscriber.authrole)) return false;
+  return true;
+}

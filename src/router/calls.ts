@@ -1,0 +1,205 @@
+import type { Logger } from '../logger';
+import { ErrorUri } from '../protocol/errors';
+import {
+  MessageType,
+  type CancelMode,
+  type Id,
+  type MessageOf,
+  type ResultDetails,
+} from '../protocol/messages';
+import type { SendOutcome } from './limits';
+import { readCancelMode } from './request-options';
+import type { RouterSession } from './router-session';
+
+/** A call in flight: an INVOCATION sent, its YIELD or ERROR not yet received. */
+export interface PendingCall {
+  readonly caller: RouterSession;
+  readonly callRequest: Id;
+  readonly callee: RouterSession;
+  readonly invocationRequest: Id;
+  /** The caller asked for progressive results (CALL Options `receive_progress`). */
+  readonly receiveProgress: boolean;
+  /** CANCEL `kill` was sent on: the caller waits for the callee's final answer. */
+  killRequested: boolean;
+  /** Only for calls with a timeout: no timer exists per call otherwise. */
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Calls in flight, indexed on both sides: by CALL.Request in the caller's session and by
+ * INVOCATION.Request in the callee's. Implements results (final and progressive), callee
+ * errors, CANCEL in its three modes, call timeouts, and either side leaving mid-call.
+ */
+export class CallTracker {
+  private readonly all = new Set<PendingCall>();
+
+  constructor(private readonly logger: Logger) {}
+
+  track(call: PendingCall, timeout: number): void {
+    this.all.add(call);
+    call.caller.calls.set(call.callRequest, call);
+    call.callee.invocations.set(call.invocationRequest, call);
+    if (timeout > 0) call.timer = setTimeout(() => this.timedOut(call, timeout), timeout);
+  }
+
+  // [YIELD, INVOCATION.Request|id, Options|dict, Arguments|list?, ArgumentsKw|dict?]
+  yielded(callee: RouterSession, message: MessageOf<typeof MessageType.YIELD>): void {
+    const call = this.find(callee, message.request, 'YIELD');
+    if (call === undefined) return;
+    const progress = message.options.progress === true;
+    if (progress && (!call.receiveProgress || call.killRequested)) {
+      // spec: progressive results reach only callers that asked for them.
+      this.logger.debug(
+        { session: callee.id, request: message.request },
+        'dropping a progressive result nobody asked for',
+      );
+      return;
+    }
+    if (!progress) this.finish(call);
+    const details: ResultDetails = progress ? { progress: true } : {};
+    const outcome = call.caller.send({
+      type: MessageType.RESULT,
+      request: call.callRequest,
+      details,
+      args: message.args,
+      kwargs: message.kwargs,
+    });
+    if (outcome === 'sent') return;
+    if (progress) {
+      // The call cannot continue without its caller seeing every part: end it.
+      this.finish(call);
+      this.interrupt(call, 'killnowait', ErrorUri.CANCELED);
+    }
+    this.undeliverable(call.caller, MessageType.CALL, call.callRequest, outcome, 'caller');
+  }
+
+  // [ERROR, INVOCATION, INVOCATION.Request|id, Details|dict, Error|uri, Arguments|list?, ArgumentsKw|dict?]
+  failed(callee: RouterSession, message: MessageOf<typeof MessageType.ERROR>): void {
+    const call = this.find(callee, message.request, 'ERROR');
+    if (call === undefined) return;
+    this.finish(call);
+    const outcome = call.caller.send({
+      type: MessageType.ERROR,
+      requestType: MessageType.CALL,
+      request: call.callRequest,
+      details: message.details,
+      error: message.error,
+      args: message.args,
+      kwargs: message.kwargs,
+    });
+    if (outcome !== 'sent')
+      this.undeliverable(call.caller, MessageType.CALL, call.callRequest, outcome, 'caller');
+  }
+
+  // [CANCEL, CALL.Request|id, Options|dict]
+  cancel(caller: RouterSession, message: MessageOf<typeof MessageType.CANCEL>): void {
+    const mode = readCancelMode(message.options.mode);
+    const call = caller.calls.get(message.request);
+    // The call may have finished while the CANCEL travelled: nothing to do (spec).
+    if (call === undefined || call.killRequested) return;
+    // spec: a callee that did not announce call_canceling is treated as "skip".
+    const effective = call.callee.supports('callee', 'call_canceling') ? mode : 'skip';
+    if (effective === 'kill') {
+      call.killRequested = true;
+      this.interrupt(call, 'kill', ErrorUri.CANCELED);
+      return;
+    }
+    this.finish(call);
+    caller.send(errorFor(call, ErrorUri.CANCELED, 'the call was canceled'));
+    if (effective === 'killnowait') this.interrupt(call, 'killnowait', ErrorUri.CANCELED);
+  }
+
+  /** Either side of some calls left the realm. */
+  sessionLeft(session: RouterSession): void {
+    for (const call of [...session.invocations.values()]) {
+      this.finish(call);
+      call.caller.send(errorFor(call, ErrorUri.CANCELED, 'the callee left before answering'));
+    }
+    for (const call of [...session.calls.values()]) {
+      this.finish(call);
+      this.interrupt(call, 'killnowait', ErrorUri.CANCELED);
+    }
+  }
+
+  /**
+   * An INVOCATION or RESULT could not reach `receiver`: the caller learns why, with ERROR
+   * `payload_size_exceeded` (too large for that transport), `invalid_argument` (the
+   * payload cannot be serialized for it) or `canceled` (it is gone).
+   */
+  undeliverable(
+    caller: RouterSession,
+    requestType: MessageType,
+    request: Id,
+    outcome: SendOutcome,
+    receiver: 'caller' | 'callee',
+  ): void {
+    if (outcome === 'too_big') {
+      caller.refuse(
+        requestType,
+        request,
+        ErrorUri.PAYLOAD_SIZE_EXCEEDED,
+        `the ${receiver === 'callee' ? 'call' : 'result'} is too large for the ${receiver}'s transport`,
+      );
+    } else if (outcome === 'unserializable') {
+      caller.refuse(
+        requestType,
+        request,
+        ErrorUri.INVALID_ARGUMENT,
+        `the payload cannot be serialized for the ${receiver}`,
+      );
+    } else if (receiver === 'callee') {
+      caller.refuse(requestType, request, ErrorUri.CANCELED, 'the callee went away');
+    }
+  }
+
+  /** Ends every call in flight without telling anyone (router stop). */
+  clear(): void {
+    for (const call of [...this.all]) this.finish(call);
+  }
+
+  private timedOut(call: PendingCall, timeout: number): void {
+    call.timer = undefined;
+    this.finish(call);
+    this.logger.info({ session: call.caller.id, request: call.callRequest, timeout }, 'call timed out');
+    call.caller.send(errorFor(call, ErrorUri.TIMEOUT, `no result within ${timeout} ms`));
+    this.interrupt(call, 'killnowait', ErrorUri.TIMEOUT);
+  }
+
+  /** INTERRUPT to the callee, when it announced call_canceling (spec); otherwise nothing. */
+  private interrupt(call: PendingCall, mode: CancelMode, reason: string): void {
+    if (!call.callee.supports('callee', 'call_canceling')) return;
+    call.callee.send({
+      type: MessageType.INTERRUPT,
+      request: call.invocationRequest,
+      options: { mode, reason },
+    });
+  }
+
+  /** The call is over: unindexed, its timer stopped. Late answers to it are dropped. */
+  private finish(call: PendingCall): void {
+    if (!this.all.delete(call)) return;
+    call.caller.calls.delete(call.callRequest);
+    call.callee.invocations.delete(call.invocationRequest);
+    if (call.timer !== undefined) clearTimeout(call.timer);
+    call.timer = undefined;
+  }
+
+  private find(callee: RouterSession, request: Id, what: string): PendingCall | undefined {
+    const call = callee.invocations.get(request);
+    // Late answers (after cancel, timeout or the caller leaving) are normal: drop quietly.
+    if (call === undefined)
+      this.logger.debug({ session: callee.id, request }, `dropping ${what} for no invocation in flight`);
+    return call;
+  }
+}
+
+function errorFor(call: PendingCall, uri: string, text: string): MessageOf<typeof MessageType.ERROR> {
+  return {
+    type: MessageType.ERROR,
+    requestType: MessageType.CALL,
+    request: call.callRequest,
+    details: {},
+    error: uri,
+    args: [text],
+  };
+}

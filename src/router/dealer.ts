@@ -1,0 +1,227 @@
+import { ErrorUri, ProtocolError, WampError } from '../protocol/errors';
+import { MessageType, type InvocationDetails, type MessageOf } from '../protocol/messages';
+import { isReservedUri, isValidUri } from '../protocol/uri';
+import { CallTracker, type PendingCall } from './calls';
+import type { Realm } from './realm';
+import { pickCallee, RegistrationTable, type Callee, type Registration } from './registrations';
+import { isValidPattern, readCallOptions, readRegisterOptions, type CallRequest } from './request-options';
+import type { RouterSession } from './router-session';
+
+export type { PendingCall };
+
+/**
+ * The dealer of one realm (spec: "Remote Procedure Calls"): registrations with exact,
+ * prefix and wildcard matching and shared invoke policies, and the routing of each CALL to
+ * one callee. What happens to a call once it is in flight (results, errors, progress,
+ * cancel, timeout) is the `CallTracker`'s job.
+ */
+export class Dealer {
+  readonly registrations = new RegistrationTable();
+  private readonly calls: CallTracker;
+
+  constructor(private readonly realm: Realm) {
+    this.calls = new CallTracker(realm.logger);
+  }
+
+  // [REGISTER, Request|id, Options|dict, Procedure|uri]
+  register(session: RouterSession, message: MessageOf<typeof MessageType.REGISTER>): void {
+    const { request, procedure } = message;
+    const refuse = (uri: string, text: string) => session.refuse(MessageType.REGISTER, request, uri, text);
+    const options = readRegisterOptions(message.options);
+    if (!isValidPattern(procedure, options.match)) {
+      return refuse(ErrorUri.INVALID_URI, `"${procedure}" is not a valid ${options.match} procedure URI`);
+    }
+    if (isReservedUri(procedure)) {
+      return refuse(
+        ErrorUri.INVALID_URI,
+        `"${procedure}" is in the wamp. namespace, reserved for the router`,
+      );
+    }
+    if (!this.realm.authorizer.allows(session.authrole, 'register', procedure)) {
+      return refuse(ErrorUri.NOT_AUTHORIZED, `role "${session.authrole}" may not register "${procedure}"`);
+    }
+    let registration = this.registrations.lookup(procedure, options.match);
+    if (registration !== undefined) {
+      const problem = sharingProblem(registration, session, options.invoke);
+      if (problem !== undefined) return refuse(ErrorUri.PROCEDURE_ALREADY_EXISTS, problem);
+    }
+    const created = registration === undefined;
+    registration ??= this.registrations.create(
+      this.realm.ids.next(),
+      procedure,
+      options.match,
+      options.invoke,
+    );
+    registration.callees.push({ session, discloseCaller: options.discloseCaller });
+    session.registrations.add(registration);
+    session.send({ type: MessageType.REGISTERED, request, registration: registration.id });
+    if (created) this.realm.meta.registrationCreated(session, registration);
+    this.realm.meta.registered(session, registration);
+  }
+
+  // [UNREGISTER, Request|id, REGISTERED.Registration|id]
+  unregister(session: RouterSession, message: MessageOf<typeof MessageType.UNREGISTER>): void {
+    const registration = this.registrations.get(message.registration);
+    if (registration === undefined || !session.registrations.has(registration)) {
+      return session.refuse(
+        MessageType.UNREGISTER,
+        message.request,
+        ErrorUri.NO_SUCH_REGISTRATION,
+        `this session holds no registration ${message.registration}`,
+      );
+    }
+    session.send({ type: MessageType.UNREGISTERED, request: message.request });
+    this.detach(session, registration);
+  }
+
+  // [CALL, Request|id, Options|dict, Procedure|uri, Arguments|list?, ArgumentsKw|dict?]
+  call(caller: RouterSession, message: MessageOf<typeof MessageType.CALL>): void {
+    const { request, procedure } = message;
+    if (caller.calls.has(request)) {
+      throw new ProtocolError(`CALL Request|id ${request} is already used by a call in flight`);
+    }
+    const refuse = (uri: string, text: string) => caller.refuse(MessageType.CALL, request, uri, text);
+    if (!isValidUri(procedure))
+      return refuse(ErrorUri.INVALID_URI, `"${procedure}" is not a valid procedure URI`);
+    const options = readCallOptions(message.options);
+    if (!this.realm.authorizer.allows(caller.authrole, 'call', procedure)) {
+      return refuse(ErrorUri.NOT_AUTHORIZED, `role "${caller.authrole}" may not call "${procedure}"`);
+    }
+    const metaProcedure = this.realm.meta.procedure(procedure);
+    if (metaProcedure !== undefined) return this.callMeta(caller, message, metaProcedure);
+    const registration = this.registrations.match(procedure);
+    if (registration === undefined) {
+      return refuse(ErrorUri.NO_SUCH_PROCEDURE, `no callee has registered "${procedure}"`);
+    }
+    this.invoke(caller, message, options, registration, pickCallee(registration));
+  }
+
+  // [YIELD, INVOCATION.Request|id, Options|dict, Arguments|list?, ArgumentsKw|dict?]
+  yield(callee: RouterSession, message: MessageOf<typeof MessageType.YIELD>): void {
+    this.calls.yielded(callee, message);
+  }
+
+  // [ERROR, INVOCATION, INVOCATION.Request|id, Details|dict, Error|uri, Arguments|list?, ArgumentsKw|dict?]
+  invocationError(callee: RouterSession, message: MessageOf<typeof MessageType.ERROR>): void {
+    this.calls.failed(callee, message);
+  }
+
+  // [CANCEL, CALL.Request|id, Options|dict]
+  cancel(caller: RouterSession, message: MessageOf<typeof MessageType.CANCEL>): void {
+    this.calls.cancel(caller, message);
+  }
+
+  /**
+   * `session` left the realm: its registrations go (meta events fire), calls it was
+   * answering fail with `wamp.error.canceled`, calls it made are interrupted.
+   */
+  sessionLeft(session: RouterSession): void {
+    for (const registration of [...session.registrations]) this.detach(session, registration);
+    this.calls.sessionLeft(session);
+  }
+
+  /** Ends every call in flight (router stop): their timers must not outlive the router. */
+  close(): void {
+    this.calls.clear();
+  }
+
+  private invoke(
+    caller: RouterSession,
+    message: MessageOf<typeof MessageType.CALL>,
+    options: CallRequest,
+    registration: Registration,
+    callee: Callee,
+  ): void {
+    const target = callee.session;
+    const details: InvocationDetails = {};
+    // spec: with a pattern registration the callee learns which procedure was called.
+    if (registration.match !== 'exact') details.procedure = message.procedure;
+    const receiveProgress = options.receiveProgress && target.supports('callee', 'progressive_call_results');
+    if (receiveProgress) details.receive_progress = true;
+    if (options.discloseMe || callee.discloseCaller) {
+      details.caller = caller.id;
+      details.caller_authid = caller.authid;
+      details.caller_authrole = caller.authrole;
+    }
+    // spec: a callee that handles timeouts itself is told the caller's timeout.
+    if (options.timeout > 0 && target.supports('callee', 'call_timeout')) details.timeout = options.timeout;
+    const invocationRequest = target.invocationIds.next();
+    const outcome = target.send({
+      type: MessageType.INVOCATION,
+      request: invocationRequest,
+      registration: registration.id,
+      details,
+      // Forwarded untouched: the router never copies or re-encodes payloads it only routes.
+      args: message.args,
+      kwargs: message.kwargs,
+    });
+    if (outcome !== 'sent') {
+      return this.calls.undeliverable(caller, MessageType.CALL, message.request, outcome, 'callee');
+    }
+    this.calls.track(
+      {
+        caller,
+        callRequest: message.request,
+        callee: target,
+        invocationRequest,
+        receiveProgress: options.receiveProgress,
+        killRequested: false,
+        timer: undefined,
+      },
+      options.timeout,
+    );
+  }
+
+  /** Router-provided procedures (meta API) answer at once, without a callee. */
+  private callMeta(
+    caller: RouterSession,
+    message: MessageOf<typeof MessageType.CALL>,
+    procedure: MetaProcedure,
+  ): void {
+    const { request } = message;
+    try {
+      const result = procedure(caller, message.args ?? [], message.kwargs ?? {});
+      caller.send({ type: MessageType.RESULT, request, details: {}, args: result });
+    } catch (error) {
+      if (!(error instanceof WampError)) throw error;
+      caller.refuse(
+        MessageType.CALL,
+        request,
+        error.uri,
+        typeof error.args[0] === 'string' ? error.args[0] : error.message,
+      );
+    }
+  }
+
+  private detach(session: RouterSession, registration: Registration): void {
+    session.registrations.delete(registration);
+    const deleted = this.registrations.removeCallee(registration, session);
+    this.realm.meta.unregistered(session, registration);
+    if (deleted) this.realm.meta.registrationDeleted(session, registration);
+  }
+}
+
+/** A router-provided procedure: positional results, or a thrown `WampError`. */
+export type MetaProcedure = (
+  caller: RouterSession,
+  args: unknown[],
+  kwargs: Record<string, unknown>,
+) => unknown[];
+
+/** Why `session` may not join `registration` with `invoke`, if it may not (spec: shared registration). */
+function sharingProblem(
+  registration: Registration,
+  session: RouterSession,
+  invoke: string,
+): string | undefined {
+  if (registration.invoke === 'single') {
+    return `"${registration.uri}" is already registered (invoke "single" admits one callee)`;
+  }
+  if (registration.invoke !== invoke) {
+    return `"${registration.uri}" is registered with invoke "${registration.invoke}"; "${invoke}" does not match`;
+  }
+  if (registration.callees.some((c) => c.session === session)) {
+    return `this session has already registered "${registration.uri}"`;
+  }
+  return undefined;
+}

@@ -1,0 +1,37 @@
+/**
+ * wservice/router: the embedded WAMP router.
+ *
+ * @example
+ * import { Router } from 'wservice/router';
+ * const router = await Router.start({ listeners: [{ type: 'websocket', port: 8080 }] });
+ */
+export { Router } from './router';
+export type { ListenerInfo } from './listeners';
+export {
+  validateRouterOptions,
+  RouterOptionsError,
+  DEFAULT_LIMITS,
+  type RouterOptions,
+  type RouterStartOptions,
+  type ListenerOptions,
+  type WebSocketListenerOptions,
+  type RawSocketListenerOptions,
+  type TlsOptions,
+  type SerializerName,
+  type RealmOptions,
+  type RoleOptions,
+  type PermissionOptions,
+  type PermissionActions,
+  type LimitsOptions,
+} from './options';
+export type {
+  AuthOptions,
+  AnonymousAuthOptions,
+  TicketAuthOptions,
+  TicketPrincipal,
+  WampCraAuthOptions,
+  WampCraUser,
+  CryptosignAuthOptions,
+  CryptosignPrincipal,
+} from './auth/options';
+export { TOO_MANY_SESSIONS } from './handshake';

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import type { Logger } from '../logger';
+import type { Serializer } from '../protocol/serializer';
+import { serializerByName } from '../protocol/serializers';
+import type { Listener, ServerTlsOptions, Transport } from '../transport';
+import { listenWebSocket } from '../transport';
+import {
+  DEFAULT_HOST,
+  DEFAULT_WEBSOCKET_PATH,
+  DEFAULT_WEBSOCKET_PORT,
+  RouterOptionsError,
+  type ListenerOptions,
+  type SerializerName,
+  type TlsOptions,
+} from './options';
+
+/** A listener the router opened, as `router.listeners` reports it. */
+export interface ListenerInfo {
+  readonly type: ListenerOptions['type'];
+  /** Where clients connect: `ws://127.0.0.1:8080/ws`, `rs://127.0.0.1:8081`, `unix:/tmp/wamp.sock`. */
+  readonly url: string;
+  /** The bound TCP port (the real one when the options said 0); absent for unix sockets. */
+  readonly port?: number;
+  /** The WebSocket path, or the unix socket file. */
+  readonly path?: string;
+}
+
+/** What the router needs of every listener. */
+export interface ListenerSetup {
+  maxMessageSize: number;
+  logger: Logger;
+  onTransport: (transport: Transport) => void;
+}
+
+/** Opens one listener of the router options. */
+export async function openListener(
+  options: ListenerOptions,
+  index: number,
+  setup: ListenerSetup,
+): Promise<{ info: ListenerInfo; listener: Listener }> {
+  const common = {
+    serializers: serializersOf(options.serializers),
+    maxMessageSize: setup.maxMessageSize,
+    tls: options.tls === undefined ? undefined : readTls(options.tls, `listeners[${index}].tls`),
+    logger: setup.logger,
+  };
+  if (options.type === 'websocket') {
+    const listener = await listenWebSocket(
+      {
+        ...common,
+        host: options.host ?? DEFAULT_HOST,
+        port: options.port ?? DEFAULT_WEBSOCKET_PORT,
+        path: options.path ?? DEFAULT_WEBSOCKET_PATH,
+      },
+      setup.onTransport,
+    );
+    return { info: describe('websocket', listener), listener };
+  }
+  throw new RouterOptionsError(`listeners[${index}].type`, 'rawsocket listeners are not available yet');
+}
+
+function describe(type: ListenerOptions['type'], listener: Listener): ListenerInfo {
+  return { type, url: listener.url, port: listener.port, path: listener.path };
+}
+
+function serializersOf(names: SerializerName[] | undefined): Serializer[] | undefined {
+  if (names === undefined) return undefined;
+  return names.map((name) => {
+    const serializer = serializerByName(name);
+    if (serializer === undefined)
+      throw new RouterOptionsError('serializers', `serializer "${name}" is not available`);
+    return serializer;
+  });
+}
+
+/** TLS material: PEM text as is, anything else read as a file path. */
+function readTls(tls: TlsOptions, key: string): ServerTlsOptions {
+  return {
+    cert: pem(tls.cert, `${key}.cert`),
+    key: pem(tls.key, `${key}.key`),
+    ca: tls.ca === undefined ? undefined : pem(tls.ca, `${key}.ca`),
+    requestCert: tls.requestCert ?? false,
+  };
+}
+
+function pem(value: string, key: string): string {
+  if (value.trimStart().startsWith('-----BEGIN')) return value;
+  try {
+    return readFileSync(value, 'utf8');
+  } catch (error) {
+    throw new RouterOptionsError(key, `cannot read "${value}": ${(error as Error).message}`);
+  }
+}

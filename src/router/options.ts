@@ -1,0 +1,253 @@
+import type { Logger } from '../logger';
+import type { MatchPolicy } from '../protocol/messages';
+import type { AuthOptions } from './auth/options';
+import { validateAuth } from './auth/options';
+import { RouterOptionsError, Check } from './options-check';
+
+export { RouterOptionsError };
+
+/** Serializer names a listener may offer. */
+export type SerializerName = 'json' | 'msgpack' | 'cbor';
+
+/**
+ * TLS for a listener. `cert`, `key` and `ca` are file paths or PEM text (text that starts
+ * with `-----BEGIN`), so the options stay plain data a YAML file can hold.
+ */
+export interface TlsOptions {
+  cert: string;
+  key: string;
+  /** CA certificates to verify client certificates with. */
+  ca?: string;
+  /** Ask clients for a certificate (and refuse those the CA did not sign). Default false. */
+  requestCert?: boolean;
+}
+
+/** A WebSocket listener: `ws://host:port/path` (or `wss://` with `tls`). */
+export interface WebSocketListenerOptions {
+  type: 'websocket';
+  /** Interface to bind. Default `127.0.0.1`. */
+  host?: string;
+  /** TCP port; 0 picks a free one, reported in `router.listeners[i].port`. Default 8080. */
+  port?: number;
+  /** URL path. Default `/ws`. */
+  path?: string;
+  /** Serializers offered, best first. Default every one wservice speaks. */
+  serializers?: SerializerName[];
+  tls?: TlsOptions;
+}
+
+/**
+ * A RawSocket listener, on TCP (`host` and `port`) or on a unix socket (`path`), optionally
+ * over TLS.
+ */
+export interface RawSocketListenerOptions {
+  type: 'rawsocket';
+  /** Interface to bind (TCP). Default `127.0.0.1`. */
+  host?: string;
+  /** TCP port; 0 picks a free one. Either `port` or `path` is required. */
+  port?: number;
+  /** Unix socket path. */
+  path?: string;
+  serializers?: SerializerName[];
+  tls?: TlsOptions;
+}
+
+/** Where the router accepts connections. */
+export type ListenerOptions = WebSocketListenerOptions | RawSocketListenerOptions;
+
+/** What one permission allows on its URIs. Absent actions are denied. */
+export interface PermissionActions {
+  call?: boolean;
+  register?: boolean;
+  subscribe?: boolean;
+  publish?: boolean;
+}
+
+/**
+ * One rule of a role: the actions allowed on URIs that match `uri` under `match`. When
+ * several rules match a URI, the most specific wins, by the dealer's rule: exact beats
+ * prefix, longer prefixes beat shorter ones, then wildcards.
+ *
+ * @example { uri: 'shop.', match: 'prefix', allow: { call: true, subscribe: true } }
+ * @example { uri: '', match: 'prefix', allow: { call: true } }   // every URI
+ */
+export interface PermissionOptions {
+  uri: string;
+  /** Default `exact`. */
+  match?: MatchPolicy;
+  allow: PermissionActions;
+}
+
+/** A role of a realm and its permissions. */
+export interface RoleOptions {
+  name: string;
+  permissions: PermissionOptions[];
+}
+
+/** A realm the router serves. */
+export interface RealmOptions {
+  name: string;
+  /**
+   * The roles sessions may hold in this realm. When absent, every session of the realm may
+   * do everything (a development default, as Crossbar.io's `anonymous` role in `realm1`).
+   * When present, a session whose authrole is not listed is refused with
+   * `wamp.error.no_such_role`.
+   */
+  roles?: RoleOptions[];
+  /** Authentication for this realm, replacing the router-wide `auth`. */
+  auth?: AuthOptions;
+}
+
+/**
+ * Resource limits. The outbound policy protects the router from slow consumers: a session
+ * whose transport holds more than `outboundHighWaterMark` unsent bytes gets no EVENTs until
+ * it drains (they are dropped, and counted); above `outboundHardLimit` the session is
+ * closed. RPC results and errors are never dropped, they only count towards the hard limit.
+ */
+export interface LimitsOptions {
+  /** Largest message in either direction, bytes. Default 16 MiB. */
+  maxMessageSize?: number;
+  /** Most sessions (including those still authenticating) at once. Default 10000. */
+  maxSessions?: number;
+  /** Unsent bytes above which EVENTs to a session are dropped. Default 4 MiB. */
+  outboundHighWaterMark?: number;
+  /** Unsent bytes above which a session is closed. Default 64 MiB. */
+  outboundHardLimit?: number;
+  /** How long `stop()` waits for sessions to answer GOODBYE, ms. Default 1000. */
+  shutdownTimeout?: number;
+}
+
+/**
+ * What `Router.start` takes. Plain data only (apart from `logger`), so a YAML or JSON file
+ * can hold it; `validateRouterOptions` reports mistakes naming the key.
+ */
+export interface RouterOptions {
+  /** Default none: only in-process sessions (`router.attach`). */
+  listeners?: ListenerOptions[];
+  /** Realms served. Default none, with `autoCreateRealms`. */
+  realms?: RealmOptions[];
+  /**
+   * Create a realm, with the defaults of `RealmOptions`, when a session joins one that is
+   * not configured. Default true when `realms` is absent, false otherwise.
+   */
+  autoCreateRealms?: boolean;
+  /**
+   * Authentication for every realm without its own `auth`. When absent, sessions join
+   * anonymously with authrole `anonymous` (a development default).
+   */
+  auth?: AuthOptions;
+  limits?: LimitsOptions;
+}
+
+/** `RouterOptions` plus the logger (pino). Default `defaultLogger()`. */
+export interface RouterStartOptions extends RouterOptions {
+  logger?: Logger;
+}
+
+/** Limits with every default filled in. */
+export type ResolvedLimits = Required<LimitsOptions>;
+
+export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = Object.freeze({
+  maxMessageSize: 16 * 1024 * 1024,
+  maxSessions: 10_000,
+  outboundHighWaterMark: 4 * 1024 * 1024,
+  outboundHardLimit: 64 * 1024 * 1024,
+  shutdownTimeout: 1000,
+});
+
+/** Listener defaults, as Crossbar.io's: `ws://127.0.0.1:8080/ws`. */
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_WEBSOCKET_PORT = 8080;
+export const DEFAULT_WEBSOCKET_PATH = '/ws';
+
+const SERIALIZER_NAMES: readonly SerializerName[] = ['json', 'msgpack', 'cbor'];
+const MATCH_POLICIES: readonly MatchPolicy[] = ['exact', 'prefix', 'wildcard'];
+
+/**
+ * Checks untrusted options (from a file, say) and returns them typed. Throws
+ * `RouterOptionsError` whose `key` names the first wrong entry (`realms[0].roles[1].name`).
+ */
+export function validateRouterOptions(value: unknown): RouterOptions {
+  const c = new Check(value, '');
+  c.object(['listeners', 'realms', 'autoCreateRealms', 'auth', 'limits', 'logger']);
+  c.optionalList('listeners', validateListener);
+  c.optionalList('realms', validateRealm);
+  c.optionalBoolean('autoCreateRealms');
+  c.optional('auth', validateAuth);
+  c.optional('limits', validateLimits);
+  const options = value as RouterOptions;
+  const names = new Set<string>();
+  (options.realms ?? []).forEach((realm, i) => {
+    if (names.has(realm.name))
+      throw new RouterOptionsError(`realms[${i}].name`, `realm "${realm.name}" is listed twice`);
+    names.add(realm.name);
+  });
+  return options;
+}
+
+function validateListener(c: Check): void {
+  const type = c.enumValue('type', ['websocket', 'rawsocket'] as const, true);
+  c.object(['type', 'host', 'port', 'path', 'serializers', 'tls']);
+  c.optionalString('host');
+  c.optionalInteger('port', 0, 65535);
+  c.optionalString('path');
+  c.optionalList('serializers', (item) => item.enumValue(undefined, SERIALIZER_NAMES, true));
+  c.optional('tls', (tls) => {
+    tls.object(['cert', 'key', 'ca', 'requestCert']);
+    tls.string('cert');
+    tls.string('key');
+    tls.optionalString('ca');
+    tls.optionalBoolean('requestCert');
+  });
+  const listener = c.value as ListenerOptions;
+  if (type === 'websocket' && listener.path !== undefined && !listener.path.startsWith('/')) {
+    throw c.error('path', 'must start with "/"');
+  }
+  if (type === 'rawsocket') {
+    if (listener.path !== undefined && (listener.port !== undefined || listener.host !== undefined)) {
+      throw c.error('path', 'is a unix socket path: give either path, or host and port');
+    }
+    if (listener.path === undefined && listener.port === undefined) {
+      throw c.error('port', 'is required for a TCP RawSocket listener (or give path for a unix socket)');
+    }
+  }
+}
+
+function validateRealm(c: Check): void {
+  c.object(['name', 'roles', 'auth']);
+  c.uri('name');
+  c.optionalList('roles', (role) => {
+    role.object(['name', 'permissions']);
+    role.string('name');
+    role.list('permissions', validatePermission);
+  });
+  c.optional('auth', validateAuth);
+}
+
+function validatePermission(c: Check): void {
+  c.object(['uri', 'match', 'allow']);
+  c.string('uri', true);
+  c.enumValue('match', MATCH_POLICIES, false);
+  c.required('allow', (allow) => {
+    allow.object(['call', 'register', 'subscribe', 'publish']);
+    for (const action of ['call', 'register', 'subscribe', 'publish']) allow.optionalBoolean(action);
+  });
+}
+
+function validateLimits(c: Check): void {
+  c.object(Object.keys(DEFAULT_LIMITS));
+  c.optionalInteger('maxMessageSize', 64);
+  c.optionalInteger('maxSessions', 1);
+  c.optionalInteger('outboundHighWaterMark', 0);
+  c.optionalInteger('outboundHardLimit', 1);
+  c.optionalInteger('shutdownTimeout', 0);
+}
+
+/** The limits with defaults applied. */
+export function resolveLimits(limits: LimitsOptions = {}): ResolvedLimits {
+  return { ...DEFAULT_LIMITS, ...stripUndefined(limits) };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

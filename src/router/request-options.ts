@@ -1,0 +1,103 @@
+import { toId } from '../protocol/fields';
+import type {
+  CallOptions,
+  CancelMode,
+  Id,
+  InvokePolicy,
+  MatchPolicy,
+  PublishOptions,
+  RegisterOptions,
+} from '../protocol/messages';
+import { isValidUri } from '../protocol/uri';
+
+/**
+ * The Options of client requests with the spec's defaults applied. `decode` has already
+ * checked the type of every key these read (a wrong type is a protocol violation there), so
+ * this only fills in defaults and builds the sets the broker tests against.
+ */
+
+export interface RegisterRequest {
+  match: MatchPolicy;
+  invoke: InvokePolicy;
+  discloseCaller: boolean;
+}
+
+export interface CallRequest {
+  /** Milliseconds; 0 means no timeout (spec). */
+  timeout: number;
+  receiveProgress: boolean;
+  discloseMe: boolean;
+}
+
+export interface PublishRequest {
+  acknowledge: boolean;
+  excludeMe: boolean;
+  discloseMe: boolean;
+  exclude?: ReadonlySet<Id>;
+  eligible?: ReadonlySet<Id>;
+  excludeAuthid?: ReadonlySet<string>;
+  eligibleAuthid?: ReadonlySet<string>;
+  excludeAuthrole?: ReadonlySet<string>;
+  eligibleAuthrole?: ReadonlySet<string>;
+}
+
+export function readRegisterOptions(options: RegisterOptions): RegisterRequest {
+  return {
+    match: options.match ?? 'exact',
+    invoke: options.invoke ?? 'single',
+    discloseCaller: options.disclose_caller ?? false,
+  };
+}
+
+export function readCallOptions(options: CallOptions): CallRequest {
+  return {
+    timeout: options.timeout ?? 0,
+    receiveProgress: options.receive_progress ?? false,
+    discloseMe: options.disclose_me ?? false,
+  };
+}
+
+export function readPublishOptions(options: PublishOptions): PublishRequest {
+  return {
+    acknowledge: options.acknowledge ?? false,
+    // spec: a publisher does not receive its own event unless it asks to.
+    excludeMe: options.exclude_me ?? true,
+    discloseMe: options.disclose_me ?? false,
+    exclude: idSet(options.exclude),
+    eligible: idSet(options.eligible),
+    excludeAuthid: stringSet(options.exclude_authid),
+    eligibleAuthid: stringSet(options.eligible_authid),
+    excludeAuthrole: stringSet(options.exclude_authrole),
+    eligibleAuthrole: stringSet(options.eligible_authrole),
+  };
+}
+
+/** CANCEL Options.mode; `killnowait` when absent, as Crossbar.io. */
+export function readCancelMode(mode: CancelMode | undefined): CancelMode {
+  return mode ?? 'killnowait';
+}
+
+/**
+ * True when `uri` may be registered or subscribed under `match`: exact URIs need non-empty
+ * components; a prefix may end with a dot (`com.myapp.`); wildcards have empty components.
+ */
+export function isValidPattern(uri: string, match: MatchPolicy): boolean {
+  if (uri === '') return false;
+  if (match === 'prefix') return isValidUri(uri.endsWith('.') ? uri.slice(0, -1) : uri);
+  return isValidUri(uri, match);
+}
+
+/** Binary serializers may deliver ids as BigInt; the broker compares Numbers. */
+function idSet(ids: readonly unknown[] | undefined): Set<Id> | undefined {
+  if (ids === undefined) return undefined;
+  const set = new Set<Id>();
+  for (const value of ids) {
+    const id = toId(value);
+    if (id !== undefined) set.add(id);
+  }
+  return set;
+}
+
+function stringSet(values: readonly string[] | undefined): Set<string> | undefined {
+  return values === undefined ? undefined : new Set(values);
+}

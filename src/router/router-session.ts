@@ -1,0 +1,358 @@
+import type { Logger } from '../logger';
+import { decode, encode } from '../protocol/codec';
+import { ErrorUri, ProtocolError } from '../protocol/errors';
+import { IdSequence } from '../protocol/ids';
+import {
+  MessageType,
+  messageName,
+  type Dict,
+  type Id,
+  type Message,
+  type MessageOf,
+  type Roles,
+} from '../protocol/messages';
+import type { Frame } from '../protocol/serializer';
+import { PayloadSizeError, type CloseInfo, type Transport } from '../transport/transport';
+import type { AuthChallenge, Identity } from './auth/authenticator';
+import type { ClientRole } from './features';
+import { authenticate, hello, type HandshakeHost } from './handshake';
+import { OutboundGuard, type SendOutcome } from './limits';
+import type { PendingCall } from './dealer';
+import type { Realm } from './realm';
+import type { Registration } from './registrations';
+import type { Subscription } from './subscriptions';
+
+/**
+ * Router-side session states (spec: session lifecycle). `establishing` waits for HELLO (again
+ * after a GOODBYE exchange: the transport may carry a new session); `challenging` waits for
+ * AUTHENTICATE; `closing` waits for the GOODBYE that answers the router's own; `closed` is
+ * final: the transport is gone or going.
+ */
+export type SessionState = 'establishing' | 'challenging' | 'established' | 'closing' | 'closed';
+
+/** A CHALLENGE sent, waiting for its AUTHENTICATE. */
+export interface PendingAuth {
+  realm: Realm;
+  method: string;
+  challenge: AuthChallenge;
+}
+
+/** WebSocket close codes the router uses; RawSocket and in-process transports accept them too. */
+const CLOSE_NORMAL = 1000;
+const CLOSE_PROTOCOL_ERROR = 1002;
+const CLOSE_POLICY = 1008;
+
+/**
+ * One client session on the router: the state machine, the dispatch of inbound messages by
+ * code, and the outbound path (serialization, size and slow-consumer limits). What a message
+ * means is decided by the realm's dealer and broker; this class only routes.
+ */
+export class RouterSession {
+  state: SessionState = 'establishing';
+  /** The WAMP session id; 0 before HELLO is accepted and after the session ends. */
+  id: Id = 0;
+  realm: Realm | null = null;
+  authid = '';
+  authrole = '';
+  authmethod = '';
+  authprovider = '';
+  authextra: Dict | undefined;
+  /** Roles and features the client announced in HELLO. */
+  roles: Roles = {};
+  pendingAuth: PendingAuth | null = null;
+  logger: Logger;
+
+  /** Calls this session made that are in flight, by CALL.Request. */
+  readonly calls = new Map<Id, PendingCall>();
+  /** Invocations this session must answer, by INVOCATION.Request. */
+  readonly invocations = new Map<Id, PendingCall>();
+  /** INVOCATION request ids are in the callee's session scope (spec). */
+  readonly invocationIds = new IdSequence();
+  readonly registrations = new Set<Registration>();
+  readonly subscriptions = new Set<Subscription>();
+
+  private readonly guard: OutboundGuard;
+  private goodbyeAnswered: (() => void) | null = null;
+
+  constructor(
+    readonly transport: Transport,
+    readonly host: HandshakeHost,
+  ) {
+    this.logger = host.logger.child({ peer: transport.peer, transport: transport.kind });
+    this.guard = new OutboundGuard(host.limits, this.logger);
+    transport.attach({
+      message: (frame) => this.receive(frame),
+      close: (info) => this.transportClosed(info),
+      oversize: (size) => this.oversize(size),
+    });
+  }
+
+  /** True when the client announced `feature` for `role` in HELLO. */
+  supports(role: ClientRole, feature: string): boolean {
+    return this.roles[role]?.features?.[feature] === true;
+  }
+
+  /** The realm of an established session; only called from established-state handlers. */
+  get joined(): Realm {
+    if (this.realm === null) throw new Error(`session ${this.id} is not in a realm`);
+    return this.realm;
+  }
+
+  /** EVENTs dropped for this session by the slow-consumer policy. */
+  get droppedEvents(): number {
+    return this.guard.droppedEvents;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Inbound
+
+  private receive(frame: Frame): void {
+    if (this.state === 'closed') return;
+    let message: Message;
+    try {
+      message = decode(this.transport.serializer.deserialize(frame));
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      return this.protocolViolation(error.message);
+    }
+    try {
+      this.dispatch(message);
+    } catch (error) {
+      if (error instanceof ProtocolError) return this.protocolViolation(error.message);
+      // A bug of ours: this session ends, the router and every other session go on.
+      this.logger.error(
+        { err: error, message: messageName(message.type) },
+        'internal error handling a message',
+      );
+      this.abort('wservice.error.internal_error', 'the router failed to handle a message');
+    }
+  }
+
+  private dispatch(message: Message): void {
+    if (this.state === 'closing') {
+      // spec: after sending GOODBYE, a peer ignores everything but the GOODBYE reply.
+      if (message.type === MessageType.GOODBYE) this.goodbyeReplied();
+      return;
+    }
+    const entry = DISPATCH[message.type] as DispatchEntry<typeof message.type> | undefined;
+    if (entry === undefined) {
+      return this.protocolViolation(`${messageName(message.type)} is not a message a client may send`);
+    }
+    if (!entry.states.includes(this.state)) {
+      return this.protocolViolation(
+        `${messageName(message.type)} is not allowed while the session is ${this.state}`,
+      );
+    }
+    entry.handle(this, message as never);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Outbound
+
+  /** Encodes, serializes and sends one message, subject to the size and buffer limits. */
+  send(message: Message): SendOutcome {
+    if (this.state === 'closed' || !this.transport.isOpen) return 'closed';
+    let frame: Frame;
+    try {
+      frame = this.transport.serializer.serialize(encode(message));
+    } catch (error) {
+      this.logger.warn(
+        { err: error, message: messageName(message.type) },
+        'cannot serialize a message for this session',
+      );
+      return 'unserializable';
+    }
+    return this.sendFrame(frame, false);
+  }
+
+  /** Sends a frame already serialized with this session's serializer (EVENT fan-out). */
+  sendFrame(frame: Frame, droppable: boolean): SendOutcome {
+    if (this.state === 'closed' || !this.transport.isOpen) return 'closed';
+    const admission = this.guard.admit(this.transport.bufferedAmount, droppable);
+    if (admission === 'drop') return 'dropped';
+    if (admission === 'overflow') {
+      this.close(CLOSE_POLICY, 'outbound buffer limit exceeded');
+      return 'closed';
+    }
+    try {
+      this.transport.send(frame);
+      return 'sent';
+    } catch (error) {
+      if (error instanceof PayloadSizeError) return 'too_big';
+      this.logger.warn({ err: error }, 'transport refused a frame');
+      return 'closed';
+    }
+  }
+
+  /**
+   * Answers a request with ERROR `uri`, the readable `text` as Arguments[0], and logs it once.
+   * Used for every refusal (invalid URI, not authorized, unknown id...).
+   */
+  refuse(requestType: MessageType, request: Id, uri: string, text: string): void {
+    this.logger.info({ session: this.id, request: messageName(requestType), error: uri }, text);
+    this.send({ type: MessageType.ERROR, requestType, request, details: {}, error: uri, args: [text] });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Ending
+
+  /** A message broke the protocol: ABORT `wamp.error.protocol_violation` and close. */
+  protocolViolation(problem: string): void {
+    this.logger.warn({ session: this.id || undefined, problem }, 'protocol violation; aborting the session');
+    this.abort(ErrorUri.PROTOCOL_VIOLATION, problem, CLOSE_PROTOCOL_ERROR);
+  }
+
+  /** Sends ABORT and closes the transport. */
+  abort(reason: string, message: string, code = CLOSE_NORMAL): void {
+    if (this.state === 'closed') return;
+    this.send({ type: MessageType.ABORT, details: { message }, reason });
+    this.close(code, reason);
+  }
+
+  /**
+   * The router ends the session: GOODBYE now, the session leaves its realm at once, and the
+   * transport stays open for the client's GOODBYE reply. A session not yet established is
+   * aborted instead. Resolves when the client replied or the session closed.
+   */
+  goodbye(reason: string, message?: string): Promise<void> {
+    if (this.state !== 'established') {
+      this.abort(reason, message ?? 'the router ends this session');
+      return Promise.resolve();
+    }
+    this.send({ type: MessageType.GOODBYE, details: message === undefined ? {} : { message }, reason });
+    this.leaveRealm();
+    this.state = 'closing';
+    return new Promise((resolve) => (this.goodbyeAnswered = resolve));
+  }
+
+  /** Closes the transport; the session leaves its realm at once (not when the close completes). */
+  close(code = CLOSE_NORMAL, reason = 'closed'): void {
+    if (this.state === 'closed') return;
+    this.leaveRealm();
+    this.state = 'closed';
+    this.settleGoodbye();
+    this.transport.close(code, reason);
+  }
+
+  /** Makes this session an established member of `realm` (after authentication). */
+  establish(realm: Realm, identity: Identity): void {
+    this.authid = identity.authid;
+    this.authrole = identity.authrole;
+    this.authmethod = identity.authmethod;
+    this.authprovider = identity.authprovider;
+    this.authextra = identity.authextra;
+    this.pendingAuth = null;
+    this.state = 'established';
+    this.realm = realm;
+    this.logger = this.logger.child({ session: this.id, realm: realm.name, authid: identity.authid });
+  }
+
+  /** The client answered our GOODBYE: the transport may carry a new session. */
+  private goodbyeReplied(): void {
+    this.state = 'establishing';
+    this.settleGoodbye();
+  }
+
+  /** The client said GOODBYE first: reply, leave the realm, wait for a new HELLO or the close. */
+  clientGoodbye(): void {
+    this.send({ type: MessageType.GOODBYE, details: {}, reason: ErrorUri.GOODBYE_AND_OUT });
+    this.leaveRealm();
+    this.state = 'establishing';
+  }
+
+  private oversize(size: number): void {
+    const text = `message of ${size} bytes exceeds the limit of ${this.transport.maxMessageSize} bytes`;
+    this.logger.warn({ session: this.id || undefined, size }, text);
+    if (this.state !== 'closed')
+      this.send({
+        type: MessageType.ABORT,
+        details: { message: text },
+        reason: ErrorUri.PAYLOAD_SIZE_EXCEEDED,
+      });
+    this.leaveRealm();
+    this.state = 'closed';
+  }
+
+  private transportClosed(info: CloseInfo): void {
+    this.logger.debug(
+      { session: this.id || undefined, code: info.code, reason: info.reason },
+      'transport closed',
+    );
+    this.leaveRealm();
+    this.state = 'closed';
+    this.settleGoodbye();
+    this.host.detached(this);
+  }
+
+  /** Leaves the realm (dealer and broker clean up, meta events fire) and frees the session id. */
+  private leaveRealm(): void {
+    const realm = this.realm;
+    this.realm = null;
+    this.pendingAuth = null;
+    if (realm !== null) realm.leave(this);
+    if (this.id !== 0) this.host.release(this);
+    this.id = 0;
+  }
+
+  private settleGoodbye(): void {
+    const resolve = this.goodbyeAnswered;
+    this.goodbyeAnswered = null;
+    resolve?.();
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Dispatch: which message may arrive in which state, and who handles it.
+
+interface DispatchEntry<T extends MessageType> {
+  states: readonly SessionState[];
+  handle: (session: RouterSession, message: MessageOf<T>) => void;
+}
+
+type DispatchTable = { [T in MessageType]?: DispatchEntry<T> };
+
+const ESTABLISHED: readonly SessionState[] = ['established'];
+
+const DISPATCH: DispatchTable = {
+  // [HELLO, Realm|uri, Details|dict]
+  [MessageType.HELLO]: { states: ['establishing'], handle: hello },
+  // [AUTHENTICATE, Signature|string, Extra|dict]
+  [MessageType.AUTHENTICATE]: { states: ['challenging'], handle: authenticate },
+  // [ABORT, Details|dict, Reason|uri]: the client gives up (during authentication, usually).
+  [MessageType.ABORT]: {
+    states: ['establishing', 'challenging', 'established'],
+    handle: (s, m) => {
+      s.logger.info({ session: s.id || undefined, reason: m.reason, details: m.details }, 'client aborted');
+      s.close(CLOSE_NORMAL, 'aborted by the client');
+    },
+  },
+  // [GOODBYE, Details|dict, Reason|uri]
+  [MessageType.GOODBYE]: { states: ESTABLISHED, handle: (s) => s.clientGoodbye() },
+  // [ERROR, INVOCATION, INVOCATION.Request|id, Details|dict, Error|uri, Arguments|list?, ArgumentsKw|dict?]
+  // A client only ever answers an INVOCATION with ERROR; any other request type is a violation.
+  [MessageType.ERROR]: {
+    states: ESTABLISHED,
+    handle: (s, m) => {
+      if (m.requestType !== MessageType.INVOCATION) {
+        throw new ProtocolError(`ERROR for ${messageName(m.requestType)} is not a message a client may send`);
+      }
+      s.joined.dealer.invocationError(s, m);
+    },
+  },
+  // [PUBLISH, Request|id, Options|dict, Topic|uri, Arguments|list?, ArgumentsKw|dict?]
+  [MessageType.PUBLISH]: { states: ESTABLISHED, handle: (s, m) => s.joined.broker.publish(s, m) },
+  // [SUBSCRIBE, Request|id, Options|dict, Topic|uri]
+  [MessageType.SUBSCRIBE]: { states: ESTABLISHED, handle: (s, m) => s.joined.broker.subscribe(s, m) },
+  // [UNSUBSCRIBE, Request|id, SUBSCRIBED.Subscription|id]
+  [MessageType.UNSUBSCRIBE]: { states: ESTABLISHED, handle: (s, m) => s.joined.broker.unsubscribe(s, m) },
+  // [CALL, Request|id, Options|dict, Procedure|uri, Arguments|list?, ArgumentsKw|dict?]
+  [MessageType.CALL]: { states: ESTABLISHED, handle: (s, m) => s.joined.dealer.call(s, m) },
+  // [CANCEL, CALL.Request|id, Options|dict]
+  [MessageType.CANCEL]: { states: ESTABLISHED, handle: (s, m) => s.joined.dealer.cancel(s, m) },
+  // [REGISTER, Request|id, Options|dict, Procedure|uri]
+  [MessageType.REGISTER]: { states: ESTABLISHED, handle: (s, m) => s.joined.dealer.register(s, m) },
+  // [UNREGISTER, Request|id, REGISTERED.Registration|id]
+  [MessageType.UNREGISTER]: { states: ESTABLISHED, handle: (s, m) => s.joined.dealer.unregister(s, m) },
+  // [YIELD, INVOCATION.Request|id, Options|dict, Arguments|list?, ArgumentsKw|dict?]
+  [MessageType.YIELD]: { states: ESTABLISHED, handle: (s, m) => s.joined.dealer.yield(s, m) },
+};

@@ -1,0 +1,161 @@
+import { defaultLogger, type Logger } from '../logger';
+import { ErrorUri } from '../protocol/errors';
+import { IdSequence, randomId } from '../protocol/ids';
+import type { Id } from '../protocol/messages';
+import type { Listener, Transport } from '../transport';
+import type { HandshakeHost } from './handshake';
+import { openListener, type ListenerInfo } from './listeners';
+import {
+  resolveLimits,
+  validateRouterOptions,
+  type RealmOptions,
+  type ResolvedLimits,
+  type RouterOptions,
+  type RouterStartOptions,
+} from './options';
+import { Realm } from './realm';
+import { RouterSession } from './router-session';
+
+/**
+ * The embedded WAMP router: realms with a dealer, a broker, authentication, authorization
+ * and the meta API, reachable over WebSocket and RawSocket listeners and in-process.
+ *
+ * @example
+ * const router = await Router.start({ listeners: [{ type: 'websocket', port: 0 }] });
+ * console.log(router.listeners[0].url);   // ws://127.0.0.1:41234/ws
+ * await router.stop();
+ */
+export class Router {
+  /** The listeners, in the order of the options, with their actual URLs and ports. */
+  readonly listeners: readonly ListenerInfo[] = [];
+
+  private readonly realms = new Map<string, Realm>();
+  private readonly sessions = new Set<RouterSession>();
+  private readonly sessionIds = new Map<Id, RouterSession>();
+  private readonly openListeners: Listener[] = [];
+  private readonly ids = new IdSequence();
+  private readonly limits: ResolvedLimits;
+  private readonly logger: Logger;
+  private readonly autoCreateRealms: boolean;
+  private readonly host: HandshakeHost;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    private readonly options: RouterOptions,
+    logger: Logger,
+  ) {
+    this.logger = logger;
+    this.limits = resolveLimits(options.limits);
+    this.autoCreateRealms = options.autoCreateRealms ?? options.realms === undefined;
+    for (const realm of options.realms ?? []) this.createRealm(realm);
+    this.host = {
+      logger: this.logger,
+      limits: this.limits,
+      findRealm: (name) => this.findRealm(name),
+      admit: (session) => this.admit(session),
+      release: (session) => this.sessionIds.delete(session.id),
+      detached: (session) => this.sessions.delete(session),
+    };
+  }
+
+  /**
+   * Validates the options, opens every listener and returns the running router. Throws
+   * `RouterOptionsError` for a wrong option (naming its key) and `TransportError` when a
+   * listener cannot bind; listeners already open are closed again.
+   */
+  static async start(options: RouterStartOptions = {}): Promise<Router> {
+    const { logger = defaultLogger(), ...plain } = options;
+    const router = new Router(validateRouterOptions(plain), logger.child({ component: 'router' }));
+    try {
+      for (const [index, listenerOptions] of (router.options.listeners ?? []).entries()) {
+        const { info, listener } = await openListener(listenerOptions, index, {
+          maxMessageSize: router.limits.maxMessageSize,
+          logger: router.logger,
+          onTransport: (transport) => router.attach(transport),
+        });
+        router.openListeners.push(listener);
+        (router.listeners as ListenerInfo[]).push(info);
+        router.logger.info({ url: info.url }, 'router listening');
+      }
+    } catch (error) {
+      await Promise.allSettled(router.openListeners.map((l) => l.close()));
+      throw error;
+    }
+    return router;
+  }
+
+  /**
+   * Serves a peer over any transport: in-process (`createInProcessPair()`), or a link
+   * accepted elsewhere. The peer then says HELLO like any client.
+   */
+  attach(transport: Transport): void {
+    if (this.stopping !== undefined) {
+      transport.close(1001, 'router shutting down');
+      return;
+    }
+    this.sessions.add(new RouterSession(transport, this.host));
+  }
+
+  /** Names of the realms that exist now (configured, or created on first join). */
+  get realmNames(): string[] {
+    return [...this.realms.keys()];
+  }
+
+  /** Sessions that hold a session id (joined, or authenticating). */
+  get sessionCount(): number {
+    return this.sessionIds.size;
+  }
+
+  /**
+   * Stops the router: GOODBYE `wamp.close.system_shutdown` to every session, up to
+   * `limits.shutdownTimeout` ms for their replies, then every transport and listener closes.
+   * Idempotent.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.logger.info({ sessions: this.sessionIds.size }, 'router stopping');
+    const replies = [...this.sessions].map((s) =>
+      s.goodbye(ErrorUri.SYSTEM_SHUTDOWN, 'the router is shutting down'),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>(
+      (resolve) => (timer = setTimeout(resolve, this.limits.shutdownTimeout)),
+    );
+    await Promise.race([Promise.all(replies), deadline]);
+    clearTimeout(timer);
+    for (const session of [...this.sessions]) session.close(1001, 'router shutting down');
+    for (const realm of this.realms.values()) realm.dealer.close();
+    await Promise.allSettled(this.openListeners.map((l) => l.close()));
+    this.logger.info('router stopped');
+  }
+
+  private findRealm(name: string): Realm | undefined {
+    const realm = this.realms.get(name);
+    if (realm !== undefined || !this.autoCreateRealms) return realm;
+    this.logger.info({ realm: name }, 'creating realm on first join');
+    return this.createRealm({ name, auth: this.options.auth });
+  }
+
+  private createRealm(options: RealmOptions): Realm {
+    const realm = new Realm(
+      options.name,
+      { roles: options.roles, auth: options.auth ?? this.options.auth },
+      this.ids,
+      this.logger.child({ realm: options.name }),
+    );
+    this.realms.set(options.name, realm);
+    return realm;
+  }
+
+  private admit(session: RouterSession): Id | undefined {
+    if (this.sessionIds.size >= this.limits.maxSessions) return undefined;
+    let id = randomId();
+    while (this.sessionIds.has(id)) id = randomId();
+    this.sessionIds.set(id, session);
+    return id;
+  }
+}
