@@ -23,11 +23,18 @@ function binaryReviver(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** True when `value` holds a Uint8Array anywhere, so the slower replacer is needed. */
+/** Nesting depth beyond which the scan gives up and the replacer runs anyway. */
+const MAX_SCAN_DEPTH = 64;
+
+/**
+ * True when `value` may hold a Uint8Array, so the slower replacer is needed. Past
+ * MAX_SCAN_DEPTH it answers true: the replacer is always correct, only slower, and a cycle
+ * then ends in JSON.stringify's own error instead of a deep recursion here.
+ */
 function containsBinary(value: unknown, depth = 0): boolean {
   if (typeof value !== 'object' || value === null) return false;
   if (value instanceof Uint8Array) return true;
-  if (depth > 64) return false;
+  if (depth > MAX_SCAN_DEPTH) return true;
   if (Array.isArray(value)) {
     for (const item of value) if (containsBinary(item, depth + 1)) return true;
     return false;

@@ -1,0 +1,91 @@
+import { jsonSerializer, ProtocolError, SerializationError } from '../../../src/protocol';
+
+describe('json serializer', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('is the text serializer of wamp.2.json, RawSocket id 1', () => {
+    expect(jsonSerializer).toMatchObject({
+      name: 'json',
+      subprotocol: 'wamp.2.json',
+      rawSocketId: 1,
+      binary: false,
+    });
+  });
+
+  it('writes Buffers and plain Uint8Arrays as "\\u0000" + base64, also nested in kwargs', () => {
+    const text = jsonSerializer.serialize([
+      48,
+      1,
+      {},
+      'p',
+      [Buffer.from('hello'), new Uint8Array([0, 255])],
+      { a: { b: [Buffer.from([1, 2, 3])] } },
+    ]);
+    expect(text).toBe('[48,1,{},"p",["\\u0000aGVsbG8=","\\u0000AP8="],{"a":{"b":["\\u0000AQID"]}}]');
+  });
+
+  it('reads "\\u0000" + base64 strings as Buffers, from text and from UTF-8 bytes', () => {
+    const text = '[48,1,{},"p",["\\u0000aGVsbG8="],{"a":{"b":"\\u0000AQID","s":"plain"}}]';
+    const expected = [
+      48,
+      1,
+      {},
+      'p',
+      [Buffer.from('hello')],
+      { a: { b: Buffer.from([1, 2, 3]), s: 'plain' } },
+    ];
+    expect(jsonSerializer.deserialize(text)).toEqual(expected);
+    expect(jsonSerializer.deserialize(Buffer.from(text))).toEqual(expected);
+    expect(jsonSerializer.deserialize(new Uint8Array(Buffer.from(text)))).toEqual(expected);
+  });
+
+  it('round-trips an empty byte string', () => {
+    const text = jsonSerializer.serialize([1, Buffer.alloc(0)]);
+    expect(text).toBe('[1,"\\u0000"]');
+    expect(jsonSerializer.deserialize(text)).toEqual([1, Buffer.alloc(0)]);
+  });
+
+  it('finds binary nested deeper than the scan depth', () => {
+    let deep: unknown = Buffer.from([5]);
+    for (let i = 0; i < 100; i++) deep = [deep];
+    const back = jsonSerializer.deserialize(jsonSerializer.serialize([1, deep])) as unknown[];
+    let inner: unknown = back[1];
+    for (let i = 0; i < 100; i++) inner = (inner as unknown[])[0];
+    expect(inner).toEqual(Buffer.from([5]));
+  });
+
+  // The design: plain JSON.stringify / JSON.parse on the hot path, the replacer and the reviver
+  // only when a message holds binary. Checked by the arguments the JSON functions receive.
+  it('uses no replacer for messages without binary and no reviver for texts without NUL', () => {
+    const stringify = jest.spyOn(JSON, 'stringify');
+    const parse = jest.spyOn(JSON, 'parse');
+    jsonSerializer.serialize([48, 1, {}, 'p', ['text', 5], { k: { n: [null] } }]);
+    jsonSerializer.deserialize('[48,1,{},"p",["text",5]]');
+    expect(stringify.mock.calls[0]).toHaveLength(1);
+    expect(parse.mock.calls[0]).toHaveLength(1);
+  });
+
+  it('uses the replacer and the reviver when binary is present', () => {
+    const stringify = jest.spyOn(JSON, 'stringify');
+    const parse = jest.spyOn(JSON, 'parse');
+    jsonSerializer.serialize([1, { b: Buffer.from('x') }]);
+    jsonSerializer.deserialize('[1,"\\u0000eA=="]');
+    expect(typeof stringify.mock.calls[0][1]).toBe('function');
+    expect(typeof parse.mock.calls[0][1]).toBe('function');
+  });
+
+  it('throws SerializationError for BigInt and cycles', () => {
+    const cycle: unknown[] = [1];
+    cycle.push(cycle);
+    expect(() => jsonSerializer.serialize([1, 2n ** 60n])).toThrow(SerializationError);
+    expect(() => jsonSerializer.serialize(cycle)).toThrow(SerializationError);
+    expect(() => jsonSerializer.serialize([1, { b: Buffer.from('x'), cycle }])).toThrow(SerializationError);
+  });
+
+  it('throws ProtocolError for text that is not JSON, bytes that are not UTF-8, and in-process frames', () => {
+    expect(() => jsonSerializer.deserialize('[1,')).toThrow(ProtocolError);
+    expect(() => jsonSerializer.deserialize('')).toThrow(ProtocolError);
+    expect(() => jsonSerializer.deserialize(Buffer.from([0x5b, 0xff, 0x5d]))).toThrow(ProtocolError);
+    expect(() => jsonSerializer.deserialize([1])).toThrow(ProtocolError);
+  });
+});
