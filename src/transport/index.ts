@@ -7,3 +7,14 @@ export { DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_CONNECT_TIMEOUT } from './constants';
 export { connectWebSocket, type WebSocketClientOptions } from './websocket/client';
 export { listenWebSocket, type WebSocketListenOptions } from './websocket/server';
 export { WebSocketTransport } from './websocket/transport';
+export { connectRawSocket, type RawSocketClientOptions, type RawSocketTarget } from './rawsocket/client';
+export { listenRawSocket, type RawSocketListenOptions, type RawSocketBind } from './rawsocket/server';
+export { RawSocketTransport } from './rawsocket/transport';
+export {
+  RawSocketFramer,
+  FramerState,
+  FrameType,
+  encodeFramePrefix,
+  type FramerSink,
+} from './rawsocket/framer';
+export { HandshakeError, type HandshakeErrorCode } from './rawsocket/handshake';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from '../../src/protocol/serializer';
+import type { ServerTlsOptions } from '../../src/transport/tls';
 import type { CloseInfo, Transport } from '../../src/transport/transport';
 
 /** What a test sees of a transport: frames in order, oversize calls, the close (counted). */
@@ -64,6 +65,23 @@ export const tlsFixtures = {
   clientCert: readFileSync(join(TLS_DIR, 'client.crt')),
   clientKey: readFileSync(join(TLS_DIR, 'client.key')),
 };
+
+/** Server TLS settings from the fixtures; `requestCert` asks clients for a certificate (mutual TLS). */
+export function serverTls(requestCert: boolean): ServerTlsOptions {
+  return { cert: tlsFixtures.serverCert, key: tlsFixtures.serverKey, ca: tlsFixtures.ca, requestCert };
+}
+
+/**
+ * Steps to undo after each test of the calling `describe` (servers, clients, sockets), run
+ * last-registered first so clients close before their servers.
+ */
+export function cleanupAfterEach(): Array<() => unknown> {
+  const steps: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const step of steps.splice(0).reverse()) await step();
+  });
+  return steps;
+}
 
 /** Bytes of a frame as it travelled (text frames as UTF-8). */
 export function frameText(frame: Frame): string {

@@ -1,15 +1,9 @@
 import type { RawData, WebSocket } from 'ws';
 import type { Logger } from '../../logger';
 import type { Frame, Serializer } from '../../protocol/serializer';
-import { FrameInbox } from '../inbox';
 import { KeepAlive, type KeepAliveOptions } from '../keepalive';
-import {
-  PayloadSizeError,
-  TransportError,
-  type CloseInfo,
-  type Transport,
-  type TransportHandlers,
-} from '../transport';
+import { SocketTransport } from '../socket-transport';
+import { PayloadSizeError, TransportError, type Transport } from '../transport';
 
 /** Close codes (RFC 6455 section 7.4.1). */
 export const CloseCode = {
@@ -65,34 +59,22 @@ export interface WebSocketTransportOptions {
  * WAMP over one open WebSocket: JSON in text frames, msgpack / CBOR in binary frames; a frame
  * of either kind is accepted on receive.
  */
-export class WebSocketTransport implements Transport {
+export class WebSocketTransport extends SocketTransport implements Transport {
   readonly kind = 'websocket' as const;
   readonly serializer: Serializer;
-  readonly peer: string;
   readonly maxMessageSize: number;
-  /** Settles with the close info once the link is closed (the same info `handlers.close` gets). */
-  readonly closed: Promise<CloseInfo>;
 
-  private readonly inbox: FrameInbox;
   private readonly sendOptions: { binary: boolean };
   private readonly keepAlive: KeepAlive | null;
-  private readonly logger: Logger;
-  private open = true;
-  /** Why the link failed, when it did: reported in CloseInfo.error. */
-  private failure: Error | undefined;
-  private resolveClosed!: (info: CloseInfo) => void;
 
   constructor(
     private readonly socket: WebSocket,
     options: WebSocketTransportOptions,
   ) {
+    super(options.peer, options.logger, true);
     this.serializer = options.serializer;
-    this.peer = options.peer;
     this.maxMessageSize = options.maxMessageSize;
-    this.logger = options.logger;
     this.sendOptions = { binary: options.serializer.binary };
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-    this.inbox = new FrameInbox((err) => this.onHandlerError(err));
     this.keepAlive =
       options.keepAlive === undefined
         ? null
@@ -109,16 +91,8 @@ export class WebSocketTransport implements Transport {
     this.keepAlive?.start();
   }
 
-  get isOpen(): boolean {
-    return this.open;
-  }
-
   get bufferedAmount(): number {
     return this.socket.bufferedAmount;
-  }
-
-  attach(handlers: TransportHandlers): void {
-    this.inbox.attach(handlers);
   }
 
   send(frame: Frame): void {
@@ -193,22 +167,14 @@ export class WebSocketTransport implements Transport {
   }
 
   private onClose(code: number, reason: Buffer): void {
-    this.open = false;
     this.keepAlive?.stop();
     const failure = this.failure;
-    const info: CloseInfo = {
+    this.finish({
       code,
       reason: failure !== undefined && reason.length === 0 ? failure.message : reason.toString('utf8'),
       // ws reports 1006 when the link ended without a closing handshake (dropped, terminated).
       wasClean: code !== CloseCode.ABNORMAL,
       error: failure,
-    };
-    this.inbox.close(info);
-    this.resolveClosed(info);
-  }
-
-  private onHandlerError(err: unknown): void {
-    this.logger.error({ peer: this.peer, err }, 'transport handler threw; closing the link');
-    this.close(CloseCode.INTERNAL_ERROR, 'internal error');
+    });
   }
 }

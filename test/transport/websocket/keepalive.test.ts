@@ -1,14 +1,11 @@
 import WebSocket, { WebSocketServer } from 'ws';
 import { connectWebSocket, listenWebSocket, type Transport } from '../../../src/transport';
-import { collect, deferred } from '../helpers';
+import { cleanupAfterEach, collect, deferred } from '../helpers';
 
 const KEEP_ALIVE = { interval: 30, timeout: 60 };
 
 describe('WebSocket transport: keep-alive', () => {
-  const cleanup: Array<() => unknown> = [];
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
+  const cleanup = cleanupAfterEach();
 
   async function plainServer(autoPong: boolean): Promise<{ url: string; pings: () => number }> {
     const wss = new WebSocketServer({

@@ -10,13 +10,10 @@ import {
   type Listener,
   type Transport,
 } from '../../../src/transport';
-import { collect, deferred, frameText } from '../helpers';
+import { cleanupAfterEach, collect, deferred, frameText } from '../helpers';
 
 describe('WebSocket transport: lifecycle', () => {
-  const cleanup: Array<() => unknown> = [];
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
+  const cleanup = cleanupAfterEach();
 
   async function listen(onTransport: (t: Transport) => void = () => undefined): Promise<Listener> {
     const listener = await listenWebSocket({ port: 0 }, onTransport);

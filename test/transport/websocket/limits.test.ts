@@ -6,15 +6,12 @@ import {
   type Listener,
   type Transport,
 } from '../../../src/transport';
-import { collect, deferred, frameText } from '../helpers';
+import { cleanupAfterEach, collect, deferred, frameText } from '../helpers';
 
 const ABORT = JSON.stringify([3, {}, 'wamp.error.payload_size_exceeded']);
 
 describe('WebSocket transport: maxMessageSize', () => {
-  const cleanup: Array<() => unknown> = [];
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
+  const cleanup = cleanupAfterEach();
 
   async function pair(
     serverMax: number,

@@ -9,7 +9,7 @@ import {
   type Listener,
   type Transport,
 } from '../../../src/transport';
-import { collect, deferred } from '../helpers';
+import { cleanupAfterEach, collect, deferred } from '../helpers';
 
 const HELLO: WireMessage = [1, 'realm1', { roles: { caller: {} } }];
 
@@ -20,10 +20,7 @@ function serializer(name: string): Serializer {
 }
 
 describe('WebSocket transport: serializers and subprotocols', () => {
-  const cleanup: Array<() => unknown> = [];
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
+  const cleanup = cleanupAfterEach();
 
   async function listen(
     serializers: readonly Serializer[],

@@ -1,0 +1,60 @@
+import type { Logger } from '../logger';
+import { FrameInbox } from './inbox';
+import { TransportError, type CloseInfo, type TransportHandlers } from './transport';
+
+/** Close code for an owner handler that threw (WebSocket 1011, "internal error"). */
+const CLOSE_INTERNAL_ERROR = 1011;
+
+/**
+ * What the WebSocket and RawSocket transports share: the owner's inbox (frames held until
+ * attach, close reported once), the open flag, the `closed` promise and the handling of an
+ * owner handler that throws.
+ */
+export abstract class SocketTransport {
+  /** Settles with the close info once the link is closed (the same info `handlers.close` gets). */
+  readonly closed: Promise<CloseInfo>;
+  protected readonly inbox: FrameInbox;
+  protected open: boolean;
+  /** Why the link failed, when it did: reported as CloseInfo.error. */
+  protected failure: Error | undefined;
+  private resolveClosed!: (info: CloseInfo) => void;
+
+  protected constructor(
+    readonly peer: string,
+    protected readonly logger: Logger,
+    open: boolean,
+  ) {
+    this.open = open;
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.inbox = new FrameInbox((err) => this.onHandlerError(err));
+  }
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  attach(handlers: TransportHandlers): void {
+    this.inbox.attach(handlers);
+  }
+
+  abstract close(code?: number, reason?: string): void;
+
+  /** The link is gone: tell the owner (once) and settle `closed`. */
+  protected finish(info: CloseInfo): void {
+    this.open = false;
+    this.inbox.close(info);
+    this.resolveClosed(info);
+  }
+
+  /** `send` got a message array: only the in-process transport carries those. */
+  protected notSerialized(): TransportError {
+    return new TransportError(
+      `a ${this.constructor.name} sends serialized frames (string or bytes), not message arrays`,
+    );
+  }
+
+  private onHandlerError(err: unknown): void {
+    this.logger.error({ peer: this.peer, err }, 'transport handler threw; closing the link');
+    this.close(CLOSE_INTERNAL_ERROR, 'internal error');
+  }
+}
