@@ -116,8 +116,15 @@ export class ScriptedPeer {
   async sync(): Promise<void> {
     const request = this.request();
     this.send([MessageType.PUBLISH, request, { acknowledge: true }, 'test.sync']);
-    const reply = await this.expect(MessageType.PUBLISHED);
-    if (reply[1] !== request) throw new Error(`unexpected PUBLISHED ${JSON.stringify(reply)}`);
+    // Other messages may arrive first; they stay in the inbox, in order.
+    const isReply = (m: Wire) => m[0] === MessageType.PUBLISHED && m[1] === request;
+    const seen: Wire[] = [];
+    for (;;) {
+      const message = await this.next();
+      if (isReply(message)) break;
+      seen.push(message);
+    }
+    this.inbox.unshift(...seen);
   }
 
   // Requests that must succeed, returning the id the router assigned.
