@@ -2,7 +2,7 @@ import { Decoder, Encoder, type Options } from 'cbor-x';
 import type { WireMessage } from '../messages';
 import type { Serializer } from '../serializer';
 import { binarySerializer } from './binary-frame';
-import { narrowIntegers, rewriteLeaves, widenInteger } from './int64';
+import { narrowIntegers, widenIntegers } from './int64';
 
 /**
  * Plain CBOR that every WAMP peer reads: no records / packing extensions, maps as plain
@@ -28,16 +28,12 @@ const UINT64_HEAD = 0x1b;
 const NINT64_HEAD = 0x3b;
 
 /**
- * Leaves rewritten before encoding: wide integers as BigInt (cbor-x writes them as 64-bit
- * integers), and `undefined` as null, as JSON and msgpack send it (CBOR's own `undefined`
- * is a simple value that Python's cbor2 hands to applications as a sentinel object).
+ * Wide integers go out as BigInt (cbor-x writes them as 64-bit integers), and `undefined`
+ * as null, as JSON and msgpack send it: CBOR's own `undefined` is a simple value that
+ * Python's cbor2 hands to applications as a sentinel object.
  */
-function cborLeaf(value: unknown): unknown {
-  return value === undefined ? null : widenInteger(value);
-}
-
 function encode(message: WireMessage): Uint8Array {
-  return encoder.encode(rewriteLeaves(message, cborLeaf));
+  return encoder.encode(widenIntegers(message, true));
 }
 
 /**

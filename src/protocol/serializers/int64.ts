@@ -14,48 +14,58 @@ const UINT32_MAX = 2 ** 32 - 1;
 const MAX_SAFE_BIGINT = BigInt(MAX_ID);
 const MIN_SAFE_BIGINT = -MAX_SAFE_BIGINT;
 
-/** A rewrite of one leaf value; returns the value itself when nothing changes. */
-export type LeafRewrite = (value: unknown) => unknown;
-
 /** An integer Number the libraries would write as a float becomes a BigInt (|n| <= 2^53). */
-export function widenInteger(value: unknown): unknown {
-  if (typeof value !== 'number' || (value >= INT32_MIN && value <= UINT32_MAX)) return value;
-  return Number.isInteger(value) && Math.abs(value) <= MAX_ID ? BigInt(value) : value;
+export function widenInteger(value: number): number | bigint {
+  if ((value >= INT32_MIN && value <= UINT32_MAX) || !Number.isInteger(value) || Math.abs(value) > MAX_ID) {
+    return value;
+  }
+  return BigInt(value);
 }
 
 /**
- * Rewrites the leaves of a message copy-on-write: the caller's arrays and objects are never
- * mutated, and when no leaf changes the very same value comes back with nothing allocated.
- * Cycles end in a RangeError (stack overflow), which the serializers report.
+ * Prepares a message for a binary encoder, copy-on-write: integer Numbers beyond 32 bits
+ * become BigInt and, with `undefinedAsNull`, `undefined` becomes null. The caller's arrays
+ * and objects are never mutated, and when nothing changes the very same value comes back
+ * with nothing allocated. Cycles end in a RangeError (stack overflow), which the
+ * serializers report.
  */
-export function rewriteLeaves(value: unknown, leaf: LeafRewrite): unknown {
-  if (typeof value !== 'object' || value === null) return leaf(value);
-  if (Array.isArray(value)) return rewriteArray(value, leaf);
-  return isTraversable(value) ? rewriteObject(value as Record<string, unknown>, leaf) : value;
+export function widenIntegers(value: unknown, undefinedAsNull = false): unknown {
+  switch (typeof value) {
+    case 'number':
+      return widenInteger(value);
+    case 'object':
+      if (value === null) return value;
+      if (Array.isArray(value)) return widenArray(value, undefinedAsNull);
+      return isTraversable(value) ? widenObject(value as Record<string, unknown>, undefinedAsNull) : value;
+    case 'undefined':
+      return undefinedAsNull ? null : value;
+    default:
+      return value;
+  }
 }
 
-function rewriteArray(array: unknown[], leaf: LeafRewrite): unknown[] {
+function widenArray(array: unknown[], undefinedAsNull: boolean): unknown[] {
   let copy: unknown[] | undefined;
   for (let i = 0; i < array.length; i++) {
     const item = array[i];
-    const rewritten = rewriteLeaves(item, leaf);
-    if (rewritten !== item) {
+    const widened = widenIntegers(item, undefinedAsNull);
+    if (widened !== item) {
       copy ??= array.slice();
-      copy[i] = rewritten;
+      copy[i] = widened;
     }
   }
   return copy ?? array;
 }
 
-function rewriteObject(object: Record<string, unknown>, leaf: LeafRewrite): Record<string, unknown> {
+function widenObject(object: Record<string, unknown>, undefinedAsNull: boolean): Record<string, unknown> {
   let copy: Record<string, unknown> | undefined;
   for (const key in object) {
     if (!Object.prototype.hasOwnProperty.call(object, key)) continue;
     const item = object[key];
-    const rewritten = rewriteLeaves(item, leaf);
-    if (rewritten !== item) {
+    const widened = widenIntegers(item, undefinedAsNull);
+    if (widened !== item) {
       copy ??= { ...object };
-      copy[key] = rewritten;
+      copy[key] = widened;
     }
   }
   return copy ?? object;

@@ -2,7 +2,7 @@ import { Packr, Unpackr, type Options } from 'msgpackr';
 import type { WireMessage } from '../messages';
 import type { Serializer } from '../serializer';
 import { binarySerializer } from './binary-frame';
-import { rewriteLeaves, widenInteger } from './int64';
+import { widenIntegers } from './int64';
 
 /**
  * Plain MessagePack that every WAMP peer reads: no records / structures extension, maps as
@@ -38,6 +38,6 @@ export const msgpackSerializer: Serializer = binarySerializer({
   name: 'msgpack',
   subprotocol: 'wamp.2.msgpack',
   rawSocketId: 2,
-  encode: (message: WireMessage) => packr.pack(rewriteLeaves(message, widenInteger)),
+  encode: (message: WireMessage) => packr.pack(widenIntegers(message)),
   decode: (bytes: Buffer): unknown => unpackr.unpack(bytes),
 });
