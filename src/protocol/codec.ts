@@ -31,6 +31,10 @@ export { MAX_ID } from './fields';
  * A lenient reader: `null` for empty Arguments / ArgumentsKw is read as absent, a missing
  * WELCOME `roles` as `{}`, and ids may arrive as BigInt from binary serializers. Anything
  * else of the wrong shape throws `ProtocolError` naming the message and the field.
+ *
+ * The typed keys of Options and Details (messages.ts: `CallOptions.timeout`,
+ * `PublishOptions.exclude`...) are checked too (options.ts): a present key holds a value of
+ * its declared type, `null` included in "wrong". Unknown keys pass through unchecked.
  */
 export function decode(raw: unknown): Message {
   if (!Array.isArray(raw) || raw.length === 0) {
