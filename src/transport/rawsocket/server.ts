@@ -1,17 +1,16 @@
-import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { defaultLogger, type Logger } from '../../logger';
 import type { Serializer } from '../../protocol/serializer';
 import { SERIALIZERS } from '../../protocol/serializers';
 import { DEFAULT_CONNECT_TIMEOUT, DEFAULT_HOST, DEFAULT_MAX_MESSAGE_SIZE } from '../constants';
 import { checkKeepAliveOptions, type KeepAliveOptions } from '../keepalive';
-import type { Listener } from '../listener';
 import { describePeer, urlHost } from '../peer';
 import { checkMaxMessageSize } from '../problems';
-import { closeAll, listenOn } from '../shutdown';
+import { closeAll, handOver, listenOn, type Listener } from '../listener';
 import type { ServerTlsOptions } from '../tls';
 import { TransportError, type Transport } from '../transport';
-import { lengthExponentOf, maxLengthOf, routerNegotiation, type Negotiate } from './handshake';
+import { lengthExponentOf, maxLengthOf, routerNegotiation } from './handshake';
 import { RawSocketTransport } from './transport';
 import { removeSocketFile, removeStaleSocket } from './unix';
 
@@ -48,110 +47,121 @@ export async function listenRawSocket(
   options: RawSocketListenOptions,
   onTransport: (transport: Transport) => void,
 ): Promise<Listener> {
-  const serializers = options.serializers ?? SERIALIZERS;
-  const maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
-  const maxConnections = options.maxConnections ?? Number.POSITIVE_INFINITY;
-  const handshakeTimeout = options.handshakeTimeout ?? DEFAULT_CONNECT_TIMEOUT;
-  const logger = options.logger ?? defaultLogger();
-  checkMaxMessageSize(maxMessageSize);
-  checkKeepAliveOptions(options.keepAlive);
-  if (!serializers.some((s) => s.rawSocketId !== undefined)) {
-    throw new TransportError(
-      `none of the serializers [${serializers.map((s) => s.name).join(', ')}] has a RawSocket id`,
-    );
-  }
-  const lengthExponent = lengthExponentOf(maxMessageSize);
-  const host = options.host ?? DEFAULT_HOST;
+  const endpoint = new RawSocketEndpoint(options, onTransport);
+  await endpoint.start();
+  return endpoint;
+}
 
+/** One RawSocket endpoint: a TCP, TLS or unix socket server and the links it accepted. */
+class RawSocketEndpoint implements Listener {
+  readonly path?: string;
+  port?: number;
+  url = '';
+
+  private readonly serializers: readonly Serializer[];
+  private readonly maxConnections: number;
+  private readonly handshakeTimeout: number;
+  private readonly lengthExponent: number;
+  private readonly logger: Logger;
+  private readonly server: Server;
   /** Handshake done, link open: what `maxConnections` counts. */
-  const open = new Set<RawSocketTransport>();
-  /** Still in the handshake: closed too when the listener closes. */
-  const handshaking = new Set<RawSocketTransport>();
-  let accepting = true;
+  private readonly open = new Set<RawSocketTransport>();
+  /** Still in the handshake: cut when the listener closes. */
+  private readonly handshaking = new Set<RawSocketTransport>();
+  private accepting = true;
+  private closing: Promise<void> | undefined;
 
-  const accept = (socket: Socket): void => {
-    if (!accepting) return void socket.destroy();
-    // Counted the moment the handshake succeeds, so two clients racing cannot both take the last slot.
-    const negotiate = routerNegotiation(serializers, lengthExponent, () => open.size >= maxConnections);
-    const counting: Negotiate = (octet, reserved) => {
-      const outcome = negotiate(octet, reserved);
-      if (outcome.ok) open.add(transport);
-      return outcome;
-    };
-    const transport = new RawSocketTransport(socket, {
-      peer: describePeer(socket, options.path),
-      maxMessageSize: maxLengthOf(lengthExponent),
-      negotiate: counting,
-      keepAlive: options.keepAlive,
-      logger,
-    });
-    handshaking.add(transport);
-    const timer = setTimeout(
-      () =>
-        transport.abort(
-          new TransportError(`no RawSocket handshake within ${handshakeTimeout} ms`, 'HANDSHAKE_TIMEOUT'),
-        ),
-      handshakeTimeout,
+  constructor(
+    private readonly options: RawSocketListenOptions,
+    private readonly onTransport: (transport: Transport) => void,
+  ) {
+    this.serializers = options.serializers ?? SERIALIZERS;
+    const maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.maxConnections = options.maxConnections ?? Number.POSITIVE_INFINITY;
+    this.handshakeTimeout = options.handshakeTimeout ?? DEFAULT_CONNECT_TIMEOUT;
+    this.logger = options.logger ?? defaultLogger();
+    checkMaxMessageSize(maxMessageSize);
+    checkKeepAliveOptions(options.keepAlive);
+    if (!this.serializers.some((s) => s.rawSocketId !== undefined)) {
+      const names = this.serializers.map((s) => s.name).join(', ');
+      throw new TransportError(`none of the serializers [${names}] has a RawSocket id`);
+    }
+    this.lengthExponent = lengthExponentOf(maxMessageSize);
+    this.path = options.path;
+    this.server = createServer(options.tls, (socket) => this.accept(socket), this.logger);
+  }
+
+  async start(): Promise<void> {
+    if (this.options.path !== undefined) {
+      const path = this.options.path;
+      this.url = `unix:${path}`;
+      await removeStaleSocket(path);
+      await listenOn(this.server, { path }, this.url);
+    } else {
+      const host = this.options.host ?? DEFAULT_HOST;
+      const scheme = this.options.tls ? 'rss' : 'rs';
+      await listenOn(
+        this.server,
+        { host, port: this.options.port ?? 0 },
+        `${scheme}://${urlHost(host)}:${this.options.port ?? 0}`,
+      );
+      this.port = (this.server.address() as AddressInfo).port;
+      this.url = `${scheme}://${urlHost(host)}:${this.port}`;
+    }
+    this.server.on('error', (err) => this.logger.error({ err }, 'RawSocket listener error'));
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.accepting = false;
+      const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      for (const t of this.handshaking) t.terminate();
+      await closeAll(this.open, 1001, 'server shutting down');
+      await serverClosed;
+      if (this.options.path !== undefined) await removeSocketFile(this.options.path);
+    })();
+    return this.closing;
+  }
+
+  private accept(socket: Socket): void {
+    if (!this.accepting) return void socket.destroy();
+    const negotiate = routerNegotiation(
+      this.serializers,
+      this.lengthExponent,
+      () => this.open.size >= this.maxConnections,
     );
-    void transport.closed.then(() => open.delete(transport));
+    const transport: RawSocketTransport = new RawSocketTransport(socket, {
+      peer: describePeer(socket, this.options.path),
+      maxMessageSize: maxLengthOf(this.lengthExponent),
+      // Counted the moment the handshake succeeds, so two clients racing cannot both take the last slot.
+      negotiate: (octet, reserved) => {
+        const outcome = negotiate(octet, reserved);
+        if (outcome.ok) this.open.add(transport);
+        return outcome;
+      },
+      keepAlive: this.options.keepAlive,
+      logger: this.logger,
+    });
+    this.handshaking.add(transport);
+    void transport.closed.then(() => this.open.delete(transport));
+    const timer = setTimeout(() => {
+      transport.abort(
+        new TransportError(`no RawSocket handshake within ${this.handshakeTimeout} ms`, 'HANDSHAKE_TIMEOUT'),
+      );
+    }, this.handshakeTimeout);
     transport.ready.then(
       () => {
         clearTimeout(timer);
-        handshaking.delete(transport);
-        handOver(transport);
+        this.handshaking.delete(transport);
+        handOver(transport, this.onTransport, this.logger);
       },
       (err: TransportError) => {
         clearTimeout(timer);
-        handshaking.delete(transport);
-        logger.debug({ peer: transport.peer, err }, 'RawSocket handshake failed');
+        this.handshaking.delete(transport);
+        this.logger.debug({ peer: transport.peer, err }, 'RawSocket handshake failed');
       },
     );
-  };
-
-  const handOver = (transport: RawSocketTransport): void => {
-    try {
-      onTransport(transport);
-    } catch (err) {
-      logger.error({ err, peer: transport.peer }, 'onTransport threw; closing the new link');
-      transport.close(1011, 'internal error');
-    }
-  };
-
-  const server = createServer(options.tls, accept, logger);
-  if (options.path !== undefined) {
-    await removeStaleSocket(options.path);
-    await listenOn(server, { path: options.path }, `unix:${options.path}`);
-  } else {
-    const scheme = options.tls ? 'rss' : 'rs';
-    await listenOn(
-      server,
-      { host, port: options.port ?? 0 },
-      `${scheme}://${urlHost(host)}:${options.port ?? 0}`,
-    );
   }
-  server.on('error', (err) => logger.error({ err }, 'RawSocket listener error'));
-
-  const port = options.path === undefined ? (server.address() as { port: number }).port : undefined;
-  let closing: Promise<void> | undefined;
-  return {
-    url:
-      options.path !== undefined
-        ? `unix:${options.path}`
-        : `${options.tls ? 'rss' : 'rs'}://${urlHost(host)}:${port}`,
-    port,
-    path: options.path,
-    close(): Promise<void> {
-      closing ??= (async () => {
-        accepting = false;
-        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const t of handshaking) t.terminate();
-        await closeAll(open, 1001, 'server shutting down');
-        await serverClosed;
-        if (options.path !== undefined) await removeSocketFile(options.path);
-      })();
-      return closing;
-    },
-  };
 }
 
 function createServer(

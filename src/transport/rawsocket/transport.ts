@@ -96,11 +96,7 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
   send(frame: Frame): void {
     if (!this.open) return;
     if (typeof frame === 'string') return this.sendText(frame);
-    if (!(frame instanceof Uint8Array)) {
-      throw new TransportError(
-        'a RawSocket transport sends serialized frames (string or bytes), not message arrays',
-      );
-    }
+    if (!(frame instanceof Uint8Array)) throw this.notSerialized();
     this.checkSize(frame.byteLength);
     // Prefix and payload leave in one write (writev), without copying the payload.
     this.socket.cork();

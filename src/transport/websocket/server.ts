@@ -3,9 +3,9 @@ import {
   STATUS_CODES,
   type IncomingMessage,
   type Server as HttpServer,
+  type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { defaultLogger, type Logger } from '../../logger';
@@ -13,10 +13,9 @@ import type { Serializer } from '../../protocol/serializer';
 import { SERIALIZERS } from '../../protocol/serializers';
 import { DEFAULT_HOST, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_WEBSOCKET_PATH } from '../constants';
 import { checkKeepAliveOptions, type KeepAliveOptions } from '../keepalive';
-import type { Listener } from '../listener';
 import { describePeer, urlHost } from '../peer';
 import { checkMaxMessageSize } from '../problems';
-import { closeAll, listenOn } from '../shutdown';
+import { closeAll, handOver, listenOn, type Listener } from '../listener';
 import type { ServerTlsOptions } from '../tls';
 import type { Transport } from '../transport';
 import { parseSubprotocolHeader, selectSubprotocol, subprotocolsOf } from './subprotocol';
@@ -59,111 +58,136 @@ export async function listenWebSocket(
   options: WebSocketListenOptions,
   onTransport: (transport: Transport) => void,
 ): Promise<Listener> {
-  const serializers = options.serializers ?? SERIALIZERS;
-  const maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
-  const path = options.path ?? DEFAULT_WEBSOCKET_PATH;
-  const host = options.host ?? DEFAULT_HOST;
-  const logger = options.logger ?? defaultLogger();
-  checkMaxMessageSize(maxMessageSize);
-  checkKeepAliveOptions(options.keepAlive);
-  const spoken = subprotocolsOf(serializers).join(', ');
+  const endpoint = new WebSocketEndpoint(options, onTransport);
+  await endpoint.start();
+  return endpoint;
+}
 
-  const owned = options.server === undefined;
-  const server = options.server ?? createServer(options.tls);
-  const wss = new WebSocketServer({
-    noServer: true,
-    clientTracking: false,
-    perMessageDeflate: false,
-    maxPayload: websocketMaxPayload(maxMessageSize),
-    // Only reached for upgrades onUpgrade accepted, so a match exists.
-    handleProtocols: (offered) => selectSubprotocol(offered, serializers)?.subprotocol ?? false,
-  });
-  const transports = new Set<WebSocketTransport>();
-  let accepting = true;
+/** One WebSocket endpoint: an HTTP(S) server (ours or the user's) and the links it accepted. */
+class WebSocketEndpoint implements Listener {
+  readonly path: string;
+  port?: number;
+  url = '';
 
-  const accept = (socket: WebSocket, req: IncomingMessage, serializer: Serializer): void => {
-    const transport = new WebSocketTransport(socket, {
-      serializer,
-      peer: describePeer(req.socket, unixPathOf(server)),
-      maxMessageSize,
-      keepAlive: options.keepAlive,
-      logger,
+  private readonly serializers: readonly Serializer[];
+  private readonly maxMessageSize: number;
+  private readonly host: string;
+  private readonly logger: Logger;
+  /** The subprotocols we speak, for refusal messages. */
+  private readonly spoken: string;
+  private readonly owned: boolean;
+  private readonly server: HttpServer | HttpsServer;
+  private readonly wss: WebSocketServer;
+  private readonly transports = new Set<WebSocketTransport>();
+  private accepting = true;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: WebSocketListenOptions,
+    private readonly onTransport: (transport: Transport) => void,
+  ) {
+    this.serializers = options.serializers ?? SERIALIZERS;
+    this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.path = options.path ?? DEFAULT_WEBSOCKET_PATH;
+    this.host = options.host ?? DEFAULT_HOST;
+    this.logger = options.logger ?? defaultLogger();
+    checkMaxMessageSize(this.maxMessageSize);
+    checkKeepAliveOptions(options.keepAlive);
+    this.spoken = subprotocolsOf(this.serializers).join(', ');
+    this.owned = options.server === undefined;
+    this.server = options.server ?? createServer(options.tls);
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: websocketMaxPayload(this.maxMessageSize),
+      // Only reached for upgrades onUpgrade accepted, so a match exists.
+      handleProtocols: (offered) => selectSubprotocol(offered, this.serializers)?.subprotocol ?? false,
     });
-    transports.add(transport);
-    void transport.closed.then(() => transports.delete(transport));
-    try {
-      onTransport(transport);
-    } catch (err) {
-      logger.error({ err, peer: transport.peer }, 'onTransport threw; closing the new link');
-      transport.close(CloseCode.INTERNAL_ERROR, 'internal error');
-    }
-  };
+  }
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const requested = pathOf(req.url);
-    if (requested !== path) {
-      // On a shared server another handler may own that path.
-      if (!owned && server.listenerCount('upgrade') > 1) return;
-      return refuseUpgrade(socket, 404, `no WebSocket endpoint at ${requested}; try ${path}`);
+  async start(): Promise<void> {
+    this.server.on('upgrade', this.onUpgrade);
+    if (this.owned) {
+      this.server.on('request', (req, res) => this.answerPlainRequest(req, res));
+      this.server.on('tlsClientError', (err) =>
+        this.logger.debug({ err }, 'TLS handshake with a client failed'),
+      );
+      const port = this.options.port ?? 0;
+      await listenOn(this.server, { host: this.host, port }, this.urlFor(this.host, port));
+      this.server.on('error', (err) => this.logger.error({ err }, 'WebSocket listener error'));
     }
-    if (!accepting) return refuseUpgrade(socket, 503, 'server shutting down');
+    const address = this.server.address();
+    if (typeof address === 'string') {
+      this.url = `ws+unix://${address}:${this.path}`;
+    } else {
+      this.port = address?.port;
+      // On the user's server, name the interface it is bound to.
+      const host = this.owned ? this.host : (address?.address ?? this.host);
+      this.url = this.urlFor(host, this.port ?? 0);
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.accepting = false;
+      this.server.off('upgrade', this.onUpgrade);
+      await closeAll(this.transports, CloseCode.GOING_AWAY, 'server shutting down');
+      this.wss.close();
+      if (this.owned) await closeServer(this.server);
+    })();
+    return this.closing;
+  }
+
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const requested = pathOf(req.url);
+    if (requested !== this.path) {
+      // On a shared server another handler may own that path.
+      if (!this.owned && this.server.listenerCount('upgrade') > 1) return;
+      return refuseUpgrade(socket, 404, `no WebSocket endpoint at ${requested}; try ${this.path}`);
+    }
+    if (!this.accepting) return refuseUpgrade(socket, 503, 'server shutting down');
     const offered = parseSubprotocolHeader(req.headers['sec-websocket-protocol']);
-    const serializer = selectSubprotocol(offered, serializers);
+    const serializer = selectSubprotocol(offered, this.serializers);
     if (serializer === undefined) {
       const what =
         offered.size === 0
           ? 'no WAMP subprotocol offered'
           : `no common subprotocol in [${[...offered].join(', ')}]`;
-      logger.debug({ offered: [...offered] }, 'WebSocket upgrade refused: no common subprotocol');
-      return refuseUpgrade(socket, 400, `${what}; this server speaks ${spoken}`);
+      this.logger.debug({ offered: [...offered] }, 'WebSocket upgrade refused: no common subprotocol');
+      return refuseUpgrade(socket, 400, `${what}; this server speaks ${this.spoken}`);
     }
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, serializer));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, serializer));
   };
 
-  server.on('upgrade', onUpgrade);
-  if (owned) {
-    server.on('request', (req, res) => {
-      const ours = pathOf(req.url) === path;
-      res.writeHead(ours ? 426 : 404, {
-        'Content-Type': 'text/plain',
-        Connection: 'close',
-        ...(ours ? { Upgrade: 'websocket' } : {}),
-      });
-      res.end(ours ? 'WAMP over WebSocket: upgrade required' : 'not found');
+  private accept(socket: WebSocket, req: IncomingMessage, serializer: Serializer): void {
+    const transport = new WebSocketTransport(socket, {
+      serializer,
+      peer: describePeer(req.socket, unixPathOf(this.server)),
+      maxMessageSize: this.maxMessageSize,
+      keepAlive: this.options.keepAlive,
+      logger: this.logger,
     });
-    server.on('tlsClientError', (err) => logger.debug({ err }, 'TLS handshake with a client failed'));
-    await listenOn(
-      server,
-      { host, port: options.port ?? 0 },
-      `ws${options.tls ? 's' : ''}://${urlHost(host)}:${options.port ?? 0}${path}`,
-    );
-    server.on('error', (err) => logger.error({ err }, 'WebSocket listener error'));
+    this.transports.add(transport);
+    void transport.closed.then(() => this.transports.delete(transport));
+    handOver(transport, this.onTransport, this.logger);
   }
 
-  const scheme = server instanceof HttpsServer ? 'wss' : 'ws';
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? (address as AddressInfo).port : undefined;
-  const url =
-    typeof address === 'string'
-      ? `ws+unix://${address}:${path}`
-      : `${scheme}://${urlHost(owned ? host : ((address as AddressInfo | null)?.address ?? host))}:${port ?? options.port ?? 0}${path}`;
+  /** A plain HTTP request (no upgrade) on our own server: 426 on our path, 404 elsewhere. */
+  private answerPlainRequest(req: IncomingMessage, res: ServerResponse): void {
+    const ours = pathOf(req.url) === this.path;
+    res.writeHead(ours ? 426 : 404, {
+      'Content-Type': 'text/plain',
+      Connection: 'close',
+      ...(ours ? { Upgrade: 'websocket' } : {}),
+    });
+    res.end(ours ? 'WAMP over WebSocket: upgrade required' : 'not found');
+  }
 
-  let closing: Promise<void> | undefined;
-  return {
-    url,
-    port,
-    path,
-    close(): Promise<void> {
-      closing ??= (async () => {
-        accepting = false;
-        server.off('upgrade', onUpgrade);
-        await closeAll(transports, CloseCode.GOING_AWAY, 'server shutting down');
-        wss.close();
-        if (owned) await closeServer(server);
-      })();
-      return closing;
-    },
-  };
+  private urlFor(host: string, port: number): string {
+    const scheme = this.server instanceof HttpsServer ? 'wss' : 'ws';
+    return `${scheme}://${urlHost(host)}:${port}${this.path}`;
+  }
 }
 
 function createServer(tls: ServerTlsOptions | undefined): HttpServer | HttpsServer {

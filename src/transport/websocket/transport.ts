@@ -103,9 +103,7 @@ export class WebSocketTransport extends SocketTransport implements Transport {
     } else if (frame instanceof Uint8Array) {
       this.checkSize(frame.byteLength);
     } else {
-      throw new TransportError(
-        'a WebSocket transport sends serialized frames (string or bytes), not message arrays',
-      );
+      throw this.notSerialized();
     }
     this.socket.send(frame, this.sendOptions);
   }

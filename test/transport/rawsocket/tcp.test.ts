@@ -67,6 +67,16 @@ describe('RawSocket transport over TCP', () => {
     expect(server.peer).toMatch(/^tcp4:127\.0\.0\.1:\d+$/);
   });
 
+  it('works on IPv6 loopback', async () => {
+    const server = deferred<Transport>();
+    const listener = await listen(server.resolve, { host: '::1' });
+    expect(listener.url).toBe(`rs://[::1]:${listener.port}`);
+    const client = await connectRawSocket({ host: '::1', port: listener.port! });
+    cleanup.push(() => client.close());
+    expect(client.peer).toBe(`tcp6:[::1]:${listener.port}`);
+    expect((await server.promise).peer).toMatch(/^tcp6:\[::1\]:\d+$/);
+  });
+
   it('writes the handshake and frames the spec describes', async () => {
     const listener = await listen((t) => t.send('[2,1,{}]'), { maxMessageSize: 1024 });
     const raw = await rawClient(listener);

@@ -39,6 +39,17 @@ describe('WebSocket transport: lifecycle', () => {
     expect(server.peer).not.toBe(client.peer);
   });
 
+  it('listens on IPv6 loopback and names peers tcp6:[addr]:port', async () => {
+    const server = deferred<Transport>();
+    const listener = await listenWebSocket({ host: '::1', port: 0 }, server.resolve);
+    cleanup.push(() => listener.close());
+    expect(listener.url).toBe(`ws://[::1]:${listener.port}/ws`);
+    const client = await connectWebSocket(listener.url);
+    cleanup.push(() => client.close());
+    expect(client.peer).toBe(`tcp6:[::1]:${listener.port}`);
+    expect((await server.promise).peer).toMatch(/^tcp6:\[::1\]:\d+$/);
+  });
+
   it('closes both ends with the code and reason given, calling close exactly once', async () => {
     const { client, server } = await connected();
     const atClient = collect(client);
