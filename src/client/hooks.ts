@@ -18,7 +18,7 @@ export class MessageHooks {
   private inbound: readonly MessageHook[] = [];
   private outbound: readonly MessageHook[] = [];
 
-  /** @internal */
+  /** `logger` receives the errors of throwing hooks. */
   constructor(private readonly logger: Logger) {}
 
   /** True when an inbound hook is installed. */

@@ -30,3 +30,11 @@ export {
   type EventHandler,
   type SessionState,
 } from './types';
+export {
+  Connection,
+  type ConnectionOptions,
+  type ConnectionEvents,
+  type ConnectionCloseInfo,
+  type TransportFactory,
+} from './connection';
+export { DEFAULT_RECONNECT, type ReconnectOptions } from './backoff';

@@ -43,6 +43,8 @@ export const DEFAULT_LEAVE_TIMEOUT = 5_000;
 
 /** Options of a `Session`. */
 export interface SessionOptions extends JoinOptions {
+  /** Hooks to use instead of new ones, so they outlive the session (a `Connection` shares its own). */
+  hooks?: MessageHooks;
   /** Defaults to `defaultLogger()`. */
   logger?: Logger;
   /** Milliseconds `leave` waits for the router's GOODBYE before closing anyway (default 5 000). */
@@ -109,7 +111,7 @@ export class Session implements RegistrationOwner, SubscriptionOwner {
   ) {
     this.realm = options.realm;
     this.logger = (options.logger ?? defaultLogger()).child({ realm: options.realm });
-    this.hooks = new MessageHooks(this.logger);
+    this.hooks = options.hooks ?? new MessageHooks(this.logger);
     this.handshake = new JoinHandshake(this.handshakeHost(), options);
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
 

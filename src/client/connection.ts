@@ -1,0 +1,302 @@
+import { EventEmitter } from 'node:events';
+import { defaultLogger, type Logger } from '../logger';
+import { ErrorUri } from '../protocol/errors';
+import type { Args, Kwargs } from '../protocol/messages';
+import type { Transport } from '../transport/transport';
+import { reconnectPolicy, retryDelay, type ReconnectOptions } from './backoff';
+import { ClientErrorUri, SessionClosedError } from './errors';
+import { MessageHooks } from './hooks';
+import { Registration, type RegistrationOwner } from './registration';
+import { Session, type SessionCloseInfo, type SessionOptions } from './session';
+import { Subscription, type SubscriptionOwner } from './subscription';
+import type {
+  CallResult,
+  ClientCallOptions,
+  ClientPublishOptions,
+  ClientRegisterOptions,
+  ClientSubscribeOptions,
+  EventHandler,
+  ProcedureHandler,
+  Publication,
+} from './types';
+
+/** Opens one transport to the router; called for every (re)connect. */
+export type TransportFactory = () => Promise<Transport>;
+
+/** Options of a `Connection`: the session's, where to connect, and how to retry. */
+export interface ConnectionOptions extends Omit<SessionOptions, 'hooks'> {
+  /** Opens a transport, e.g. `() => connectWebSocket(url)`. */
+  transport: TransportFactory;
+  /** Backoff between retries (see `ReconnectOptions`), or `false` to never retry. */
+  reconnect?: ReconnectOptions | false;
+  /**
+   * Retry when the very first connect or join fails (a service waiting for its router).
+   * Default false: `open()` rejects at once, which suits scripts.
+   */
+  retryFirstConnect?: boolean;
+}
+
+/** Why a transport closed, or could not be opened. */
+export interface ConnectionCloseInfo {
+  /** The error that ended the attempt or the session. */
+  readonly error: Error;
+  /** True when another attempt is scheduled. */
+  readonly willRetry: boolean;
+  /** Milliseconds until it, when `willRetry`. */
+  readonly retryIn?: number;
+  /** Failed attempts in a row so far. */
+  readonly retries: number;
+}
+
+/** What a `Connection` emits. */
+export interface ConnectionEvents {
+  /** A transport opened (the join follows). */
+  open: [transport: Transport];
+  /** A session joined and every registration and subscription was restored. */
+  join: [session: Session];
+  /** The joined session ended. */
+  leave: [info: SessionCloseInfo];
+  /** A transport closed or could not be opened; says whether a retry follows. */
+  close: [info: ConnectionCloseInfo];
+}
+
+/** ABORT reasons a retry cannot fix: the client must change something first. */
+const FINAL_REASONS: ReadonlySet<string> = new Set([
+  ErrorUri.AUTHENTICATION_FAILED,
+  ErrorUri.AUTHORIZATION_FAILED,
+  ErrorUri.NOT_AUTHORIZED,
+  ErrorUri.NO_SUCH_REALM,
+  ErrorUri.NO_SUCH_ROLE,
+  ErrorUri.NO_AUTH_METHOD,
+  ClientErrorUri.CANNOT_AUTHENTICATE,
+]);
+
+/**
+ * A client that stays connected: it opens a transport, joins, and after a lost connection
+ * reconnects with exponential backoff and jitter, re-joins, and restores every registration
+ * and subscription with its original handler and options (the objects stay valid). Calls in
+ * flight when the connection drops fail at once with `SessionClosedError`.
+ *
+ * @example
+ * const connection = new Connection({ realm: 'realm1', transport: () => connectWebSocket(url) });
+ * connection.on('join', (session) => console.log('joined', session.id));
+ * await connection.open();
+ * await connection.register('calc.add', ([a, b]) => Number(a) + Number(b));
+ */
+export class Connection
+  extends EventEmitter<ConnectionEvents>
+  implements RegistrationOwner, SubscriptionOwner
+{
+  /** Hooks on every message of every session of this connection. */
+  readonly hooks: MessageHooks;
+
+  private readonly logger: Logger;
+  private readonly policy: Required<ReconnectOptions> | undefined;
+  private readonly registrations = new Set<Registration>();
+  private readonly subscriptions = new Set<Subscription>();
+  private current?: Session;
+  /** The current session once its entries are restored: what `register` and `open` wait for. */
+  private ready?: Session;
+  private hasJoined = false;
+  private started = false;
+  private stopped = false;
+  private finalError?: Error;
+  private retries = 0;
+  private retryTimer?: NodeJS.Timeout;
+  private waiters: { resolve(session: Session): void; reject(error: Error): void }[] = [];
+
+  /** Throws RangeError for reconnect options out of range. */
+  constructor(private readonly options: ConnectionOptions) {
+    super();
+    this.logger = options.logger ?? defaultLogger();
+    this.hooks = new MessageHooks(this.logger);
+    this.policy = options.reconnect === false ? undefined : reconnectPolicy(options.reconnect);
+  }
+
+  /** The joined session, if there is one now. */
+  get session(): Session | undefined {
+    return this.current?.isOpen ? this.current : undefined;
+  }
+
+  /**
+   * Starts connecting; resolves with the first joined session. Rejects when the connection
+   * gives up (first attempt failed without `retryFirstConnect`, retries exhausted, or a
+   * refusal no retry can fix such as `wamp.error.authentication_failed`) or is closed.
+   */
+  open(): Promise<Session> {
+    if (!this.started) {
+      this.started = true;
+      void this.attempt();
+    }
+    return this.joined();
+  }
+
+  /** Stops reconnecting and leaves the session (GOODBYE). */
+  async close(reason: string = ErrorUri.CLOSE_NORMAL, message?: string): Promise<void> {
+    this.stop(new SessionClosedError(reason, message ?? 'the connection was closed'));
+    await this.current?.leave(reason, message);
+  }
+
+  /** Calls on the joined session; fails at once with `SessionClosedError` when there is none. */
+  call(procedure: string, args?: Args, kwargs?: Kwargs, options?: ClientCallOptions): Promise<CallResult> {
+    return this.withSession((session) => session.call(procedure, args, kwargs, options));
+  }
+
+  /** Publishes on the joined session; fails at once with `SessionClosedError` when there is none. */
+  publish(
+    topic: string,
+    args?: Args,
+    kwargs?: Kwargs,
+    options?: ClientPublishOptions,
+  ): Promise<Publication | undefined> {
+    return this.withSession((session) => session.publish(topic, args, kwargs, options));
+  }
+
+  /**
+   * Registers, waiting for a joined session if there is none yet; restored after every
+   * reconnect until `unregister`.
+   */
+  async register(
+    procedure: string,
+    handler: ProcedureHandler,
+    options: ClientRegisterOptions = {},
+  ): Promise<Registration> {
+    const registration = new Registration(procedure, handler, { ...options }, this);
+    await this.apply(registration);
+    this.registrations.add(registration);
+    return registration;
+  }
+
+  /** Unregisters and stops restoring it. */
+  async unregister(registration: Registration): Promise<void> {
+    this.registrations.delete(registration);
+    await this.session?.unregister(registration);
+  }
+
+  /**
+   * Subscribes, waiting for a joined session if there is none yet; restored after every
+   * reconnect until `unsubscribe`.
+   */
+  async subscribe(
+    topic: string,
+    handler: EventHandler,
+    options: ClientSubscribeOptions = {},
+  ): Promise<Subscription> {
+    const subscription = new Subscription(topic, handler, { ...options }, this);
+    await this.apply(subscription);
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Unsubscribes and stops restoring it. */
+  async unsubscribe(subscription: Subscription): Promise<void> {
+    this.subscriptions.delete(subscription);
+    await this.session?.unsubscribe(subscription);
+  }
+
+  /** A joined session: now, or once the next join completes. */
+  private joined(): Promise<Session> {
+    if (this.ready?.isOpen) return Promise.resolve(this.ready);
+    if (this.stopped) return Promise.reject(this.finalError);
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  private withSession<T>(use: (session: Session) => Promise<T>): Promise<T> {
+    const session = this.session;
+    if (session !== undefined) return use(session);
+    const error = this.finalError ?? new SessionClosedError(ClientErrorUri.NOT_CONNECTED, 'not connected');
+    return Promise.reject(error);
+  }
+
+  /** Registers or subscribes on a joined session; a session lost meanwhile means: on the next one. */
+  private async apply(entry: Registration | Subscription): Promise<void> {
+    for (;;) {
+      const session = await this.joined();
+      try {
+        return await session.restore(entry);
+      } catch (err) {
+        if (!(err instanceof SessionClosedError) || this.stopped) throw err;
+      }
+    }
+  }
+
+  private async attempt(): Promise<void> {
+    this.retryTimer = undefined;
+    let session: Session;
+    try {
+      const transport = await this.options.transport();
+      if (this.stopped) return transport.close(1000, 'connection closed');
+      this.emit('open', transport);
+      session = new Session(transport, { ...this.options, logger: this.logger, hooks: this.hooks });
+      await session.join();
+    } catch (err) {
+      return this.afterClose(err as Error, FINAL_REASONS.has((err as SessionClosedError).uri));
+    }
+    if (this.stopped) return void session.leave();
+    this.current = session;
+    this.retries = 0;
+    void session.closed.then((info) => this.onSessionClosed(session, info));
+    await this.restore(session);
+    if (!session.isOpen) return;
+    this.hasJoined = true;
+    this.ready = session;
+    this.emit('join', session);
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter.resolve(session);
+  }
+
+  /** Re-applies every registration and subscription to a new session; failures are logged. */
+  private async restore(session: Session): Promise<void> {
+    const entries = [...this.registrations, ...this.subscriptions];
+    const outcomes = await Promise.allSettled(entries.map((entry) => session.restore(entry)));
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled' || !session.isOpen) return;
+      const entry = entries[i];
+      const uri = entry instanceof Registration ? entry.procedure : entry.topic;
+      this.logger.warn(
+        { err: outcome.reason, uri },
+        'could not restore after reconnect; next reconnect tries again',
+      );
+    });
+  }
+
+  private onSessionClosed(session: Session, info: SessionCloseInfo): void {
+    if (this.current !== session) return;
+    // A session lost before its restore finished never emitted join: no leave either.
+    if (this.ready === session) this.emit('leave', info);
+    this.current = this.ready = undefined;
+    this.afterClose(info.error, false);
+  }
+
+  /** Emits `close`, then retries or gives up. */
+  private afterClose(error: Error, final: boolean): void {
+    const retry = this.retryAllowed(final);
+    if (!retry) {
+      this.emit('close', { error, willRetry: false, retries: this.retries });
+      return this.stop(error);
+    }
+    const delay = retryDelay(this.retries, this.policy as Required<ReconnectOptions>);
+    this.retries += 1;
+    this.emit('close', { error, willRetry: true, retryIn: delay, retries: this.retries });
+    this.logger.info({ err: error, delay, retries: this.retries }, 'reconnecting');
+    this.retryTimer = setTimeout(() => void this.attempt(), delay);
+  }
+
+  private retryAllowed(final: boolean): boolean {
+    if (this.stopped || final || this.policy === undefined) return false;
+    if (!this.hasJoined && !this.options.retryFirstConnect) return false;
+    return this.retries < this.policy.maxRetries;
+  }
+
+  /** No more attempts; whoever waits for a session fails with `error`. */
+  private stop(error: Error): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.finalError = error;
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter.reject(error);
+  }
+}
