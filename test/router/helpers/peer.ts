@@ -1,5 +1,10 @@
-import { MessageType, type Dict } from '../../../src/protocol';
-import { createInProcessPair, type CloseInfo, type Transport } from '../../../src/transport';
+import { MessageType, serializerByName, type Dict, type Frame } from '../../../src/protocol';
+import {
+  connectWebSocket,
+  createInProcessPair,
+  type CloseInfo,
+  type Transport,
+} from '../../../src/transport';
 import type { Router } from '../../../src/router';
 
 /** Every client feature a scripted peer announces unless told otherwise. */
@@ -27,8 +32,8 @@ export const ALL_CLIENT_ROLES: Dict = {
 type Wire = unknown[];
 
 /**
- * A WAMP peer scripted message by message over an in-process link to a router: it sends
- * wire arrays and reads what the router answers, in order. For what a real client library
+ * A WAMP peer scripted message by message: it sends wire arrays and reads what the router
+ * answers, in order, over an in-process link or a real socket. For what a real client library
  * cannot do (wrong shapes, out-of-state messages, INTERRUPT handling).
  */
 export class ScriptedPeer {
@@ -45,7 +50,7 @@ export class ScriptedPeer {
     this.closed = new Promise((resolve) => (resolveClosed = resolve));
     transport.attach({
       message: (frame) => {
-        this.inbox.push(frame as Wire);
+        this.inbox.push(transport.serializer.deserialize(frame) as Wire);
         this.wake();
       },
       close: (info) => {
@@ -63,14 +68,23 @@ export class ScriptedPeer {
     return new ScriptedPeer(client);
   }
 
+  /** A peer over a WebSocket to `url`, speaking `serializer`, that has not said HELLO yet. */
+  static async connect(url: string, serializer = 'json'): Promise<ScriptedPeer> {
+    return new ScriptedPeer(await connectWebSocket(url, { serializers: [serializerByName(serializer)!] }));
+  }
+
   /** A peer that joined `realm` (anonymous unless `details` say otherwise). */
   static async join(router: Router, realm = 'realm1', details: Dict = {}): Promise<ScriptedPeer> {
-    const peer = ScriptedPeer.attach(router);
-    peer.send([MessageType.HELLO, realm, { roles: ALL_CLIENT_ROLES, ...details }]);
-    const welcome = await peer.expect(MessageType.WELCOME);
-    peer.sessionId = welcome[1] as number;
-    peer.welcome = welcome[2] as Dict;
-    return peer;
+    return ScriptedPeer.attach(router).hello(realm, details);
+  }
+
+  /** Says HELLO and waits for WELCOME. */
+  async hello(realm = 'realm1', details: Dict = {}): Promise<this> {
+    this.send([MessageType.HELLO, realm, { roles: ALL_CLIENT_ROLES, ...details }]);
+    const welcome = await this.expect(MessageType.WELCOME);
+    this.sessionId = welcome[1] as number;
+    this.welcome = welcome[2] as Dict;
+    return this;
   }
 
   /** A fresh request id for this peer. */
@@ -79,7 +93,12 @@ export class ScriptedPeer {
   }
 
   send(message: Wire): void {
-    this.transport.send(message);
+    this.transport.send(this.transport.serializer.serialize(message));
+  }
+
+  /** Sends a frame as is: for frames no serializer would produce. */
+  sendRaw(frame: Frame): void {
+    this.transport.send(frame);
   }
 
   /** The next message from the router; fails after `timeout` ms or when the link closes first. */
