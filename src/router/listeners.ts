@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import type { Serializer } from '../protocol/serializer';
 import { serializerByName } from '../protocol/serializers';
 import type { Listener, ServerTlsOptions, Transport } from '../transport';
-import { listenWebSocket } from '../transport';
+import { listenRawSocket, listenWebSocket } from '../transport';
 import {
   DEFAULT_HOST,
   DEFAULT_WEBSOCKET_PATH,
@@ -56,7 +56,12 @@ export async function openListener(
     );
     return { info: describe('websocket', listener), listener };
   }
-  throw new RouterOptionsError(`listeners[${index}].type`, 'rawsocket listeners are not available yet');
+  const bind =
+    options.path !== undefined
+      ? { path: options.path }
+      : { host: options.host ?? DEFAULT_HOST, port: options.port ?? 0 };
+  const listener = await listenRawSocket({ ...common, ...bind }, setup.onTransport);
+  return { info: describe('rawsocket', listener), listener };
 }
 
 function describe(type: ListenerOptions['type'], listener: Listener): ListenerInfo {
