@@ -42,6 +42,19 @@ export class CallTracker {
     if (timeout > 0) call.timer = setTimeout(() => this.timedOut(call, timeout), timeout);
   }
 
+  private timedOut(call: PendingCall, timeout: number): void {
+    call.timer = undefined;
+    // A timer runs outside any transport callback: nothing it throws may reach the process.
+    try {
+      this.finish(call);
+      this.logger.info({ session: call.caller.id, request: call.callRequest, timeout }, 'call timed out');
+      call.caller.send(errorFor(call, ErrorUri.TIMEOUT, `no result within ${timeout} ms`));
+      this.interrupt(call, 'killnowait', ErrorUri.TIMEOUT);
+    } catch (error) {
+      this.logger.error({ err: error }, 'internal error timing out a call');
+    }
+  }
+
   // [YIELD, INVOCATION.Request|id, Options|dict, Arguments|list?, ArgumentsKw|dict?]
   yielded(callee: RouterSession, message: MessageOf<typeof MessageType.YIELD>): void {
     const call = this.find(callee, message.request, 'YIELD');
@@ -155,14 +168,6 @@ export class CallTracker {
   /** Ends every call in flight without telling anyone (router stop). */
   clear(): void {
     for (const call of [...this.all]) this.finish(call);
-  }
-
-  private timedOut(call: PendingCall, timeout: number): void {
-    call.timer = undefined;
-    this.finish(call);
-    this.logger.info({ session: call.caller.id, request: call.callRequest, timeout }, 'call timed out');
-    call.caller.send(errorFor(call, ErrorUri.TIMEOUT, `no result within ${timeout} ms`));
-    this.interrupt(call, 'killnowait', ErrorUri.TIMEOUT);
   }
 
   /** INTERRUPT to the callee, when it announced call_canceling (spec); otherwise nothing. */

@@ -42,6 +42,9 @@ const CLOSE_NORMAL = 1000;
 const CLOSE_PROTOCOL_ERROR = 1002;
 const CLOSE_POLICY = 1008;
 
+/** ABORT reason when a bug of ours ends a session (no spec URI exists for it). */
+const INTERNAL_ERROR = 'wservice.error.internal_error';
+
 /**
  * One client session on the router: the state machine, the dispatch of inbound messages by
  * code, and the outbound path (serialization, size and slow-consumer limits). What a message
@@ -72,18 +75,22 @@ export class RouterSession {
   readonly subscriptions = new Set<Subscription>();
 
   private readonly guard: OutboundGuard;
+  /** The logger without session bindings, for the next session on this transport. */
+  private readonly transportLogger: Logger;
   private goodbyeAnswered: (() => void) | null = null;
+  private goodbyeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly transport: Transport,
     readonly host: HandshakeHost,
   ) {
-    this.logger = host.logger.child({ peer: transport.peer, transport: transport.kind });
+    this.transportLogger = host.logger.child({ peer: transport.peer, transport: transport.kind });
+    this.logger = this.transportLogger;
     this.guard = new OutboundGuard(host.limits, this.logger);
     transport.attach({
-      message: (frame) => this.receive(frame),
-      close: (info) => this.transportClosed(info),
-      oversize: (size) => this.oversize(size),
+      message: (frame) => this.guarded('a message', () => this.receive(frame)),
+      close: (info) => this.guarded('the transport closing', () => this.transportClosed(info)),
+      oversize: (size) => this.guarded('an oversized message', () => this.oversize(size)),
     });
   }
 
@@ -112,19 +119,31 @@ export class RouterSession {
     try {
       message = decode(this.transport.serializer.deserialize(frame));
     } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
-      return this.protocolViolation(error.message);
+      // Whatever a peer's bytes make a decoder throw, it is the peer's fault, not ours.
+      return this.protocolViolation(error instanceof Error ? error.message : String(error));
     }
     try {
       this.dispatch(message);
     } catch (error) {
-      if (error instanceof ProtocolError) return this.protocolViolation(error.message);
-      // A bug of ours: this session ends, the router and every other session go on.
-      this.logger.error(
-        { err: error, message: messageName(message.type) },
-        'internal error handling a message',
-      );
-      this.abort('wservice.error.internal_error', 'the router failed to handle a message');
+      if (!(error instanceof ProtocolError)) throw error;
+      this.protocolViolation(error.message);
+    }
+  }
+
+  /**
+   * Runs a transport callback so that a bug of ours ends this session only: the router and
+   * every other session go on.
+   */
+  private guarded(what: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.logger.error({ err: error, session: this.id || undefined }, `internal error handling ${what}`);
+      try {
+        this.abort(INTERNAL_ERROR, 'the router failed to handle a message');
+      } catch (again) {
+        this.logger.error({ err: again }, 'internal error while aborting the session');
+      }
     }
   }
 
@@ -222,6 +241,11 @@ export class RouterSession {
     this.send({ type: MessageType.GOODBYE, details: message === undefined ? {} : { message }, reason });
     this.leaveRealm();
     this.state = 'closing';
+    // A client that never answers does not keep its transport forever.
+    this.goodbyeTimer = setTimeout(
+      () => this.close(CLOSE_NORMAL, 'no GOODBYE reply'),
+      this.host.limits.shutdownTimeout,
+    );
     return new Promise((resolve) => (this.goodbyeAnswered = resolve));
   }
 
@@ -244,7 +268,11 @@ export class RouterSession {
     this.pendingAuth = null;
     this.state = 'established';
     this.realm = realm;
-    this.logger = this.logger.child({ session: this.id, realm: realm.name, authid: identity.authid });
+    this.logger = this.transportLogger.child({
+      session: this.id,
+      realm: realm.name,
+      authid: identity.authid,
+    });
   }
 
   /** The client answered our GOODBYE: the transport may carry a new session. */
@@ -292,9 +320,12 @@ export class RouterSession {
     if (realm !== null) realm.leave(this);
     if (this.id !== 0) this.host.release(this);
     this.id = 0;
+    this.logger = this.transportLogger;
   }
 
   private settleGoodbye(): void {
+    clearTimeout(this.goodbyeTimer);
+    this.goodbyeTimer = undefined;
     const resolve = this.goodbyeAnswered;
     this.goodbyeAnswered = null;
     resolve?.();

@@ -77,6 +77,8 @@ describe('meta API', () => {
         reason: 'com.example.maintenance',
       });
       expect(await other.expect(M.GOODBYE)).toEqual([M.GOODBYE, {}, 'com.example.maintenance']);
+      // A killed session that never answers GOODBYE loses its transport after the grace period.
+      await other.closed;
       expect(await admin.callForResult('wamp.session.count')).toEqual([1]);
       expect(await callError(admin, 'wamp.session.kill', [admin.sessionId])).toBe(
         'wamp.error.no_such_session',
