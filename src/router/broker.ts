@@ -85,7 +85,16 @@ export class Broker {
       return refuse(ErrorUri.NOT_AUTHORIZED, `role "${publisher.authrole}" may not publish to "${topic}"`);
     }
     const publication = randomId();
-    const tooBig = this.dispatch(topic, publication, message.args, message.kwargs, publisher, options);
+    const subscriptions = this.subscriptions.matching(topic);
+    const tooBig = this.dispatch(
+      subscriptions,
+      topic,
+      publication,
+      message.args,
+      message.kwargs,
+      publisher,
+      options,
+    );
     if (!acknowledge) return;
     if (tooBig) {
       refuse(ErrorUri.PAYLOAD_SIZE_EXCEEDED, 'the event is too large for the transport of some subscribers');
@@ -96,8 +105,9 @@ export class Broker {
 
   /** An event from the router itself (meta events). */
   publishFromRouter(topic: string, args: Args, kwargs?: Kwargs): void {
-    if (this.subscriptions.matching(topic).length === 0) return;
-    this.dispatch(topic, randomId(), args, kwargs, null, ROUTER_PUBLICATION);
+    const subscriptions = this.subscriptions.matching(topic);
+    if (subscriptions.length === 0) return;
+    this.dispatch(subscriptions, topic, randomId(), args, kwargs, null, ROUTER_PUBLICATION);
   }
 
   /** `session` left the realm: its subscriptions go (meta events fire). */
@@ -106,10 +116,11 @@ export class Broker {
   }
 
   /**
-   * Sends the EVENT to every eligible subscriber of every matching subscription. Returns
+   * Sends the EVENT to every eligible subscriber of the matching `subscriptions`. Returns
    * true when it was too large for some subscriber's transport.
    */
   private dispatch(
+    subscriptions: readonly Subscription[],
     topic: string,
     publication: Id,
     args: Args | undefined,
@@ -118,7 +129,7 @@ export class Broker {
     options: PublishRequest,
   ): boolean {
     let tooBig = false;
-    for (const subscription of this.subscriptions.matching(topic)) {
+    for (const subscription of subscriptions) {
       const details: EventDetails = {};
       // spec: subscribers of a pattern learn the concrete topic.
       if (subscription.match !== 'exact') details.topic = topic;

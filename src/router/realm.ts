@@ -52,8 +52,9 @@ export class Realm {
   /** A session leaves, for any reason: its registrations, subscriptions and calls are cleaned up. */
   leave(session: RouterSession): void {
     if (!this.sessions.delete(session.id)) return;
-    this.dealer.sessionLeft(session);
+    // Subscriptions first, so the leaving session gets none of the meta events that follow.
     this.broker.sessionLeft(session);
+    this.dealer.sessionLeft(session);
     this.meta.sessionLeft(session);
   }
 }

@@ -238,8 +238,8 @@ export class RouterSession {
       this.abort(reason, message ?? 'the router ends this session');
       return Promise.resolve();
     }
-    this.send({ type: MessageType.GOODBYE, details: message === undefined ? {} : { message }, reason });
     this.leaveRealm();
+    this.send({ type: MessageType.GOODBYE, details: message === undefined ? {} : { message }, reason });
     this.state = 'closing';
     // A client that never answers does not keep its transport forever.
     this.goodbyeTimer = setTimeout(
@@ -283,8 +283,9 @@ export class RouterSession {
 
   /** The client said GOODBYE first: reply, leave the realm, wait for a new HELLO or the close. */
   clientGoodbye(): void {
-    this.send({ type: MessageType.GOODBYE, details: {}, reason: ErrorUri.GOODBYE_AND_OUT });
+    // Leaving first: whatever the cleanup sends this session arrives before the GOODBYE.
     this.leaveRealm();
+    this.send({ type: MessageType.GOODBYE, details: {}, reason: ErrorUri.GOODBYE_AND_OUT });
     this.state = 'establishing';
   }
 

@@ -131,6 +131,19 @@ describe('router session state machine', () => {
     expect(welcome[1]).not.toBe(first);
   });
 
+  it('sends a leaving session nothing after its GOODBYE reply', async () => {
+    const peer = await ScriptedPeer.join(router);
+    await peer.subscribe('wamp.registration.', { match: 'prefix' });
+    await peer.register('com.example.mine');
+    await peer.sync();
+    peer.inbox.length = 0;
+    peer.send([M.GOODBYE, {}, 'wamp.close.close_realm']);
+    await peer.expect(M.GOODBYE);
+    const other = await ScriptedPeer.join(router);
+    await other.sync();
+    expect(peer.inbox).toEqual([]);
+  });
+
   it('closes the session when the client aborts during authentication', async () => {
     const peer = ScriptedPeer.attach(router);
     peer.send([M.ABORT, { message: 'changed my mind' }, 'wamp.close.normal']);
