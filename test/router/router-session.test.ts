@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { MessageType as M } from '../../src/protocol';
 import type { Router } from '../../src/router';
 import { startRouter } from './helpers/router';
@@ -210,5 +212,33 @@ describe('realms', () => {
     } finally {
       await router.stop();
     }
+  });
+});
+
+describe('logging', () => {
+  it('logs each bad input once, through the logger it was given', async () => {
+    const lines: { level: number; msg: string; problem?: string }[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const router = await startRouter({ logger: pino({ level: 'info' }, stream) });
+    try {
+      const peer = await ScriptedPeer.join(router);
+      peer.call('not a uri');
+      await peer.expect(M.ERROR);
+      peer.send([M.CALL, 'x', {}, 'com.example.p']);
+      await peer.expect(M.ABORT);
+      await peer.closed;
+    } finally {
+      await router.stop();
+    }
+    const refusals = lines.filter((l) => /not a valid procedure URI/.test(l.msg));
+    const violations = lines.filter((l) => l.level >= 40 && /protocol violation/.test(l.msg));
+    expect(refusals).toHaveLength(1);
+    expect(violations).toHaveLength(1);
+    expect(violations[0].problem).toMatch(/invalid CALL: Request\|id/);
   });
 });
