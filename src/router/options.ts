@@ -105,7 +105,10 @@ export interface RealmOptions {
  * closed. RPC results and errors are never dropped, they only count towards the hard limit.
  */
 export interface LimitsOptions {
-  /** Largest message in either direction, bytes. Default 16 MiB. */
+  /**
+   * Largest message in either direction, bytes (at least 512). Default 16 MiB. RawSocket
+   * listeners round it down to a power of two, at most 16 MiB (spec: 2^(9+L)).
+   */
   maxMessageSize?: number;
   /** Most sessions (including those still authenticating) at once. Default 10000. */
   maxSessions?: number;
@@ -169,7 +172,7 @@ const MATCH_POLICIES: readonly MatchPolicy[] = ['exact', 'prefix', 'wildcard'];
  */
 export function validateRouterOptions(value: unknown): RouterOptions {
   const c = new Check(value, '');
-  c.object(['listeners', 'realms', 'autoCreateRealms', 'auth', 'limits', 'logger']);
+  c.object(['listeners', 'realms', 'autoCreateRealms', 'auth', 'limits']);
   c.optionalList('listeners', validateListener);
   c.optionalList('realms', validateRealm);
   c.optionalBoolean('autoCreateRealms');
@@ -236,7 +239,8 @@ function validatePermission(c: Check): void {
 
 function validateLimits(c: Check): void {
   c.object(Object.keys(DEFAULT_LIMITS));
-  c.optionalInteger('maxMessageSize', 64);
+  // RawSocket cannot announce less than 512 bytes (spec: 2^(9+L)).
+  c.optionalInteger('maxMessageSize', 512);
   c.optionalInteger('maxSessions', 1);
   c.optionalInteger('outboundHighWaterMark', 0);
   c.optionalInteger('outboundHardLimit', 1);

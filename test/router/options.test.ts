@@ -107,8 +107,29 @@ describe('router options', () => {
 
   it('makes Router.start fail with the same error', async () => {
     await expect(Router.start({ limits: { maxMessageSize: 1 } })).rejects.toThrow(
-      'router option limits.maxMessageSize: must be an integer >= 64',
+      'router option limits.maxMessageSize: must be an integer >= 512',
     );
+  });
+
+  it('refuses a logger inside the plain-data options', () => {
+    expect(() => validateRouterOptions({ logger: {} })).toThrow('router option logger: unknown option');
+  });
+
+  it('closes the listeners it opened when a later one cannot bind', async () => {
+    const first = await Router.start({ listeners: [{ type: 'websocket', port: 0 }] });
+    try {
+      const taken = first.listeners[0].port!;
+      await expect(
+        Router.start({
+          listeners: [
+            { type: 'rawsocket', port: 0 },
+            { type: 'websocket', port: taken },
+          ],
+        }),
+      ).rejects.toThrow(new RegExp(`${taken}`));
+    } finally {
+      await first.stop();
+    }
   });
 
   it('names a TLS file it cannot read', async () => {
