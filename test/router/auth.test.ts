@@ -2,6 +2,7 @@ import { cryptosign, MessageType as M, wampcra, type Dict } from '../../src/prot
 import type { Router, RouterStartOptions } from '../../src/router';
 import { ScriptedPeer } from './helpers/peer';
 import { startRouter } from './helpers/router';
+import { SHOP_ROLES } from './helpers/shop-roles';
 
 const ROLES = { caller: {}, callee: {}, publisher: {}, subscriber: {} };
 const ALICE_SEED = cryptosign.generateSeed();
@@ -201,27 +202,7 @@ describe('authorization', () => {
       realms: [
         {
           name: 'shop',
-          roles: [
-            {
-              name: 'customer',
-              permissions: [
-                { uri: 'shop.', match: 'prefix', allow: { call: true, subscribe: true } },
-                // A narrower rule takes precedence: no calls into admin.
-                { uri: 'shop.admin.', match: 'prefix', allow: { subscribe: true } },
-                { uri: 'market..price', match: 'wildcard', allow: { publish: true } },
-              ],
-            },
-            {
-              name: 'backend',
-              permissions: [
-                {
-                  uri: '',
-                  match: 'prefix',
-                  allow: { call: true, register: true, publish: true, subscribe: true },
-                },
-              ],
-            },
-          ],
+          roles: SHOP_ROLES,
           auth: {
             anonymous: { role: 'customer' },
             ticket: {

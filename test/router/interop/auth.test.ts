@@ -1,6 +1,7 @@
 import autobahn from 'autobahn';
 import { Router } from '../../../src/router';
 import { connect, type Client, type Endpoint, type SerializerKind } from '../helpers/autobahn';
+import { SHOP_ROLES } from '../helpers/shop-roles';
 
 const SALT = 'salt123';
 
@@ -17,25 +18,7 @@ describe.each<SerializerKind>(['json', 'cbor'])(
         realms: [
           {
             name: 'shop',
-            roles: [
-              {
-                name: 'customer',
-                permissions: [
-                  { uri: 'shop.', match: 'prefix', allow: { call: true, subscribe: true } },
-                  { uri: 'shop.admin.', match: 'prefix', allow: {} },
-                ],
-              },
-              {
-                name: 'backend',
-                permissions: [
-                  {
-                    uri: '',
-                    match: 'prefix',
-                    allow: { call: true, register: true, publish: true, subscribe: true },
-                  },
-                ],
-              },
-            ],
+            roles: SHOP_ROLES,
             auth: {
               wampcra: {
                 users: {
