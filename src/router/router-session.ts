@@ -77,6 +77,8 @@ export class RouterSession {
   private readonly guard: OutboundGuard;
   /** The logger without session bindings, for the next session on this transport. */
   private readonly transportLogger: Logger;
+  /** Settles when the client answers the router's GOODBYE, or the session closes. */
+  private goodbyeReply: Promise<void> | null = null;
   private goodbyeAnswered: (() => void) | null = null;
   private goodbyeTimer: NodeJS.Timeout | undefined;
 
@@ -234,6 +236,7 @@ export class RouterSession {
    * aborted instead. Resolves when the client replied or the session closed.
    */
   goodbye(reason: string, message?: string): Promise<void> {
+    if (this.state === 'closing') return this.goodbyeReply!;
     if (this.state !== 'established') {
       this.abort(reason, message ?? 'the router ends this session');
       return Promise.resolve();
@@ -246,7 +249,8 @@ export class RouterSession {
       () => this.close(CLOSE_NORMAL, 'no GOODBYE reply'),
       this.host.limits.shutdownTimeout,
     );
-    return new Promise((resolve) => (this.goodbyeAnswered = resolve));
+    this.goodbyeReply = new Promise((resolve) => (this.goodbyeAnswered = resolve));
+    return this.goodbyeReply;
   }
 
   /** Closes the transport; the session leaves its realm at once (not when the close completes). */
@@ -292,12 +296,13 @@ export class RouterSession {
   private oversize(size: number): void {
     const text = `message of ${size} bytes exceeds the limit of ${this.transport.maxMessageSize} bytes`;
     this.logger.warn({ session: this.id || undefined, size }, text);
-    if (this.state !== 'closed')
-      this.send({
-        type: MessageType.ABORT,
-        details: { message: text },
-        reason: ErrorUri.PAYLOAD_SIZE_EXCEEDED,
-      });
+    // The transport closes right after this returns (its contract), so no close() here.
+    const abort: Message = {
+      type: MessageType.ABORT,
+      details: { message: text },
+      reason: ErrorUri.PAYLOAD_SIZE_EXCEEDED,
+    };
+    if (this.state !== 'closed') this.send(abort);
     this.leaveRealm();
     this.state = 'closed';
   }
@@ -327,6 +332,7 @@ export class RouterSession {
   private settleGoodbye(): void {
     clearTimeout(this.goodbyeTimer);
     this.goodbyeTimer = undefined;
+    this.goodbyeReply = null;
     const resolve = this.goodbyeAnswered;
     this.goodbyeAnswered = null;
     resolve?.();
