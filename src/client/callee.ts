@@ -112,7 +112,7 @@ export class Callee implements Role {
   /** REGISTER options; a pattern or a shared policy the dealer lacks fails rather than vanish. */
   private wireOptions(options: ClientRegisterOptions): RegisterOptions {
     const dealer = this.link.router;
-    const wire: RegisterOptions = {};
+    const wire: RegisterOptions = { ...options.custom };
     if (options.match !== undefined && options.match !== 'exact') {
       dealer.require('dealer', 'pattern_based_registration', `match: '${options.match}'`);
       wire.match = options.match;

@@ -38,3 +38,13 @@ export {
   type TransportFactory,
 } from './connection';
 export { DEFAULT_RECONNECT, type ReconnectOptions } from './backoff';
+export {
+  connect,
+  callValue,
+  Client,
+  DEFAULT_ROUTER_URL,
+  DEFAULT_REALM,
+  type ConnectOptions,
+} from './connect';
+export { createServiceProxy, type ServiceProxy, type ProxyCall, type Returned } from './proxy';
+export { parseRouterUrl, transportFor, type RouterAddress, type TransportOptions } from './url';

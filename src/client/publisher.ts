@@ -63,7 +63,7 @@ export class Publisher implements Role {
   /** PUBLISH options; recipient lists the broker cannot honour fail rather than reach everyone. */
   private wireOptions(options: ClientPublishOptions): PublishOptions {
     const broker = this.link.router;
-    const wire: PublishOptions = {};
+    const wire: PublishOptions = { ...options.custom };
     if (options.acknowledge) wire.acknowledge = true;
     if (options.excludeMe === false) {
       broker.require('broker', 'publisher_exclusion', 'excludeMe: false');

@@ -77,9 +77,11 @@ export class Subscriber implements Role {
 
   /** SUBSCRIBE options; a pattern the broker lacks fails rather than become an exact topic. */
   private wireOptions(options: ClientSubscribeOptions): SubscribeOptions {
-    if (options.match === undefined || options.match === 'exact') return {};
+    const wire: SubscribeOptions = { ...options.custom };
+    if (options.match === undefined || options.match === 'exact') return wire;
     this.link.router.require('broker', 'pattern_based_subscription', `match: '${options.match}'`);
-    return { match: options.match };
+    wire.match = options.match;
+    return wire;
   }
 
   // [SUBSCRIBED, SUBSCRIBE.Request|id, Subscription|id]

@@ -1,6 +1,7 @@
 import type {
   Args,
   CancelMode,
+  Dict,
   EventDetails,
   InvocationDetails,
   InvokePolicy,
@@ -60,6 +61,11 @@ export interface ClientCallOptions {
   cancelMode?: CancelMode;
   /** Ask the dealer to tell the callee who calls (`disclose_me`); dropped if it lacks `caller_identification`. */
   discloseMe?: boolean;
+  /**
+   * More options, sent as they are: custom attributes (spec: keys like `_trace_id`) or a
+   * router's own extensions. The options above win over keys of the same name.
+   */
+  custom?: Dict;
 }
 
 /** Options of `Session.register`. */
@@ -70,12 +76,22 @@ export interface ClientRegisterOptions {
   invoke?: InvokePolicy;
   /** Ask the dealer to disclose callers to this callee (`disclose_caller`). */
   discloseCaller?: boolean;
+  /**
+   * More options, sent as they are: custom attributes (spec: keys like `_trace_id`) or a
+   * router's own extensions. The options above win over keys of the same name.
+   */
+  custom?: Dict;
 }
 
 /** Options of `Session.subscribe`. */
 export interface ClientSubscribeOptions {
   /** `exact` (default), `prefix` or `wildcard`; the last two need `pattern_based_subscription`. */
   match?: MatchPolicy;
+  /**
+   * More options, sent as they are: custom attributes (spec: keys like `_trace_id`) or a
+   * router's own extensions. The options above win over keys of the same name.
+   */
+  custom?: Dict;
 }
 
 /** Options of `Session.publish`. The black/white lists need `subscriber_blackwhite_listing`. */
@@ -94,6 +110,11 @@ export interface ClientPublishOptions {
   eligibleAuthrole?: string[];
   /** Ask the broker to disclose the publisher to subscribers; dropped if it lacks `publisher_identification`. */
   discloseMe?: boolean;
+  /**
+   * More options, sent as they are: custom attributes (spec: keys like `_trace_id`) or a
+   * router's own extensions. The options above win over keys of the same name.
+   */
+  custom?: Dict;
 }
 
 /** An acknowledged publication. */

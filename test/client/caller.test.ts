@@ -107,6 +107,22 @@ describe('Caller: options and features', () => {
   });
 });
 
+describe('custom options', () => {
+  it('go out with CALL, REGISTER, SUBSCRIBE and PUBLISH; the named options win', async () => {
+    const { session, router } = await joinSession(ALL_FEATURES);
+    const custom = { _trace_id: 'abc', timeout: 1, match: 'exact', acknowledge: false };
+    void session.call('a', [], {}, { timeout: 50, custom }).catch(() => undefined);
+    void session.register('p', () => 1, { match: 'prefix', custom }).catch(() => undefined);
+    void session.subscribe('t', () => undefined, { custom: { _trace_id: 'abc' } }).catch(() => undefined);
+    void session.publish('t', [], {}, { acknowledge: true, custom }).catch(() => undefined);
+    expect((await router.next(MessageType.CALL)).options).toEqual({ ...custom, timeout: 50 });
+    expect((await router.next(MessageType.REGISTER)).options).toEqual({ ...custom, match: 'prefix' });
+    expect((await router.next(MessageType.SUBSCRIBE)).options).toEqual({ _trace_id: 'abc' });
+    expect((await router.next(MessageType.PUBLISH)).options).toEqual({ ...custom, acknowledge: true });
+    await session.leave();
+  });
+});
+
 describe('Caller: timeout', () => {
   it('fails locally and sends no option to a dealer without call_timeout; the late result is ignored', async () => {
     const { session, router } = await joinSession(BASIC);

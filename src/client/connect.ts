@@ -1,0 +1,128 @@
+import type { Args, Kwargs } from '../protocol/messages';
+import { Connection, type ConnectionOptions, type TransportFactory } from './connection';
+import { createServiceProxy, type ServiceProxy } from './proxy';
+import type { Registration } from './registration';
+import type { Session } from './session';
+import type { Subscription } from './subscription';
+import type {
+  CallResult,
+  ClientCallOptions,
+  ClientPublishOptions,
+  ClientRegisterOptions,
+  ClientSubscribeOptions,
+  EventHandler,
+  ProcedureHandler,
+  Publication,
+} from './types';
+import { transportFor, type TransportOptions } from './url';
+
+/** Where `connect()` goes without a URL: `WSERVICE_ROUTER`, else Crossbar.io's default. */
+export const DEFAULT_ROUTER_URL = 'ws://127.0.0.1:8080/ws';
+/** The realm `connect()` joins without one: `WSERVICE_REALM`, else `realm1`. */
+export const DEFAULT_REALM = 'realm1';
+
+/** Options of `connect`: the router URL, the realm, credentials, transport and reconnect settings. */
+export interface ConnectOptions extends Omit<ConnectionOptions, 'transport' | 'realm'>, TransportOptions {
+  /**
+   * `ws://`, `wss://`, `rs://host:port`, `rss://host:port` or `unix:/path/to.sock` (see
+   * `RouterAddress`). Default: `WSERVICE_ROUTER`, else `ws://127.0.0.1:8080/ws`.
+   */
+  url?: string;
+  /** Default: `WSERVICE_REALM`, else `realm1`. */
+  realm?: string;
+  /** Opens transports some other way (an in-process link); `url` and transport options are then unused. */
+  transport?: TransportFactory;
+}
+
+/**
+ * What a call returns to a script: `undefined` for no arguments, the single argument when
+ * there is one and no kwargs, otherwise the whole `CallResult`.
+ */
+export function callValue(result: CallResult): unknown {
+  if (result.args.length > 1 || Object.keys(result.kwargs).length > 0) return result;
+  return result.args[0];
+}
+
+/**
+ * A connected client for scripts and tools: calls return plain values and services have typed
+ * proxies. It reconnects like any `Connection` (available as `connection`).
+ */
+export class Client {
+  constructor(readonly connection: Connection) {}
+
+  /** The joined session, if there is one now. */
+  get session(): Session | undefined {
+    return this.connection.session;
+  }
+
+  /**
+   * Calls `procedure` and returns its value (see `callValue`).
+   * @example const sum = await client.call<number>('calc.add', [2, 3]);
+   */
+  async call<T = unknown>(
+    procedure: string,
+    args?: Args,
+    kwargs?: Kwargs,
+    options?: ClientCallOptions,
+  ): Promise<T> {
+    return callValue(await this.connection.call(procedure, args, kwargs, options)) as T;
+  }
+
+  /**
+   * A typed proxy of service `service`: `proxy<Greeter>('greeter').hello('Ada')` calls
+   * `greeter.hello` with positional arguments.
+   */
+  proxy<T>(service: string): ServiceProxy<T> {
+    return createServiceProxy<T>(service, (procedure, args) => this.call(procedure, args));
+  }
+
+  register(
+    procedure: string,
+    handler: ProcedureHandler,
+    options?: ClientRegisterOptions,
+  ): Promise<Registration> {
+    return this.connection.register(procedure, handler, options);
+  }
+
+  subscribe(topic: string, handler: EventHandler, options?: ClientSubscribeOptions): Promise<Subscription> {
+    return this.connection.subscribe(topic, handler, options);
+  }
+
+  publish(
+    topic: string,
+    args?: Args,
+    kwargs?: Kwargs,
+    options?: ClientPublishOptions,
+  ): Promise<Publication | undefined> {
+    return this.connection.publish(topic, args, kwargs, options);
+  }
+
+  /** Leaves the session and stops reconnecting. */
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+}
+
+/**
+ * Connects to a router and joins a realm; resolves once joined. A URL alone uses the default
+ * realm. Rejects when the first attempt fails (see `ConnectionOptions.retryFirstConnect`).
+ *
+ * @example
+ * const client = await connect('ws://127.0.0.1:8080/ws');
+ * const text = await client.proxy<GreeterService>('greeter').hello('Ada');
+ * await client.close();
+ * @example await connect({ url: 'rss://router.example:8081', realm: 'prod', authid: 'svc', secret, tls: { ca } });
+ */
+export async function connect(target: string | ConnectOptions = {}): Promise<Client> {
+  const options = typeof target === 'string' ? { url: target } : target;
+  const url = options.url ?? nonEmpty(process.env.WSERVICE_ROUTER) ?? DEFAULT_ROUTER_URL;
+  const realm = options.realm ?? nonEmpty(process.env.WSERVICE_REALM) ?? DEFAULT_REALM;
+  const transport = options.transport ?? transportFor(url, options);
+  const connection = new Connection({ ...options, realm, transport });
+  await connection.open();
+  return new Client(connection);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

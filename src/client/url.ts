@@ -1,0 +1,99 @@
+import type { Serializer } from '../protocol/serializer';
+import { serializerByName } from '../protocol/serializers';
+import {
+  connectRawSocket,
+  connectWebSocket,
+  TransportError,
+  type ClientTlsOptions,
+  type KeepAliveOptions,
+} from '../transport';
+import type { Logger } from '../logger';
+import type { TransportFactory } from './connection';
+
+/**
+ * Where a router listens, as a URL:
+ * - `ws://host:port/path`, `wss://host:port/path`: WebSocket, plain or TLS;
+ * - `rs://host:port`, `rss://host:port`: RawSocket over TCP, plain or TLS (IPv6 as `rs://[::1]:8081`);
+ * - `unix:/path/to.sock` (or `unix:///path/to.sock`): RawSocket over a unix socket.
+ */
+export type RouterAddress =
+  | { kind: 'websocket'; url: string }
+  | { kind: 'rawsocket'; host: string; port: number; tls: boolean }
+  | { kind: 'unix'; path: string };
+
+/** Reads a router URL; throws `TransportError` (code `INVALID_URL`) saying what is wrong. */
+export function parseRouterUrl(url: string): RouterAddress {
+  const invalid = (why: string) => new TransportError(`invalid router URL ${url}: ${why}`, 'INVALID_URL');
+  if (url.startsWith('unix:')) {
+    const path = url.slice('unix:'.length).replace(/^\/\/(?=\/)/, '');
+    if (path === '') throw invalid('the socket path is missing');
+    return { kind: 'unix', path };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid('not a URL (ws://, wss://, rs://, rss:// or unix:)');
+  }
+  switch (parsed.protocol) {
+    case 'ws:':
+    case 'wss:':
+      return { kind: 'websocket', url };
+    case 'rs:':
+    case 'rss:': {
+      const port = Number(parsed.port);
+      if (parsed.hostname === '' || parsed.port === '') throw invalid('RawSocket needs host:port');
+      if (parsed.pathname !== '' && parsed.pathname !== '/') throw invalid('RawSocket URLs have no path');
+      const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+      return { kind: 'rawsocket', host, port, tls: parsed.protocol === 'rss:' };
+    }
+    default:
+      throw invalid(`unknown scheme ${parsed.protocol} (ws://, wss://, rs://, rss:// or unix:)`);
+  }
+}
+
+/** How to open the transport of a router URL. */
+export interface TransportOptions {
+  /** `json`, `msgpack` or `cbor`. WebSocket offers all by default; RawSocket asks for JSON. */
+  serializer?: string;
+  /** TLS for `wss://` and `rss://`: a private CA, a client certificate and key. */
+  tls?: ClientTlsOptions;
+  /** Largest message in either direction, in bytes. */
+  maxMessageSize?: number;
+  /** Milliseconds to get a link up. */
+  connectTimeout?: number;
+  /** Ping / pong heartbeat. */
+  keepAlive?: KeepAliveOptions;
+  /** Extra HTTP headers of the WebSocket handshake. */
+  headers?: Record<string, string>;
+  logger?: Logger;
+}
+
+/** A transport factory for a router URL. Throws `TransportError` at once for a bad URL or serializer. */
+export function transportFor(url: string, options: TransportOptions = {}): TransportFactory {
+  const address = parseRouterUrl(url);
+  const serializer = serializerNamed(options.serializer);
+  const { tls, maxMessageSize, connectTimeout, keepAlive, logger } = options;
+  const common = { maxMessageSize, connectTimeout, keepAlive, logger };
+  switch (address.kind) {
+    case 'websocket': {
+      const serializers = serializer && [serializer];
+      return () => connectWebSocket(address.url, { ...common, serializers, tls, headers: options.headers });
+    }
+    case 'rawsocket': {
+      const { host, port } = address;
+      // connectRawSocket speaks TLS exactly when it gets TLS options: rss:// always, rs:// never.
+      const tlsOptions = address.tls ? (tls ?? {}) : undefined;
+      return () => connectRawSocket({ ...common, host, port, serializer, tls: tlsOptions });
+    }
+    case 'unix':
+      return () => connectRawSocket({ ...common, path: address.path, serializer });
+  }
+}
+
+function serializerNamed(name: string | undefined): Serializer | undefined {
+  if (name === undefined) return undefined;
+  const serializer = serializerByName(name);
+  if (serializer === undefined) throw new TransportError(`unknown serializer ${name}`, 'INVALID_SERIALIZER');
+  return serializer;
+}

@@ -1,0 +1,93 @@
+import { callValue } from '../../src/client/connect';
+import { createServiceProxy, type ServiceProxy } from '../../src/client/proxy';
+import { CallResult } from '../../src/client/types';
+
+/** True when A and B are the same type (compile-time; checked by `tsc`). */
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+class Greeter {
+  greeting = 'Hello';
+  private count = 0;
+  hello(name: string): string {
+    this.count += 1;
+    return `${this.greeting} ${name}`;
+  }
+  async translate(text: string, lang?: 'fr' | 'de'): Promise<{ text: string }> {
+    return { text: `${lang}:${text}` };
+  }
+  nothing(): void {}
+  readonly arrow = (n: number): number => n * 2;
+  async *countTo(to: number): AsyncGenerator<number, 'done'> {
+    for (let i = 0; i < to; i++) yield i;
+    return 'done';
+  }
+}
+
+describe('ServiceProxy<T>', () => {
+  it('maps methods to promise-returning functions of the same parameters and drops the rest', () => {
+    const exact: Equals<
+      ServiceProxy<Greeter>,
+      {
+        hello: (name: string) => Promise<string>;
+        translate: (text: string, lang?: 'fr' | 'de') => Promise<{ text: string }>;
+        nothing: () => Promise<void>;
+        arrow: (n: number) => Promise<number>;
+        countTo: (to: number) => Promise<'done'>;
+      }
+    > = true;
+    expect(exact).toBe(true);
+  });
+});
+
+describe('createServiceProxy', () => {
+  it('calls <service>.<method> with positional arguments and returns the value', async () => {
+    const calls: [string, unknown[]][] = [];
+    const proxy = createServiceProxy<Greeter>('greeter', async (procedure, args) => {
+      calls.push([procedure, args]);
+      return `${procedure}(${args.join(',')})`;
+    });
+    await expect(proxy.hello('Ada')).resolves.toBe('greeter.hello(Ada)');
+    await proxy.translate('hi', 'fr');
+    await proxy.nothing();
+    expect(calls).toEqual([
+      ['greeter.hello', ['Ada']],
+      ['greeter.translate', ['hi', 'fr']],
+      ['greeter.nothing', []],
+    ]);
+    expect(proxy.hello).toBe(proxy.hello);
+  });
+
+  it('is not a thenable, so it can be awaited and returned from async code', async () => {
+    const proxy = createServiceProxy<Greeter>('greeter', async () => 'x');
+    const awaited = await Promise.resolve(proxy);
+    expect(awaited).toBe(proxy);
+    expect((proxy as unknown as { then?: unknown }).then).toBeUndefined();
+    expect((proxy as unknown as Record<symbol, unknown>)[Symbol.iterator]).toBeUndefined();
+  });
+
+  it('passes the callee failure through', async () => {
+    const proxy = createServiceProxy<Greeter>('greeter', async () => {
+      throw new Error('nope');
+    });
+    await expect(proxy.hello('x')).rejects.toThrow('nope');
+  });
+});
+
+describe('callValue', () => {
+  it.each([
+    ['no arguments: undefined', new CallResult([], {}, {}), undefined],
+    ['one argument: that argument', new CallResult([42], {}, {}), 42],
+    ['one array argument: the array', new CallResult([[1, 2]], {}, {}), [1, 2]],
+  ])('%s', (_name, result, value) => {
+    expect(callValue(result)).toEqual(value);
+  });
+
+  it('returns the whole CallResult for several arguments or any kwargs', () => {
+    const several = new CallResult([1, 2], {}, {});
+    const withKwargs = new CallResult([1], { unit: 'kg' }, {});
+    const onlyKwargs = new CallResult([], { a: 1 }, {});
+    expect(callValue(several)).toBe(several);
+    expect(callValue(withKwargs)).toBe(withKwargs);
+    expect(callValue(onlyKwargs)).toBe(onlyKwargs);
+  });
+});
