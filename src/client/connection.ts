@@ -226,7 +226,7 @@ export class Connection
     try {
       const transport = await this.options.transport();
       if (this.stopped) return transport.close(1000, 'connection closed');
-      this.emit('open', transport);
+      this.notify('open', transport);
       session = new Session(transport, { ...this.options, logger: this.logger, hooks: this.hooks });
       await session.join();
     } catch (err) {
@@ -240,7 +240,7 @@ export class Connection
     if (!session.isOpen) return;
     this.hasJoined = true;
     this.ready = session;
-    this.emit('join', session);
+    this.notify('join', session);
     const waiters = this.waiters;
     this.waiters = [];
     for (const waiter of waiters) waiter.resolve(session);
@@ -264,7 +264,7 @@ export class Connection
   private onSessionClosed(session: Session, info: SessionCloseInfo): void {
     if (this.current !== session) return;
     // A session lost before its restore finished never emitted join: no leave either.
-    if (this.ready === session) this.emit('leave', info);
+    if (this.ready === session) this.notify('leave', info);
     this.current = this.ready = undefined;
     this.afterClose(info.error, false);
   }
@@ -273,12 +273,12 @@ export class Connection
   private afterClose(error: Error, final: boolean): void {
     const retry = this.retryAllowed(final);
     if (!retry) {
-      this.emit('close', { error, willRetry: false, retries: this.retries });
+      this.notify('close', { error, willRetry: false, retries: this.retries });
       return this.stop(error);
     }
     const delay = retryDelay(this.retries, this.policy as Required<ReconnectOptions>);
     this.retries += 1;
-    this.emit('close', { error, willRetry: true, retryIn: delay, retries: this.retries });
+    this.notify('close', { error, willRetry: true, retryIn: delay, retries: this.retries });
     this.logger.info({ err: error, delay, retries: this.retries }, 'reconnecting');
     this.retryTimer = setTimeout(() => void this.attempt(), delay);
   }
@@ -287,6 +287,21 @@ export class Connection
     if (this.stopped || final || this.policy === undefined) return false;
     if (!this.hasJoined && !this.options.retryFirstConnect) return false;
     return this.retries < this.policy.maxRetries;
+  }
+
+  /**
+   * Emits `event` to each listener on its own: listeners run inside the reconnect loop, so a
+   * throw is logged and the other listeners still hear the event.
+   */
+  private notify<K extends keyof ConnectionEvents>(event: K, ...args: ConnectionEvents[K]): void {
+    // rawListeners keeps `once` wrappers, which remove themselves when called.
+    for (const listener of this.rawListeners(event) as ((...a: ConnectionEvents[K]) => void)[]) {
+      try {
+        listener.apply(this, args);
+      } catch (err) {
+        this.logger.error({ err, event }, 'a connection listener threw');
+      }
+    }
   }
 
   /** No more attempts; whoever waits for a session fails with `error`. */

@@ -71,6 +71,7 @@ describe('connect() to the embedded router over every URL scheme', () => {
         { type: 'rawsocket', port: 0 },
         { type: 'rawsocket', port: 0, tls },
         { type: 'rawsocket', path: join(dir, 'wamp.sock') },
+        { type: 'rawsocket', port: 0, tls: { ...tls, ca: join(TLS_DIR, 'ca.crt'), requestCert: true } },
       ],
     });
     callee = await connect(router.listeners[0].url);
@@ -107,6 +108,18 @@ describe('connect() to the embedded router over every URL scheme', () => {
       'echo.echo',
     ]);
     expect(client.session?.realm).toBe(DEFAULT_REALM);
+  });
+
+  it('passes a client certificate through for mutual TLS', async () => {
+    const url = router.listeners[5].url;
+    const cert = readFileSync(join(TLS_DIR, 'client.crt'), 'utf8');
+    const key = readFileSync(join(TLS_DIR, 'client.key'), 'utf8');
+    const client = await connect({ url, tls: { ca, cert, key } });
+    clients.push(client);
+    await expect(client.call('echo.echo', ['mtls'])).resolves.toEqual(['mtls', 'echo.echo']);
+    const refused = await connect({ url, tls: { ca }, connectTimeout: 5000 }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TransportError);
+    expect(String(refused)).toMatch(/certificate required/);
   });
 
   it('fails TLS against an unknown CA', async () => {

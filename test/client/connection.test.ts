@@ -335,6 +335,28 @@ describe('Connection', () => {
     await conn.close();
   });
 
+  it('logs a throwing listener and keeps going', async () => {
+    const { logger, lines } = recordingLogger();
+    const farm = routerFarm();
+    const conn = connection(farm, { logger });
+    for (const event of ['open', 'join', 'leave', 'close'] as const) {
+      conn.on(event, () => {
+        throw new Error(`${event} listener bug`);
+      });
+    }
+    const opened = conn.open();
+    await (await farm.next()).welcome();
+    await opened;
+    const next = farm.next();
+    farm.routers[0].transport.close();
+    const joined = new Promise((resolve) => conn.once('join', resolve));
+    await (await next).welcome();
+    await joined;
+    const thrown = lines.filter((l) => l.msg === 'a connection listener threw').map((l) => l.event);
+    expect(thrown).toEqual(['open', 'join', 'leave', 'close', 'open', 'join']);
+    await conn.close();
+  });
+
   it('keeps its hooks across sessions', async () => {
     const farm = routerFarm();
     const conn = connection(farm);
