@@ -7,10 +7,12 @@ import { reconnectPolicy, retryDelay, type ReconnectOptions } from './backoff';
 import { ClientErrorUri, SessionClosedError } from './errors';
 import { MessageHooks } from './hooks';
 import { Registration, type RegistrationOwner } from './registration';
-import { Session, type SessionCloseInfo, type SessionOptions } from './session';
+import { Session } from './session';
 import { Subscription, type SubscriptionOwner } from './subscription';
 import type {
   CallResult,
+  SessionCloseInfo,
+  SessionOptions,
   ClientCallOptions,
   ClientPublishOptions,
   ClientRegisterOptions,

@@ -1,5 +1,5 @@
 /** The WAMP client: sessions, reconnecting connections, the scripting entry point. */
-export { Session, DEFAULT_LEAVE_TIMEOUT, type SessionOptions, type SessionCloseInfo } from './session';
+export { Session, DEFAULT_LEAVE_TIMEOUT } from './session';
 export { DEFAULT_JOIN_TIMEOUT, type JoinOptions } from './join';
 export type { AuthOptions, AuthChallenge, ChallengeHandler } from './auth';
 export { MessageHooks, type MessageHook } from './hooks';
@@ -29,6 +29,8 @@ export {
   type EventInfo,
   type EventHandler,
   type SessionState,
+  type SessionOptions,
+  type SessionCloseInfo,
 } from './types';
 export {
   Connection,

@@ -19,7 +19,7 @@ import { Callee } from './callee';
 import { Caller } from './caller';
 import { ClientErrorUri, SessionClosedError } from './errors';
 import { RouterFeatures } from './features';
-import { JoinHandshake, type HandshakeHost, type JoinOptions } from './join';
+import { JoinHandshake, type HandshakeHost } from './join';
 import { MessageHooks } from './hooks';
 import { Publisher } from './publisher';
 import { Registration, type RegistrationOwner } from './registration';
@@ -35,31 +35,15 @@ import type {
   EventHandler,
   ProcedureHandler,
   Publication,
+  SessionCloseInfo,
+  SessionOptions,
   SessionState,
 } from './types';
 
+export type { SessionCloseInfo, SessionOptions };
+
 /** Milliseconds `leave` waits for the router's GOODBYE by default. */
 export const DEFAULT_LEAVE_TIMEOUT = 5_000;
-
-/** Options of a `Session`. */
-export interface SessionOptions extends JoinOptions {
-  /** Hooks to use instead of new ones, so they outlive the session (a `Connection` shares its own). */
-  hooks?: MessageHooks;
-  /** Defaults to `defaultLogger()`. */
-  logger?: Logger;
-  /** Milliseconds `leave` waits for the router's GOODBYE before closing anyway (default 5 000). */
-  leaveTimeout?: number;
-}
-
-/** How a session ended. */
-export interface SessionCloseInfo {
-  /** The ABORT / GOODBYE reason, or a `ClientErrorUri` (`wservice.error.connection_lost`). */
-  readonly reason: string;
-  /** Who ended it: this client (leave, protocol violation), the router, or the transport. */
-  readonly by: 'client' | 'router' | 'transport';
-  /** The error pending requests failed with. */
-  readonly error: SessionClosedError;
-}
 
 /**
  * A WAMP client session over one transport: join (HELLO, CHALLENGE, WELCOME / ABORT), the four

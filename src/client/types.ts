@@ -9,6 +9,10 @@ import type {
   MatchPolicy,
   ResultDetails,
 } from '../protocol/messages';
+import type { Logger } from '../logger';
+import type { SessionClosedError } from './errors';
+import type { MessageHooks } from './hooks';
+import type { JoinOptions } from './join';
 import type { Registration } from './registration';
 import type { Subscription } from './subscription';
 
@@ -174,3 +178,23 @@ export type EventHandler = (args: Args, kwargs: Kwargs, event: EventInfo) => voi
  * after a CHALLENGE), `established`, `leaving` once GOODBYE is sent, then `closed`.
  */
 export type SessionState = 'new' | 'joining' | 'authenticating' | 'established' | 'leaving' | 'closed';
+
+/** Options of a `Session`. */
+export interface SessionOptions extends JoinOptions {
+  /** Hooks to use instead of new ones, so they outlive the session (a `Connection` shares its own). */
+  hooks?: MessageHooks;
+  /** Defaults to `defaultLogger()`. */
+  logger?: Logger;
+  /** Milliseconds `leave` waits for the router's GOODBYE before closing anyway (default 5 000). */
+  leaveTimeout?: number;
+}
+
+/** How a session ended. */
+export interface SessionCloseInfo {
+  /** The ABORT / GOODBYE reason, or a `ClientErrorUri` (`wservice.error.connection_lost`). */
+  readonly reason: string;
+  /** Who ended it: this client (leave, protocol violation), the router, or the transport. */
+  readonly by: 'client' | 'router' | 'transport';
+  /** The error pending requests failed with. */
+  readonly error: SessionClosedError;
+}
