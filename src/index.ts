@@ -31,7 +31,6 @@ export {
   CallCanceledError,
   CallTimeoutError,
   ClientErrorUri,
-  createServiceProxy,
   callValue,
   parseRouterUrl,
   DEFAULT_ROUTER_URL,
