@@ -1,11 +1,11 @@
+import { DEFAULT_REALM, DEFAULT_ROUTER_URL } from '../defaults';
 import type { Args, Kwargs } from '../protocol/messages';
 import { Connection, type ConnectionOptions, type TransportFactory } from './connection';
-import { createServiceProxy, type ServiceProxy } from './proxy';
+import { callValue, createServiceProxy, proxyCallOptions, type ServiceProxy } from './proxy';
 import type { Registration } from './registration';
 import type { Session } from './session';
 import type { Subscription } from './subscription';
 import type {
-  CallResult,
   ClientCallOptions,
   ClientPublishOptions,
   ClientRegisterOptions,
@@ -16,10 +16,7 @@ import type {
 } from './types';
 import { transportFor, type TransportOptions } from './url';
 
-/** Where `connect()` goes without a URL: `WSERVICE_ROUTER`, else Crossbar.io's default. */
-export const DEFAULT_ROUTER_URL = 'ws://127.0.0.1:8080/ws';
-/** The realm `connect()` joins without one: `WSERVICE_REALM`, else `realm1`. */
-export const DEFAULT_REALM = 'realm1';
+export { DEFAULT_REALM, DEFAULT_ROUTER_URL };
 
 /** Options of `connect`: the router URL, the realm, credentials, transport and reconnect settings. */
 export interface ConnectOptions extends Omit<ConnectionOptions, 'transport' | 'realm'>, TransportOptions {
@@ -32,15 +29,6 @@ export interface ConnectOptions extends Omit<ConnectionOptions, 'transport' | 'r
   realm?: string;
   /** Opens transports some other way (an in-process link); `url` and transport options are then unused. */
   transport?: TransportFactory;
-}
-
-/**
- * What a call returns to a script: `undefined` for no arguments, the single argument when
- * there is one and no kwargs, otherwise the whole `CallResult`.
- */
-export function callValue(result: CallResult): unknown {
-  if (result.args.length > 1 || Object.keys(result.kwargs).length > 0) return result;
-  return result.args[0];
 }
 
 /**
@@ -73,7 +61,9 @@ export class Client {
    * `greeter.hello` with positional arguments.
    */
   proxy<T>(service: string): ServiceProxy<T> {
-    return createServiceProxy<T>(service, (procedure, args) => this.call(procedure, args));
+    return createServiceProxy<T>(service, async (procedure, args, options) =>
+      callValue(await this.connection.call(procedure, args, {}, proxyCallOptions(options))),
+    );
   }
 
   register(

@@ -40,13 +40,14 @@ export {
   type TransportFactory,
 } from './connection';
 export { DEFAULT_RECONNECT, type ReconnectOptions } from './backoff';
+export { connect, Client, DEFAULT_ROUTER_URL, DEFAULT_REALM, type ConnectOptions } from './connect';
 export {
-  connect,
+  createServiceProxy,
   callValue,
-  Client,
-  DEFAULT_ROUTER_URL,
-  DEFAULT_REALM,
-  type ConnectOptions,
-} from './connect';
-export { createServiceProxy, type ServiceProxy, type ProxyCall, type Returned } from './proxy';
+  proxyCallOptions,
+  type ServiceProxy,
+  type ProxyCall,
+  type ProxyCallOptions,
+  type Returned,
+} from './proxy';
 export { parseRouterUrl, transportFor, type RouterAddress, type TransportOptions } from './url';

@@ -1,42 +1,102 @@
+import type { CallResult, ClientCallOptions } from './types';
+
 /** What a remote method's promise resolves to: an async generator's return value, or the awaited result. */
 export type Returned<R> = R extends AsyncGenerator<unknown, infer T, unknown> ? T : Awaited<R>;
 
+/** Lifecycle hooks of a service class are not procedures. */
+type NotProcedures = 'onStart' | 'onStop';
+
+/** Per-call options of a proxy: `proxy.$with({ timeout: 500 }).method(...)`. */
+export interface ProxyCallOptions {
+  /** Milliseconds before the call fails with `CallTimeoutError` (`wamp.error.timeout`). */
+  timeout?: number;
+  /** Receives each progressive result as a value (what the remote method yielded). */
+  onProgress?: (value: unknown) => void;
+  /** Cancels the call when aborted (`CallCanceledError`, `wamp.error.canceled`). */
+  signal?: AbortSignal;
+  cancelMode?: ClientCallOptions['cancelMode'];
+  discloseMe?: boolean;
+}
+
 /**
- * The remote face of a service class: each method becomes a function of the same parameters
- * returning a promise of its (awaited) result; everything that is not a method is dropped.
+ * The remote face of a service class: each public method becomes a function of the same
+ * parameters returning a promise of its result; everything that is not a method is dropped.
  * A method written as an async generator (progressive results) resolves to its return value.
+ * `$with(options)` gives the same proxy with per-call options.
  *
  * @example
- * class Greeter { hello(name: string): string { ... }; private count = 0 }
- * const greeter: ServiceProxy<Greeter> = client.proxy<Greeter>('greeter');
- * const text: string = await greeter.hello('Ada');   // calls greeter.hello
+ * ```ts
+ * const greeter = client.proxy<GreeterService>('greeter');
+ * const text: string = await greeter.hello('Ada');                 // calls greeter.hello
+ * await greeter.$with({ timeout: 500 }).hello('Ada');
+ * ```
  */
 export type ServiceProxy<T> = {
   -readonly [
-    K in keyof T as K extends string ? (T[K] extends (...args: never[]) => unknown ? K : never) : never
+    K in keyof T as K extends NotProcedures
+      ? never
+      : K extends string
+        ? T[K] extends (...args: never[]) => unknown
+          ? K
+          : never
+        : never
   ]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Returned<R>> : never;
+} & {
+  /** The same proxy, with `options` applied to every call made through it. */
+  $with(options: ProxyCallOptions): ServiceProxy<T>;
 };
 
 /** Calls one procedure with positional arguments and returns its value. */
-export type ProxyCall = (procedure: string, args: unknown[]) => Promise<unknown>;
+export type ProxyCall = (procedure: string, args: unknown[], options: ProxyCallOptions) => Promise<unknown>;
 
 /**
- * A `ServiceProxy` whose method `m` calls `<service>.m` through `call`, arguments by position.
- * The proxy is not a thenable, so it may be returned from async functions and awaited safely.
+ * A `ServiceProxy` whose method `m` calls the procedure `uriOf(m)` (for a service name `s`:
+ * `s.m`) through `call`, arguments by position. The proxy is not a thenable, so it may be
+ * returned from async functions and awaited safely.
  */
-export function createServiceProxy<T>(service: string, call: ProxyCall): ServiceProxy<T> {
+export function createServiceProxy<T>(
+  target: string | ((method: string) => string),
+  call: ProxyCall,
+  options: ProxyCallOptions = {},
+): ServiceProxy<T> {
+  const uriOf = typeof target === 'string' ? (method: string) => `${target}.${method}` : target;
   const methods = new Map<string, (...args: unknown[]) => Promise<unknown>>();
   return new Proxy(Object.create(null) as object, {
     get(_target, name) {
       // `then` would make `await proxy` call `<service>.then`.
       if (typeof name !== 'string' || name === 'then') return undefined;
+      if (name === '$with') {
+        return (more: ProxyCallOptions) => createServiceProxy<T>(uriOf, call, { ...options, ...more });
+      }
       let method = methods.get(name);
       if (method === undefined) {
-        const procedure = `${service}.${name}`;
-        method = (...args: unknown[]) => call(procedure, args);
+        const procedure = uriOf(name);
+        method = (...args: unknown[]) => call(procedure, args, options);
         methods.set(name, method);
       }
       return method;
     },
   }) as ServiceProxy<T>;
+}
+
+/**
+ * What a call returns to a script or a proxy: `undefined` for no arguments, the single
+ * argument when there is one and no kwargs, otherwise the whole `CallResult`.
+ */
+export function callValue(result: CallResult): unknown {
+  if (result.args.length > 1 || Object.keys(result.kwargs).length > 0) return result;
+  return result.args[0];
+}
+
+/** The `Session.call` options of a proxy call; progress arrives as values. */
+export function proxyCallOptions(
+  options: ProxyCallOptions,
+  custom?: Record<string, unknown>,
+): ClientCallOptions {
+  const { onProgress, ...rest } = options;
+  return {
+    ...rest,
+    ...(onProgress ? { onProgress: (progress: CallResult) => onProgress(callValue(progress)) } : {}),
+    ...(custom ? { custom } : {}),
+  };
 }

@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
+import { DEFAULT_REALM } from '../defaults';
 import { ConfigError } from './errors';
 import {
   configSchema,
-  DEFAULT_REALM,
   type AuthConfig,
   type LogLevelName,
   type ServiceConfig,

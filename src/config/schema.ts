@@ -1,9 +1,5 @@
 import { z } from 'zod';
 
-/** Defaults follow Crossbar.io's, so tutorials carry over. */
-export const DEFAULT_ROUTER_URL = 'ws://127.0.0.1:8080/ws';
-export const DEFAULT_REALM = 'realm1';
-
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 const logLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);

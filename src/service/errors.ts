@@ -1,15 +1,4 @@
-import { ErrorUri, RemoteError, WampError } from '../protocol/errors';
-
-/**
- * How errors cross the wire (DESIGN.md): a thrown `WampError` keeps its URI; anything else
- * becomes `wservice.error.application` carrying the error's name and message, never a stack.
- */
-export function toWireError(error: unknown): WampError {
-  if (error instanceof WampError) return error;
-  const name = error instanceof Error ? error.name : 'Error';
-  const message = error instanceof Error ? error.message : String(error);
-  return new WampError(ErrorUri.APPLICATION_ERROR, [message], { name, message });
-}
+import type { RemoteError, WampError } from '../protocol/errors';
 
 /** An error class a caller gets back instead of a plain `RemoteError` for its URI. */
 type RemoteErrorConstructor = abstract new (...args: never[]) => WampError;

@@ -1,5 +1,9 @@
-import { callValue } from '../../src/client/connect';
-import { createServiceProxy, type ServiceProxy } from '../../src/client/proxy';
+import {
+  callValue,
+  createServiceProxy,
+  type ProxyCallOptions,
+  type ServiceProxy,
+} from '../../src/client/proxy';
 import { CallResult } from '../../src/client/types';
 
 /** True when A and B are the same type (compile-time; checked by `tsc`). */
@@ -26,7 +30,7 @@ class Greeter {
 describe('ServiceProxy<T>', () => {
   it('maps methods to promise-returning functions of the same parameters and drops the rest', () => {
     const exact: Equals<
-      ServiceProxy<Greeter>,
+      Omit<ServiceProxy<Greeter>, '$with'>,
       {
         hello: (name: string) => Promise<string>;
         translate: (text: string, lang?: 'fr' | 'de') => Promise<{ text: string }>;
@@ -63,6 +67,47 @@ describe('createServiceProxy', () => {
     expect(awaited).toBe(proxy);
     expect((proxy as unknown as { then?: unknown }).then).toBeUndefined();
     expect((proxy as unknown as Record<symbol, unknown>)[Symbol.iterator]).toBeUndefined();
+  });
+
+  it('applies $with options to the calls made through it, without changing the original', async () => {
+    const seen: [string, ProxyCallOptions][] = [];
+    const proxy = createServiceProxy<Greeter>('greeter', async (procedure, _args, options) => {
+      seen.push([procedure, options]);
+      return undefined;
+    });
+    const onProgress = (): void => undefined;
+    const timed = proxy.$with({ timeout: 500 });
+    await timed.$with({ onProgress }).hello('a');
+    await timed.hello('b');
+    await proxy.hello('c');
+    expect(seen).toEqual([
+      ['greeter.hello', { timeout: 500, onProgress }],
+      ['greeter.hello', { timeout: 500 }],
+      ['greeter.hello', {}],
+    ]);
+  });
+
+  it('resolves procedure URIs through a function when given one', async () => {
+    const calls: string[] = [];
+    const proxy = createServiceProxy<Greeter>(
+      (method) => (method === 'hello' ? 'greeter.v2.hello' : `greeter.${method}`),
+      async (procedure) => calls.push(procedure),
+    );
+    await proxy.hello('x');
+    await proxy.nothing();
+    expect(calls).toEqual(['greeter.v2.hello', 'greeter.nothing']);
+  });
+
+  it('leaves lifecycle hooks out of the type', () => {
+    class WithHooks {
+      onStart(): void {}
+      onStop(): void {}
+      work(): number {
+        return 1;
+      }
+    }
+    const exact: Equals<Omit<ServiceProxy<WithHooks>, '$with'>, { work: () => Promise<number> }> = true;
+    expect(exact).toBe(true);
   });
 
   it('passes the callee failure through', async () => {

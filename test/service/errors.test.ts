@@ -1,5 +1,5 @@
-import { ErrorUri, RemoteError, WampError } from '../../src/protocol/errors';
-import { RemoteErrorClass, reviveRemoteError, toWireError } from '../../src/service/errors';
+import { RemoteError, WampError } from '../../src/protocol/errors';
+import { RemoteErrorClass, reviveRemoteError } from '../../src/service/errors';
 
 @RemoteErrorClass('test.error.declined')
 class Declined extends WampError {
@@ -9,16 +9,6 @@ class Declined extends WampError {
 }
 
 describe('service errors', () => {
-  it('keeps a WampError and wraps anything else without a stack', () => {
-    const w = new WampError('a.b', ['x']);
-    expect(toWireError(w)).toBe(w);
-    const wrapped = toWireError(new TypeError('bad'));
-    expect(wrapped.uri).toBe(ErrorUri.APPLICATION_ERROR);
-    expect(wrapped.args).toEqual(['bad']);
-    expect(wrapped.kwargs).toEqual({ name: 'TypeError', message: 'bad' });
-    expect(toWireError('plain string').kwargs).toEqual({ name: 'Error', message: 'plain string' });
-  });
-
   it('re-creates a registered error class on the caller side', () => {
     const revived = reviveRemoteError(new RemoteError('test.error.declined', ['no funds'], { k: 1 }));
     expect(revived).toBeInstanceOf(Declined);
