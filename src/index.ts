@@ -2,6 +2,8 @@
  * wservice: a nameko-style microservice framework for TypeScript on WAMP.
  * This file is the public API; anything not exported here is internal.
  */
+// Decorator metadata (design:paramtypes) needs the Reflect API before any service class loads.
+import 'reflect-metadata';
 export { WampError, RemoteError, ProtocolError, ErrorUri } from './protocol/errors';
 export type {
   Args,
@@ -64,3 +66,9 @@ export type {
   TransportOptions,
   TransportFactory,
 } from './client';
+
+// The framework: services, entrypoints, dependencies, the runner.
+export * from './service';
+export type { ProxyCallOptions } from './client';
+export { loadConfig, ConfigError, type WServiceConfig, type ConfigFlags } from './config';
+export { createLogger, type Logger, type LogLevel } from './logger';

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { Args, Kwargs } from '../protocol/messages';
 
 /** What is known about the entrypoint call being run, wherever in its async work you are. */
 export interface CallContext {
@@ -19,6 +20,11 @@ export interface CallContext {
   readonly correlationId: string;
   /** Aborts when the caller cancels, the call times out, or the service stops hard. */
   readonly signal: AbortSignal;
+  /**
+   * Sends a progressive result to the caller; present only when the caller asked for them.
+   * An `@Rpc` async generator does this for every value it yields.
+   */
+  readonly progress?: (args?: Args, kwargs?: Kwargs) => void;
 }
 
 const storage = new AsyncLocalStorage<CallContext>();

@@ -1,0 +1,33 @@
+import type { Connection } from '../../client/connection';
+import type { WorkerHost } from '../worker';
+
+/** Everything an entrypoint needs from its container. */
+export interface EntrypointHost extends WorkerHost {
+  readonly connection: Connection;
+  /** Aborts when the container is killed: workers that are not calls listen to it. */
+  readonly killSignal: AbortSignal;
+}
+
+/**
+ * One way work reaches a service (a procedure, a subscription, a timer), with the same
+ * contract for every kind: `start` makes it live, `stop` makes sure no new work arrives
+ * (work already running is the container's to wait for).
+ */
+export interface Entrypoint {
+  /** For logs and the start-up summary: `rpc greeter.hello`. */
+  readonly label: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The correlation id a wservice caller put in the Details, if any. */
+export function correlationFrom(details: Record<string, unknown>): string | undefined {
+  const value = details[CORRELATION_ATTRIBUTE];
+  return typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined;
+}
+
+/**
+ * The custom attribute (`x_` prefix, the WAMP convention for implementation-specific keys)
+ * that carries the correlation id in CALL / PUBLISH Options and INVOCATION / EVENT Details.
+ */
+export const CORRELATION_ATTRIBUTE = 'x_correlation_id';

@@ -1,0 +1,113 @@
+import type { EventInfo } from '../../client/types';
+import type { Registration } from '../../client/registration';
+import type { Subscription } from '../../client/subscription';
+import type { Args, Kwargs } from '../../protocol/messages';
+import { POOL_PROCEDURE_PREFIX } from '../constants';
+import { newCorrelationId } from '../context';
+import type { SubscribeDefinition } from '../definition';
+import { runWorker } from '../worker';
+import { correlationFrom, type Entrypoint, type EntrypointHost } from './entrypoint';
+
+/** `@Subscribe` with `delivery: 'broadcast'`: every instance gets every event (WAMP semantics). */
+export class BroadcastSubscribeEntrypoint implements Entrypoint {
+  readonly label: string;
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly host: EntrypointHost,
+    private readonly definition: SubscribeDefinition,
+  ) {
+    this.label = `subscribe ${definition.topic}${definition.options.match === 'exact' ? '' : ` (${definition.options.match})`}`;
+  }
+
+  async start(): Promise<void> {
+    this.subscription = await this.host.connection.subscribe(
+      this.definition.topic,
+      (a, k, e) => this.deliver(a, k, e),
+      {
+        match: this.definition.options.match,
+      },
+    );
+  }
+
+  async stop(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.unsubscribe();
+  }
+
+  private async deliver(args: Args, kwargs: Kwargs, event: EventInfo): Promise<void> {
+    try {
+      await runWorker(this.host, this.definition, args, kwargs, {
+        uri: event.topic,
+        caller: event.publisher,
+        callerAuthid: event.publisherAuthid,
+        callerAuthrole: event.publisherAuthrole,
+        correlationId: correlationFrom(event.details) ?? newCorrelationId(),
+        signal: this.host.killSignal,
+      });
+    } catch (err) {
+      this.host.logger.error(
+        { err, topic: event.topic, method: this.definition.method },
+        'event handler failed',
+      );
+    }
+  }
+}
+
+/**
+ * The procedure behind a pool handler: `wservice.pool.<topic>.<service>` with dots in the
+ * service name replaced by `_`, so the last component is always the service.
+ */
+export function poolProcedure(service: string, topic: string): string {
+  return `${POOL_PROCEDURE_PREFIX}.${topic}.${service.replace(/\./g, '_')}`;
+}
+
+/** The topic of a pool procedure, or undefined for any other URI. */
+export function poolTopic(procedure: string): string | undefined {
+  if (!procedure.startsWith(`${POOL_PROCEDURE_PREFIX}.`)) return undefined;
+  const rest = procedure.slice(POOL_PROCEDURE_PREFIX.length + 1);
+  const cut = rest.lastIndexOf('.');
+  return cut > 0 ? rest.slice(0, cut) : undefined;
+}
+
+/**
+ * `@Subscribe` with `delivery: 'pool'` (nameko's service pool): one instance of the service
+ * handles each event. Built on a shared registration: every instance registers the service's
+ * pool procedure for the topic with `roundrobin`, and `EventDispatcher.dispatch` calls each
+ * service's pool procedure once per event.
+ */
+export class PoolSubscribeEntrypoint implements Entrypoint {
+  readonly label: string;
+  private registration?: Registration;
+
+  constructor(
+    private readonly host: EntrypointHost,
+    private readonly definition: SubscribeDefinition,
+  ) {
+    this.label = `subscribe ${definition.topic} (pool)`;
+  }
+
+  async start(): Promise<void> {
+    const procedure = poolProcedure(this.host.service, this.definition.topic);
+    this.registration = await this.host.connection.register(
+      procedure,
+      (args, kwargs, context) =>
+        runWorker(this.host, this.definition, args, kwargs, {
+          uri: this.definition.topic,
+          caller: context.caller,
+          callerAuthid: context.callerAuthid,
+          callerAuthrole: context.callerAuthrole,
+          correlationId: correlationFrom(context.details) ?? newCorrelationId(),
+          signal: AbortSignal.any([context.signal, this.host.killSignal]),
+        }).then(() => undefined),
+      { invoke: 'roundrobin', discloseCaller: true },
+    );
+  }
+
+  async stop(): Promise<void> {
+    const registration = this.registration;
+    this.registration = undefined;
+    await registration?.unregister();
+  }
+}

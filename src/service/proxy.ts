@@ -1,0 +1,67 @@
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import type { Connection } from '../client/connection';
+import { callValue, createServiceProxy, proxyCallOptions, type ProxyCall } from '../client/proxy';
+import { RemoteError } from '../protocol/errors';
+import type { ServiceClass } from './definition';
+import { reviveRemoteError } from './errors';
+import { correlationOption } from './events';
+import { isServiceClass, readServiceDefinition } from './metadata';
+
+/**
+ * A proxy call from inside a service: the current call's correlation id travels with it, and
+ * an error whose URI has a registered class comes back as that class.
+ */
+export function serviceProxyCall(connection: Connection): ProxyCall {
+  return async (procedure, args, options) => {
+    try {
+      return callValue(
+        await connection.call(procedure, args, {}, proxyCallOptions(options, correlationOption())),
+      );
+    } catch (err) {
+      throw err instanceof RemoteError ? reviveRemoteError(err) : err;
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Injection
+
+const TOKEN_PREFIX = 'wservice:rpc-proxy:';
+/** Every service a proxy was asked for, by name, with its class when given one. */
+const requested = new Map<string, ServiceClass | undefined>();
+
+/**
+ * The injection token of a typed proxy to another service, by name or by class. With the
+ * class, methods with a custom `@Rpc(uri)` are called at that URI too; with a name, every
+ * method is called at `<name>.<method>` (use a type-only import of the class for the types).
+ *
+ * @example constructor(@Inject(rpcProxy('payments')) private readonly payments: ServiceProxy<PaymentsService>) {}
+ */
+export function rpcProxy(service: string | ServiceClass): InjectionToken<unknown> {
+  if (typeof service === 'string') {
+    if (!requested.has(service)) requested.set(service, undefined);
+    return TOKEN_PREFIX + service;
+  }
+  const className = service.name;
+  if (!isServiceClass(service)) {
+    throw new TypeError(`rpcProxy(${className}): the class is not decorated with @Service`);
+  }
+  const { name } = readServiceDefinition(service);
+  requested.set(name, service);
+  return TOKEN_PREFIX + name;
+}
+
+/** Registers a factory for every proxy token asked for so far, bound to `connection`. */
+export function registerProxies(di: DependencyContainer, connection: Connection): void {
+  const call = serviceProxyCall(connection);
+  for (const [name, target] of requested) {
+    const uriOf = resolverFor(name, target);
+    di.register(TOKEN_PREFIX + name, { useFactory: () => createServiceProxy(uriOf, call) });
+  }
+}
+
+function resolverFor(name: string, target: ServiceClass | undefined): (method: string) => string {
+  if (!target) return (method) => `${name}.${method}`;
+  const custom = new Map(readServiceDefinition(target).rpcs.map((r) => [r.method, r.uri]));
+  return (method) => custom.get(method) ?? `${name}.${method}`;
+}

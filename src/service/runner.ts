@@ -1,0 +1,207 @@
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import type { ReconnectOptions } from '../client/backoff';
+import type { TransportFactory } from '../client/connection';
+import { transportFor } from '../client/url';
+import type { AuthOptions } from '../client/auth';
+import { DEFAULT_REALM } from '../defaults';
+import { defaultLogger, type Logger } from '../logger';
+import { Router } from '../router/router';
+import type { RouterOptions } from '../router/options';
+import { createInProcessPair } from '../transport/inprocess';
+import type { ClientTlsOptions } from '../transport/tls';
+import { CallLogger } from './call-logger';
+import { ServiceContainer, type ServiceOverrides } from './container';
+import type { ServiceClass, ServiceDefinition } from './definition';
+import { readServiceDefinition } from './metadata';
+
+/** A service class, or one with how many copies to run. */
+export type ServiceSpec = ServiceClass | { service: ServiceClass; instances?: number };
+
+/** Per-service settings from configuration, keyed by service name. */
+export interface PerServiceOptions extends ServiceOverrides {
+  instances?: number;
+  /** Credentials of this service's sessions, instead of `auth`. */
+  auth?: AuthOptions;
+  /** What the service can inject as `SETTINGS`. */
+  settings?: Record<string, unknown>;
+}
+
+export interface ServiceRunnerOptions {
+  services: ServiceSpec[];
+  /** An external router (`ws://`, `wss://`, `rs://`, `rss://`, `unix:`). Absent: run the embedded router. */
+  router?: string;
+  /** Default `realm1`. */
+  realm?: string;
+  /** Credentials of every service's session (authid is the service name unless given). */
+  auth?: AuthOptions;
+  /** TLS for `wss://` / `rss://` routers. */
+  tls?: ClientTlsOptions;
+  /**
+   * The embedded router's options. Default: one WebSocket listener on 127.0.0.1:8080/ws
+   * (`listeners: []` for none: services then only talk in-process).
+   */
+  embedded?: RouterOptions;
+  /**
+   * Services connect to the embedded router in-process, skipping sockets and serialization
+   * (external clients still use its listeners). Default true.
+   */
+  inProcess?: boolean;
+  /** By service name: instances, limits, auth, settings. */
+  perService?: Record<string, PerServiceOptions>;
+  logger?: Logger;
+  /** The DI root; each service gets a child of it. Default: a child of tsyringe's global container. */
+  di?: DependencyContainer;
+  /** Dependency providers for every service, before each service's own. */
+  providers?: ServiceClass[];
+  /** Log every entrypoint call (the `CallLogger` provider). Default true. */
+  callLogging?: boolean;
+  /** Reconnect policy of each service's connection; `false` never retries. */
+  reconnect?: ReconnectOptions | false;
+  /** Keep retrying while an external router is not up yet, instead of failing at start. */
+  waitForRouter?: boolean;
+}
+
+/** The default embedded router: Crossbar.io's usual `ws://127.0.0.1:8080/ws`. */
+const DEFAULT_EMBEDDED: RouterOptions = {
+  listeners: [{ type: 'websocket', host: '127.0.0.1', port: 8080, path: '/ws' }],
+};
+
+/**
+ * Runs services: one DI root with a child container per service, one `ServiceContainer` per
+ * instance, and the embedded router when no router URL is given (nameko's ServiceRunner).
+ *
+ * @example
+ * ```ts
+ * const runner = await ServiceRunner.start({ services: [GreeterService, { service: Worker, instances: 3 }] });
+ * console.log(runner.routerUrl);   // ws://127.0.0.1:8080/ws
+ * await runner.stop();
+ * ```
+ */
+export class ServiceRunner {
+  /** Every running service instance, in the order given. */
+  readonly containers: readonly ServiceContainer[];
+
+  private constructor(
+    containers: ServiceContainer[],
+    /** The embedded router, when this runner started one. */
+    readonly router: Router | undefined,
+    /** Where external clients reach the services' router. */
+    readonly routerUrl: string | undefined,
+    readonly realm: string,
+    private readonly logger: Logger,
+  ) {
+    this.containers = containers;
+  }
+
+  /**
+   * Reads every service definition (a mistake fails here, naming class and method), starts the
+   * embedded router if needed, then starts every service instance. If one fails to start, the
+   * others and the router are stopped again and the error is thrown.
+   */
+  static async start(options: ServiceRunnerOptions): Promise<ServiceRunner> {
+    const logger = options.logger ?? defaultLogger();
+    const realm = options.realm ?? DEFAULT_REALM;
+    const specs = options.services.map((spec) => (typeof spec === 'function' ? { service: spec } : spec));
+    const definitions = specs.map((spec) => readServiceDefinition(spec.service));
+    const router =
+      options.router === undefined
+        ? await Router.start({ ...(options.embedded ?? DEFAULT_EMBEDDED), logger })
+        : undefined;
+    const routerUrl =
+      options.router ??
+      router?.listeners.find((l) => l.type === 'websocket')?.url ??
+      router?.listeners[0]?.url;
+    const transport = transportFactory(options, router);
+    const di = (options.di ?? rootContainer).createChildContainer();
+    const providers = [...(options.callLogging === false ? [] : [CallLogger]), ...(options.providers ?? [])];
+    const containers = specs.flatMap((spec, i) =>
+      instancesOf(definitions[i], spec.instances, options).map(
+        () =>
+          new ServiceContainer({
+            definition: definitions[i],
+            di,
+            logger,
+            providers,
+            settings: options.perService?.[definitions[i].name]?.settings,
+            overrides: options.perService?.[definitions[i].name],
+            connection: {
+              realm,
+              transport,
+              reconnect: options.reconnect,
+              retryFirstConnect: options.waitForRouter ?? false,
+              ...(options.auth ?? {}),
+              ...(options.perService?.[definitions[i].name]?.auth ?? {}),
+            },
+          }),
+      ),
+    );
+    const runner = new ServiceRunner(containers, router, routerUrl, realm, logger);
+    try {
+      await Promise.all(containers.map((c) => c.start()));
+    } catch (err) {
+      await runner.stop();
+      throw err;
+    }
+    return runner;
+  }
+
+  /** The instances of service `name` (several when it runs more than one copy). */
+  instancesOf(name: string): ServiceContainer[] {
+    return this.containers.filter((c) => c.name === name);
+  }
+
+  /** The first instance of service `name`; throws when there is none. */
+  container(name: string): ServiceContainer {
+    const found = this.containers.find((c) => c.name === name);
+    if (!found)
+      throw new Error(`no service called ${name} runs here (running: ${this.serviceNames().join(', ')})`);
+    return found;
+  }
+
+  /** The names of the services running, once each. */
+  serviceNames(): string[] {
+    return [...new Set(this.containers.map((c) => c.name))];
+  }
+
+  /** Stops every service gracefully, in parallel, then the embedded router. */
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.containers.map((c) => c.stop()));
+    await this.router?.stop();
+  }
+
+  /** Stops at once: running work is aborted. */
+  async kill(): Promise<void> {
+    await Promise.allSettled(this.containers.map((c) => c.kill()));
+    await this.router?.stop();
+    this.logger.debug('runner killed');
+  }
+}
+
+function instancesOf(
+  definition: ServiceDefinition,
+  fromSpec: number | undefined,
+  options: ServiceRunnerOptions,
+): number[] {
+  const count = options.perService?.[definition.name]?.instances ?? fromSpec ?? 1;
+  if (!Number.isInteger(count) || count < 1) {
+    throw new RangeError(`${definition.name}: instances must be a positive integer, got ${String(count)}`);
+  }
+  return Array.from({ length: count }, (_, i) => i);
+}
+
+/** How each service session reaches its router: in-process for the embedded one, else the URL. */
+function transportFactory(options: ServiceRunnerOptions, router: Router | undefined): TransportFactory {
+  if (router !== undefined && options.inProcess !== false) {
+    return async () => {
+      const [client, server] = createInProcessPair();
+      router.attach(server);
+      return client;
+    };
+  }
+  const url = options.router ?? router?.listeners[0]?.url;
+  if (url === undefined)
+    throw new RangeError(
+      'the embedded router has no listener and inProcess is false: services cannot reach it',
+    );
+  return transportFor(url, { tls: options.tls });
+}
