@@ -1,6 +1,8 @@
-import type { DependencyContainer } from 'tsyringe';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import { Connection, type ConnectionOptions } from '../client/connection';
 import type { Logger } from '../logger';
+import type { Args, Kwargs } from '../protocol/messages';
+import { newCorrelationId } from './context';
 import { ConcurrencyGate } from './concurrency';
 import type { ServiceClass, ServiceDefinition } from './definition';
 import { BroadcastSubscribeEntrypoint, PoolSubscribeEntrypoint } from './entrypoints/subscribe';
@@ -9,7 +11,8 @@ import { RpcEntrypoint } from './entrypoints/rpc';
 import { TimerEntrypoint } from './entrypoints/timer';
 import { EventDispatcher } from './events';
 import { PoolDirectory } from './pool-directory';
-import type { DependencyProvider } from './providers';
+import type { DependencyProvider, WorkerContext } from './providers';
+import { runWorker } from './worker';
 import { registerProxies } from './proxy';
 import { LOGGER, SERVICE_NAME, SETTINGS, WAMP_CONNECTION } from './tokens';
 
@@ -43,6 +46,14 @@ export interface ServiceContainerOptions {
   providers?: ServiceClass[];
 }
 
+/** A finished entrypoint call, as `onWorkerDone` listeners see it. */
+export interface WorkerOutcome {
+  readonly worker: WorkerContext;
+  readonly result: unknown;
+  /** What the method threw, if it did. */
+  readonly error?: unknown;
+}
+
 /** Where a container is in its life. */
 export type ContainerState = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -63,6 +74,9 @@ export class ServiceContainer {
   private instanceRef?: object;
   private stateValue: ContainerState = 'new';
   private stopping?: Promise<void>;
+  private readonly replacements: [InjectionToken<unknown>, unknown][] = [];
+  private readonly workerListeners = new Set<(outcome: WorkerOutcome) => void>();
+  private host?: EntrypointHost;
 
   constructor(private readonly options: ServiceContainerOptions) {
     const { definition } = options;
@@ -95,6 +109,45 @@ export class ServiceContainer {
     return this.di;
   }
 
+  /**
+   * Replaces what `token` injects into this service (nameko's `replace_dependencies`), e.g. a
+   * fake proxy or dispatcher in a test. Only before `start`.
+   */
+  replace<T>(token: InjectionToken<T>, value: T): void {
+    if (this.stateValue !== 'new') throw new Error(`service ${this.name}: replace dependencies before start`);
+    this.replacements.push([token, value]);
+  }
+
+  /** Calls `listener` after every entrypoint call of this instance ends; returns an unsubscribe function. */
+  onWorkerDone(listener: (outcome: WorkerOutcome) => void): () => void {
+    this.workerListeners.add(listener);
+    return () => this.workerListeners.delete(listener);
+  }
+
+  /**
+   * Runs the entrypoint on `method` as if its call had arrived (binding, concurrency, context,
+   * providers), without the network. For tests (`entrypointHook`).
+   */
+  runEntrypoint(method: string, args: Args = [], kwargs: Kwargs = {}): Promise<unknown> {
+    if (!this.host) throw new Error(`service ${this.name} is not started`);
+    const definition = [
+      ...this.definition.rpcs,
+      ...this.definition.subscriptions,
+      ...this.definition.timers,
+    ].find((d) => d.method === method);
+    if (!definition) throw new Error(`${this.definition.target.name}.${method} is not an entrypoint`);
+    return runWorker(this.host, definition, args, kwargs, {
+      uri:
+        definition.kind === 'rpc'
+          ? definition.uri
+          : definition.kind === 'subscribe'
+            ? definition.topic
+            : undefined,
+      correlationId: newCorrelationId(),
+      signal: this.kill$.signal,
+    });
+  }
+
   /** Creates the service, starts its dependencies, joins the router, then opens its entrypoints. */
   async start(): Promise<void> {
     if (this.stateValue !== 'new') throw new Error(`service ${this.name} was already started`);
@@ -108,7 +161,8 @@ export class ServiceContainer {
       for (const provider of this.providers) await provider.start?.();
       await this.connection.open();
       await (this.instanceRef as Partial<OnStart>).onStart?.();
-      this.entrypoints = this.createEntrypoints();
+      this.host = this.createHost();
+      this.entrypoints = this.createEntrypoints(this.host);
       await Promise.all(this.entrypoints.map((e) => e.start()));
       this.stateValue = 'running';
       this.logger.debug({ entrypoints: this.labels }, 'service started');
@@ -183,10 +237,11 @@ export class ServiceContainer {
       this.di.registerSingleton(provider);
     }
     registerProxies(this.di, this.connection);
+    for (const [token, value] of this.replacements) this.di.registerInstance(token, value);
   }
 
-  private createEntrypoints(): Entrypoint[] {
-    const host: EntrypointHost = {
+  private createHost(): EntrypointHost {
+    return {
       service: this.name,
       instance: this.instanceRef!,
       gate: this.gate,
@@ -194,7 +249,13 @@ export class ServiceContainer {
       logger: this.logger,
       connection: this.connection,
       killSignal: this.kill$.signal,
+      workerDone: (worker, result, error) => {
+        for (const listener of this.workerListeners) listener({ worker, result, error });
+      },
     };
+  }
+
+  private createEntrypoints(host: EntrypointHost): Entrypoint[] {
     return [
       ...this.definition.rpcs.map((d) => new RpcEntrypoint(host, d)),
       ...this.definition.subscriptions.map((d) =>

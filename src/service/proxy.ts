@@ -51,6 +51,11 @@ export function rpcProxy(service: string | ServiceClass): InjectionToken<unknown
   return TOKEN_PREFIX + name;
 }
 
+/** The names of every service a proxy was asked for so far. */
+export function requestedProxies(): string[] {
+  return [...requested.keys()];
+}
+
 /** Registers a factory for every proxy token asked for so far, bound to `connection`. */
 export function registerProxies(di: DependencyContainer, connection: Connection): void {
   const call = serviceProxyCall(connection);

@@ -1,4 +1,4 @@
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
 import type { ReconnectOptions } from '../client/backoff';
 import type { TransportFactory } from '../client/connection';
 import { transportFor } from '../client/url';
@@ -59,6 +59,11 @@ export interface ServiceRunnerOptions {
   reconnect?: ReconnectOptions | false;
   /** Keep retrying while an external router is not up yet, instead of failing at start. */
   waitForRouter?: boolean;
+  /**
+   * Dependencies to replace, by service name (nameko's `replace_dependencies`), e.g. a fake
+   * proxy in a test: `{ orders: [[rpcProxy('payments'), fakePayments]] }`.
+   */
+  replace?: Record<string, Array<[InjectionToken<unknown>, unknown]>>;
 }
 
 /** The default embedded router: Crossbar.io's usual `ws://127.0.0.1:8080/ws`. */
@@ -135,6 +140,8 @@ export class ServiceRunner {
           }),
       ),
     );
+    for (const c of containers)
+      for (const [token, value] of options.replace?.[c.name] ?? []) c.replace(token, value);
     const runner = new ServiceRunner(containers, router, routerUrl, realm, logger);
     try {
       await Promise.all(containers.map((c) => c.start()));

@@ -14,6 +14,8 @@ export interface WorkerHost {
   readonly gate: ConcurrencyGate;
   readonly providers: readonly DependencyProvider[];
   readonly logger: Logger;
+  /** Told when each worker ends, after the providers' hooks (for test waiters). */
+  workerDone?(worker: WorkerContext, result: unknown, error: unknown): void;
 }
 
 /** The context fields an entrypoint knows when its call arrives. */
@@ -65,6 +67,7 @@ async function runWithHooks(host: WorkerHost, worker: WorkerContext): Promise<un
   }
   await hooks(host, 'workerResult', (p) => p.workerResult?.(worker, result, failed ? error : undefined));
   await hooks(host, 'workerTeardown', (p) => p.workerTeardown?.(worker), true);
+  host.workerDone?.(worker, result, failed ? error : undefined);
   // The client's callee sends a WampError with its URI and anything else as an application error.
   if (failed) throw error;
   return result;

@@ -40,37 +40,51 @@ export class RpcEntrypoint implements Entrypoint {
 
   private invoke(args: Args, kwargs: Kwargs, context: InvocationContext): Promise<unknown> {
     const timeout = this.definition.options.timeout;
-    const signal =
-      timeout === undefined
-        ? context.signal
-        : AbortSignal.any([context.signal, AbortSignal.timeout(timeout)]);
+    const deadline = timeout === undefined ? undefined : new Deadline(context.signal, timeout);
     const work = runWorker(this.host, this.definition, args, kwargs, {
       uri: context.procedure,
       caller: context.caller,
       callerAuthid: context.callerAuthid,
       callerAuthrole: context.callerAuthrole,
       correlationId: correlationFrom(context.details) ?? newCorrelationId(),
-      signal,
+      signal: deadline?.signal ?? context.signal,
       progress: context.progress,
     });
-    return timeout === undefined ? work : withTimeout(work, signal, context.procedure, timeout);
+    return deadline === undefined ? work : deadline.race(work, context.procedure);
   }
 }
 
-/** Fails with `wamp.error.timeout` when `signal` fires on the timeout before `work` settles. */
-function withTimeout(
-  work: Promise<unknown>,
-  signal: AbortSignal,
-  procedure: string,
-  ms: number,
-): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      if (signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError') {
-        reject(new WampError(ErrorUri.TIMEOUT, [`${procedure} did not finish within ${ms} ms`]));
-      }
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+/**
+ * An `@Rpc` timeout: a signal that aborts when the caller's does or when `ms` pass, and a race
+ * that fails the call with `wamp.error.timeout` at that moment. The timer is cleared as soon
+ * as the work settles.
+ */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private expired?: () => void;
+
+  constructor(
+    parent: AbortSignal,
+    private readonly ms: number,
+  ) {
+    this.timer = setTimeout(() => {
+      this.controller.abort(new WampError(ErrorUri.TIMEOUT, ['timed out']));
+      this.expired?.();
+    }, ms);
+    if (parent.aborted) this.controller.abort(parent.reason);
+    else parent.addEventListener('abort', () => this.controller.abort(parent.reason), { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  race(work: Promise<unknown>, procedure: string): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.expired = () =>
+        reject(new WampError(ErrorUri.TIMEOUT, [`${procedure} did not finish within ${this.ms} ms`]));
+      work.then(resolve, reject).finally(() => clearTimeout(this.timer));
+    });
+  }
 }

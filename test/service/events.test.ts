@@ -1,0 +1,69 @@
+import { EventDispatcher, Rpc, Service, Subscribe } from '../../src';
+import { runServices, type TestSystem } from '../../src/testing';
+
+@Service('announcer')
+class Announcer {
+  constructor(private readonly events: EventDispatcher) {}
+
+  @Rpc()
+  async announce(count: number): Promise<void> {
+    for (let i = 0; i < count; i++) await this.events.dispatch('news.published', { n: i });
+  }
+}
+
+@Service('audit')
+class Audit {
+  readonly seen: number[] = [];
+  @Subscribe('news.published')
+  record(item: { n: number }): void {
+    this.seen.push(item.n);
+  }
+}
+
+@Service('mailer')
+class Mailer {
+  readonly seen: number[] = [];
+  @Subscribe('news.published', { delivery: 'pool' })
+  send(item: { n: number }): void {
+    this.seen.push(item.n);
+  }
+}
+
+describe('events: broadcast and pool delivery with two instances each', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await runServices([
+      Announcer,
+      { service: Audit, instances: 2 },
+      { service: Mailer, instances: 2 },
+    ]);
+  });
+  afterAll(() => system?.stop());
+
+  it('broadcast: every instance gets every event; pool: each event reaches one instance of the service', async () => {
+    const count = 20;
+    await system.client.call('announcer.announce', [count]);
+    const audits = system.instancesOf('audit').map((c) => c.instance as Audit);
+    const mailers = system.instancesOf('mailer').map((c) => c.instance as Mailer);
+    const all = Array.from({ length: count }, (_, i) => i);
+    await waitFor(
+      () => audits.every((a) => a.seen.length === count) && mailers.flatMap((m) => m.seen).length === count,
+    );
+    for (const audit of audits) expect([...audit.seen].sort((a, b) => a - b)).toEqual(all);
+    const pooled = mailers.flatMap((m) => m.seen).sort((a, b) => a - b);
+    expect(pooled).toEqual(all);
+    // Round robin spreads the pool's work over both instances.
+    for (const mailer of mailers) expect(mailer.seen.length).toBeGreaterThan(0);
+    // Nothing arrives late: no duplicates after a pause.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(mailers.flatMap((m) => m.seen)).toHaveLength(count);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
