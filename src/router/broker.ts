@@ -16,6 +16,9 @@ import { isValidPattern, readPublishOptions, type PublishRequest } from './reque
 import type { RouterSession } from './router-session';
 import { SubscriptionTable, type Subscription } from './subscriptions';
 
+/** Why some subscribers did not get an event (a slow subscriber's dropped event is not a problem). */
+type DeliveryProblem = 'too_big' | 'unserializable';
+
 /** Options of events the router itself publishes (meta events): nobody is excluded. */
 const ROUTER_PUBLICATION: PublishRequest = { acknowledge: false, excludeMe: false, discloseMe: false };
 
@@ -86,7 +89,7 @@ export class Broker {
     }
     const publication = randomId();
     const subscriptions = this.subscriptions.matching(topic);
-    const tooBig = this.dispatch(
+    const problem = this.dispatch(
       subscriptions,
       topic,
       publication,
@@ -95,10 +98,11 @@ export class Broker {
       publisher,
       options,
     );
-    if (!acknowledge) return;
-    if (tooBig) {
+    if (problem === 'too_big') {
       refuse(ErrorUri.PAYLOAD_SIZE_EXCEEDED, 'the event is too large for the transport of some subscribers');
-    } else {
+    } else if (problem === 'unserializable') {
+      refuse(ErrorUri.INVALID_ARGUMENT, 'the event payload cannot be serialized for some subscribers');
+    } else if (acknowledge) {
       publisher.send({ type: MessageType.PUBLISHED, request, publication });
     }
   }
@@ -107,7 +111,9 @@ export class Broker {
   publishFromRouter(topic: string, args: Args, kwargs?: Kwargs): void {
     const subscriptions = this.subscriptions.matching(topic);
     if (subscriptions.length === 0) return;
-    this.dispatch(subscriptions, topic, randomId(), args, kwargs, null, ROUTER_PUBLICATION);
+    const problem = this.dispatch(subscriptions, topic, randomId(), args, kwargs, null, ROUTER_PUBLICATION);
+    if (problem !== undefined)
+      this.realm.logger.warn({ topic, problem }, 'a meta event reached not every subscriber');
   }
 
   /** `session` left the realm: its subscriptions go (meta events fire). */
@@ -116,8 +122,9 @@ export class Broker {
   }
 
   /**
-   * Sends the EVENT to every eligible subscriber of the matching `subscriptions`. Returns
-   * true when it was too large for some subscriber's transport.
+   * Sends the EVENT to every eligible subscriber of the matching `subscriptions`. Returns why
+   * some subscribers did not get it (too large for their transport, or a payload their
+   * serializer cannot carry), if that happened; the others got it.
    */
   private dispatch(
     subscriptions: readonly Subscription[],
@@ -127,10 +134,11 @@ export class Broker {
     kwargs: Kwargs | undefined,
     publisher: RouterSession | null,
     options: PublishRequest,
-  ): boolean {
-    let tooBig = false;
+  ): DeliveryProblem | undefined {
+    let problem: DeliveryProblem | undefined;
     for (const subscription of subscriptions) {
-      const details: EventDetails = {};
+      // Custom attributes (`x_correlation_id`...) travel on untouched; spec keys follow.
+      const details: EventDetails = options.custom === undefined ? {} : { ...options.custom };
       // spec: subscribers of a pattern learn the concrete topic.
       if (subscription.match !== 'exact') details.topic = topic;
       if (publisher !== null && options.discloseMe) {
@@ -151,10 +159,11 @@ export class Broker {
       for (const subscriber of subscription.subscribers) {
         if (!isEligible(subscriber, publisher, options)) continue;
         const frame = frameFor(subscriber, wire, frames);
-        if (frame !== null && subscriber.sendFrame(frame, true) === 'too_big') tooBig = true;
+        if (frame === null) problem ??= 'unserializable';
+        else if (subscriber.sendFrame(frame, true) === 'too_big') problem = 'too_big';
       }
     }
-    return tooBig;
+    return problem;
   }
 
   private detach(session: RouterSession, subscription: Subscription): void {
@@ -176,7 +185,8 @@ function frameFor(
     try {
       frame = serializer.serialize(wire);
     } catch (error) {
-      subscriber.logger.warn(
+      // The publication is refused (or logged) once, by its publisher; this is the detail.
+      subscriber.logger.debug(
         { err: error, serializer: serializer.name },
         'cannot serialize an event for this serializer',
       );

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import { ErrorUri } from '../protocol/errors';
+import { ErrorUri, ProtocolError } from '../protocol/errors';
 import {
   MessageType,
   type CancelMode,
@@ -8,7 +8,8 @@ import {
   type ResultDetails,
 } from '../protocol/messages';
 import type { SendOutcome } from './limits';
-import { readCancelMode } from './request-options';
+import { MAX_TIMER_DELAY } from './options';
+import { customAttributes, readCancelMode } from './request-options';
 import type { RouterSession } from './router-session';
 
 /** A call in flight: an INVOCATION sent, its YIELD or ERROR not yet received. */
@@ -35,11 +36,20 @@ export class CallTracker {
 
   constructor(private readonly logger: Logger) {}
 
+  /** Calls in flight now. */
+  get size(): number {
+    return this.all.size;
+  }
+
+  /** A call starts; with `timeout` > 0 (ms) the dealer ends it then with `wamp.error.timeout`. */
   track(call: PendingCall, timeout: number): void {
     this.all.add(call);
     call.caller.calls.set(call.callRequest, call);
     call.callee.invocations.set(call.invocationRequest, call);
-    if (timeout > 0) call.timer = setTimeout(() => this.timedOut(call, timeout), timeout);
+    // Node fires longer delays at once; a timeout of over 24 days is no timeout in practice.
+    if (timeout > 0 && timeout <= MAX_TIMER_DELAY) {
+      call.timer = setTimeout(() => this.timedOut(call, timeout), timeout);
+    }
   }
 
   private timedOut(call: PendingCall, timeout: number): void {
@@ -69,7 +79,9 @@ export class CallTracker {
       return;
     }
     if (!progress) this.finish(call);
-    const details: ResultDetails = progress ? { progress: true } : {};
+    // Custom attributes of YIELD Options travel on to the RESULT, as those of CALL do.
+    const details: ResultDetails = { ...customAttributes(message.options) };
+    if (progress) details.progress = true;
     const outcome = call.caller.send({
       type: MessageType.RESULT,
       request: call.callRequest,
@@ -191,10 +203,14 @@ export class CallTracker {
 
   private find(callee: RouterSession, request: Id, what: string): PendingCall | undefined {
     const call = callee.invocations.get(request);
+    if (call !== undefined) return call;
+    // spec: a YIELD with an invalid INVOCATION.Request is a protocol error.
+    if (callee.neverInvoked(request)) {
+      throw new ProtocolError(`${what} for INVOCATION.Request ${request}, which this session was never sent`);
+    }
     // Late answers (after cancel, timeout or the caller leaving) are normal: drop quietly.
-    if (call === undefined)
-      this.logger.debug({ session: callee.id, request }, `dropping ${what} for no invocation in flight`);
-    return call;
+    this.logger.debug({ session: callee.id, request }, `dropping ${what} for no invocation in flight`);
+    return undefined;
   }
 }
 

@@ -52,7 +52,11 @@ export class Dealer {
       options.match,
       options.invoke,
     );
-    registration.callees.push({ session, discloseCaller: options.discloseCaller });
+    registration.callees.push({
+      session,
+      discloseCaller: options.discloseCaller,
+      forwardTimeout: options.forwardTimeout,
+    });
     session.registrations.add(registration);
     session.send({ type: MessageType.REGISTERED, request, registration: registration.id });
     if (created) this.realm.meta.registrationCreated(session, registration);
@@ -120,6 +124,11 @@ export class Dealer {
     this.calls.sessionLeft(session);
   }
 
+  /** Calls in flight in this realm. */
+  get callsInFlight(): number {
+    return this.calls.size;
+  }
+
   /** Ends every call in flight (router stop): their timers must not outlive the router. */
   close(): void {
     this.calls.clear();
@@ -133,7 +142,8 @@ export class Dealer {
     callee: Callee,
   ): void {
     const target = callee.session;
-    const details: InvocationDetails = {};
+    // Custom attributes (`x_correlation_id`...) travel on untouched; spec keys follow.
+    const details: InvocationDetails = options.custom === undefined ? {} : { ...options.custom };
     // spec: with a pattern registration the callee learns which procedure was called.
     if (registration.match !== 'exact') details.procedure = message.procedure;
     const receiveProgress = options.receiveProgress && target.supports('callee', 'progressive_call_results');
@@ -143,9 +153,12 @@ export class Dealer {
       details.caller_authid = caller.authid;
       details.caller_authrole = caller.authrole;
     }
-    // spec: a callee that handles timeouts itself is told the caller's timeout.
-    if (options.timeout > 0 && target.supports('callee', 'call_timeout')) details.timeout = options.timeout;
-    const invocationRequest = target.invocationIds.next();
+    // spec: a callee that registered with forward_timeout (and announced call_timeout) runs
+    // the timer itself and is told the timeout; otherwise the dealer runs it and tells nobody.
+    const calleeTimesOut =
+      options.timeout > 0 && callee.forwardTimeout && target.supports('callee', 'call_timeout');
+    if (calleeTimesOut) details.timeout = options.timeout;
+    const invocationRequest = target.nextInvocationRequest();
     const outcome = target.send({
       type: MessageType.INVOCATION,
       request: invocationRequest,
@@ -168,7 +181,7 @@ export class Dealer {
         killRequested: false,
         timer: undefined,
       },
-      options.timeout,
+      calleeTimesOut ? 0 : options.timeout,
     );
   }
 
@@ -181,7 +194,9 @@ export class Dealer {
     const { request } = message;
     try {
       const result = procedure(caller, message.args ?? [], message.kwargs ?? {});
-      caller.send({ type: MessageType.RESULT, request, details: {}, args: result });
+      const outcome = caller.send({ type: MessageType.RESULT, request, details: {}, args: result });
+      // A result that cannot reach the caller (too large, unserializable) still ends its call.
+      if (outcome !== 'sent') this.calls.undeliverable(caller, MessageType.CALL, request, outcome, 'caller');
     } catch (error) {
       if (!(error instanceof WampError)) throw error;
       caller.refuse(

@@ -26,6 +26,12 @@ export interface HandshakeHost {
 /** ABORT reason when `maxSessions` is reached (no spec URI exists for it). */
 export const TOO_MANY_SESSIONS = 'wservice.error.too_many_sessions';
 
+/**
+ * ABORT reason for a client that did not finish HELLO and authentication within
+ * `limits.handshakeTimeout` (no spec URI exists for it).
+ */
+export const HANDSHAKE_TIMEOUT = 'wservice.error.handshake_timeout';
+
 // [HELLO, Realm|uri, Details|dict]
 export function hello(session: RouterSession, message: MessageOf<typeof MessageType.HELLO>): void {
   const { details } = message;

@@ -5,7 +5,7 @@
  * import { Router } from 'wservice/router';
  * const router = await Router.start({ listeners: [{ type: 'websocket', port: 8080 }] });
  */
-export { Router } from './router';
+export { Router, type RouterStats } from './router';
 export type { ListenerInfo } from './listeners';
 export {
   validateRouterOptions,
@@ -23,6 +23,7 @@ export {
   type PermissionOptions,
   type PermissionActions,
   type LimitsOptions,
+  type OptionPathSegment,
 } from './options';
 export type {
   AuthOptions,
@@ -34,4 +35,4 @@ export type {
   CryptosignAuthOptions,
   CryptosignPrincipal,
 } from './auth/options';
-export { TOO_MANY_SESSIONS } from './handshake';
+export { TOO_MANY_SESSIONS, HANDSHAKE_TIMEOUT } from './handshake';

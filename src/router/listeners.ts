@@ -9,6 +9,7 @@ import {
   DEFAULT_WEBSOCKET_PATH,
   DEFAULT_WEBSOCKET_PORT,
   RouterOptionsError,
+  type OptionPathSegment,
   type ListenerOptions,
   type SerializerName,
   type TlsOptions,
@@ -39,9 +40,9 @@ export async function openListener(
   setup: ListenerSetup,
 ): Promise<{ info: ListenerInfo; listener: Listener }> {
   const common = {
-    serializers: serializersOf(options.serializers),
+    serializers: serializersOf(options.serializers, index),
     maxMessageSize: setup.maxMessageSize,
-    tls: options.tls === undefined ? undefined : readTls(options.tls, `listeners[${index}].tls`),
+    tls: options.tls === undefined ? undefined : readTls(options.tls, ['listeners', index, 'tls']),
     logger: setup.logger,
   };
   if (options.type === 'websocket') {
@@ -68,27 +69,31 @@ function describe(type: ListenerOptions['type'], listener: Listener): ListenerIn
   return { type, url: listener.url, port: listener.port, path: listener.path };
 }
 
-function serializersOf(names: SerializerName[] | undefined): Serializer[] | undefined {
+function serializersOf(names: SerializerName[] | undefined, index: number): Serializer[] | undefined {
   if (names === undefined) return undefined;
-  return names.map((name) => {
+  return names.map((name, i) => {
     const serializer = serializerByName(name);
-    if (serializer === undefined)
-      throw new RouterOptionsError('serializers', `serializer "${name}" is not available`);
+    if (serializer === undefined) {
+      throw new RouterOptionsError(
+        ['listeners', index, 'serializers', i],
+        `serializer "${name}" is not available`,
+      );
+    }
     return serializer;
   });
 }
 
 /** TLS material: PEM text as is, anything else read as a file path. */
-function readTls(tls: TlsOptions, key: string): ServerTlsOptions {
+function readTls(tls: TlsOptions, key: OptionPathSegment[]): ServerTlsOptions {
   return {
-    cert: pem(tls.cert, `${key}.cert`),
-    key: pem(tls.key, `${key}.key`),
-    ca: tls.ca === undefined ? undefined : pem(tls.ca, `${key}.ca`),
+    cert: pem(tls.cert, [...key, 'cert']),
+    key: pem(tls.key, [...key, 'key']),
+    ca: tls.ca === undefined ? undefined : pem(tls.ca, [...key, 'ca']),
     requestCert: tls.requestCert ?? false,
   };
 }
 
-function pem(value: string, key: string): string {
+function pem(value: string, key: OptionPathSegment[]): string {
   if (value.trimStart().startsWith('-----BEGIN')) return value;
   try {
     return readFileSync(value, 'utf8');

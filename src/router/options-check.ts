@@ -1,15 +1,46 @@
 import { isValidUri } from '../protocol/uri';
 
+/** One step of an option path: a key, or a list index. */
+export type OptionPathSegment = string | number;
+
 /** A router option is missing, of the wrong type or out of range; `key` names it. */
 export class RouterOptionsError extends Error {
-  /** Path of the offending option, e.g. `realms[0].roles[1].name`. */
+  /** Path of the offending option, e.g. `realms[0].roles[1].name` (`(root)` for the whole). */
   readonly key: string;
+  /** The same path as segments (`['realms', 0, 'roles', 1, 'name']`), to find it in a file. */
+  readonly path: readonly OptionPathSegment[];
+  /** What is wrong with it, without the key. */
+  readonly problem: string;
 
-  constructor(key: string, problem: string) {
-    super(`router option ${key}: ${problem}`);
+  constructor(key: string | readonly OptionPathSegment[], problem: string) {
+    const path = typeof key === 'string' ? parseOptionPath(key) : key;
+    const name = (typeof key === 'string' ? key : formatOptionPath(key)) || '(root)';
+    super(`router option ${name}: ${problem}`);
     this.name = 'RouterOptionsError';
-    this.key = key;
+    this.key = name;
+    this.path = path;
+    this.problem = problem;
   }
+}
+
+/** `['realms', 0, 'name']` -> `realms[0].name`. */
+export function formatOptionPath(path: readonly OptionPathSegment[]): string {
+  return path.reduce<string>(
+    (text, segment) =>
+      typeof segment === 'number' ? `${text}[${segment}]` : text === '' ? segment : `${text}.${segment}`,
+    '',
+  );
+}
+
+/** `realms[0].name` -> `['realms', 0, 'name']` (names holding dots or brackets split wrongly). */
+function parseOptionPath(key: string): OptionPathSegment[] {
+  const path: OptionPathSegment[] = [];
+  for (const part of key.split('.')) {
+    const [name, ...indexes] = part.split('[');
+    if (name !== '') path.push(name);
+    for (const index of indexes) path.push(Number.parseInt(index, 10));
+  }
+  return path;
 }
 
 /**
@@ -19,12 +50,12 @@ export class RouterOptionsError extends Error {
 export class Check {
   constructor(
     readonly value: unknown,
-    readonly path: string,
+    readonly path: readonly OptionPathSegment[] = [],
   ) {}
 
   /** This value must be a plain object whose keys are all in `allowed`. */
   object(allowed: readonly string[]): void {
-    if (!isPlainObject(this.value)) throw new RouterOptionsError(this.path || '(root)', 'must be an object');
+    if (!isPlainObject(this.value)) throw new RouterOptionsError(this.path, 'must be an object');
     for (const key of Object.keys(this.value)) {
       if (!allowed.includes(key)) {
         throw new RouterOptionsError(
@@ -94,7 +125,7 @@ export class Check {
   list(key: string, validate: (c: Check) => void): void {
     const value = this.get(key);
     if (!Array.isArray(value)) throw this.error(key, 'must be a list');
-    value.forEach((item, i) => validate(new Check(item, `${this.key(key)}[${i}]`)));
+    value.forEach((item, i) => validate(new Check(item, [...this.key(key), i])));
   }
 
   optionalList(key: string, validate: (c: Check) => void): void {
@@ -105,7 +136,7 @@ export class Check {
   record(key: string, validate: (c: Check) => void): void {
     const value = this.get(key);
     if (!isPlainObject(value)) throw this.error(key, 'must be an object mapping names to entries');
-    for (const [name, entry] of Object.entries(value)) validate(new Check(entry, `${this.key(key)}.${name}`));
+    for (const [name, entry] of Object.entries(value)) validate(new Check(entry, [...this.key(key), name]));
   }
 
   /** An error about `key` of this value, or about this value itself when `key` is undefined. */
@@ -117,8 +148,8 @@ export class Check {
     return isPlainObject(this.value) ? this.value[key] : undefined;
   }
 
-  private key(key: string): string {
-    return this.path === '' ? key : `${this.path}.${key}`;
+  private key(key: string): OptionPathSegment[] {
+    return [...this.path, key];
   }
 }
 

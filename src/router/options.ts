@@ -2,9 +2,9 @@ import type { Logger } from '../logger';
 import type { MatchPolicy } from '../protocol/messages';
 import type { AuthOptions } from './auth/options';
 import { validateAuth } from './auth/options';
-import { RouterOptionsError, Check } from './options-check';
+import { RouterOptionsError, Check, type OptionPathSegment } from './options-check';
 
-export { RouterOptionsError };
+export { RouterOptionsError, type OptionPathSegment };
 
 /** Serializer names a listener may offer. */
 export type SerializerName = 'json' | 'msgpack' | 'cbor';
@@ -118,6 +118,13 @@ export interface LimitsOptions {
   outboundHardLimit?: number;
   /** How long `stop()` waits for sessions to answer GOODBYE, ms. Default 1000. */
   shutdownTimeout?: number;
+  /**
+   * How long a transport may take from opening (or from the end of its previous session) to
+   * an established session: HELLO, and the whole authentication exchange. A client still
+   * handshaking after this long gets ABORT `wservice.error.handshake_timeout` and is closed.
+   * Milliseconds, default 10000.
+   */
+  handshakeTimeout?: number;
 }
 
 /**
@@ -156,12 +163,16 @@ export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = Object.freeze({
   outboundHighWaterMark: 4 * 1024 * 1024,
   outboundHardLimit: 64 * 1024 * 1024,
   shutdownTimeout: 1000,
+  handshakeTimeout: 10_000,
 });
 
 /** Listener defaults, as Crossbar.io's: `ws://127.0.0.1:8080/ws`. */
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_WEBSOCKET_PORT = 8080;
 export const DEFAULT_WEBSOCKET_PATH = '/ws';
+
+/** The longest delay Node's timers keep (2^31 - 1 ms); longer ones would fire at once. */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 const SERIALIZER_NAMES: readonly SerializerName[] = ['json', 'msgpack', 'cbor'];
 const MATCH_POLICIES: readonly MatchPolicy[] = ['exact', 'prefix', 'wildcard'];
@@ -171,7 +182,7 @@ const MATCH_POLICIES: readonly MatchPolicy[] = ['exact', 'prefix', 'wildcard'];
  * `RouterOptionsError` whose `key` names the first wrong entry (`realms[0].roles[1].name`).
  */
 export function validateRouterOptions(value: unknown): RouterOptions {
-  const c = new Check(value, '');
+  const c = new Check(value);
   c.object(['listeners', 'realms', 'autoCreateRealms', 'auth', 'limits']);
   c.optionalList('listeners', validateListener);
   c.optionalList('realms', validateRealm);
@@ -182,7 +193,7 @@ export function validateRouterOptions(value: unknown): RouterOptions {
   const names = new Set<string>();
   (options.realms ?? []).forEach((realm, i) => {
     if (names.has(realm.name))
-      throw new RouterOptionsError(`realms[${i}].name`, `realm "${realm.name}" is listed twice`);
+      throw new RouterOptionsError(['realms', i, 'name'], `realm "${realm.name}" is listed twice`);
     names.add(realm.name);
   });
   return options;
@@ -244,7 +255,8 @@ function validateLimits(c: Check): void {
   c.optionalInteger('maxSessions', 1);
   c.optionalInteger('outboundHighWaterMark', 0);
   c.optionalInteger('outboundHardLimit', 1);
-  c.optionalInteger('shutdownTimeout', 0);
+  c.optionalInteger('shutdownTimeout', 0, MAX_TIMER_DELAY);
+  c.optionalInteger('handshakeTimeout', 1, MAX_TIMER_DELAY);
 }
 
 /** The limits with defaults applied. */

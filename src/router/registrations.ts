@@ -7,6 +7,8 @@ export interface Callee {
   readonly session: RouterSession;
   /** REGISTER Options `disclose_caller`: always tell this callee who calls. */
   readonly discloseCaller: boolean;
+  /** REGISTER Options `forward_timeout`: this callee runs call timeouts itself. */
+  readonly forwardTimeout: boolean;
 }
 
 /**

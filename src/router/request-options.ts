@@ -1,7 +1,9 @@
+import { ProtocolError } from '../protocol/errors';
 import { toId } from '../protocol/fields';
 import type {
   CallOptions,
   CancelMode,
+  Dict,
   Id,
   InvokePolicy,
   MatchPolicy,
@@ -20,6 +22,8 @@ export interface RegisterRequest {
   match: MatchPolicy;
   invoke: InvokePolicy;
   discloseCaller: boolean;
+  /** The callee runs call timeouts itself (spec: `forward_timeout`). */
+  forwardTimeout: boolean;
 }
 
 export interface CallRequest {
@@ -27,9 +31,13 @@ export interface CallRequest {
   timeout: number;
   receiveProgress: boolean;
   discloseMe: boolean;
+  /** Custom attributes, forwarded to the INVOCATION Details. */
+  custom: Dict | undefined;
 }
 
 export interface PublishRequest {
+  /** Custom attributes, forwarded to the EVENT Details. */
+  custom?: Dict;
   acknowledge: boolean;
   excludeMe: boolean;
   discloseMe: boolean;
@@ -42,10 +50,16 @@ export interface PublishRequest {
 }
 
 export function readRegisterOptions(options: RegisterOptions): RegisterRequest {
+  const forwardTimeout = options.forward_timeout ?? false;
+  // Not among the keys the codec checks (a later addition to the spec): checked here.
+  if (typeof forwardTimeout !== 'boolean') {
+    throw new ProtocolError('invalid REGISTER: Options.forward_timeout must be a boolean');
+  }
   return {
     match: options.match ?? 'exact',
     invoke: options.invoke ?? 'single',
     discloseCaller: options.disclose_caller ?? false,
+    forwardTimeout,
   };
 }
 
@@ -54,11 +68,13 @@ export function readCallOptions(options: CallOptions): CallRequest {
     timeout: options.timeout ?? 0,
     receiveProgress: options.receive_progress ?? false,
     discloseMe: options.disclose_me ?? false,
+    custom: customAttributes(options),
   };
 }
 
 export function readPublishOptions(options: PublishOptions): PublishRequest {
   return {
+    custom: customAttributes(options),
     acknowledge: options.acknowledge ?? false,
     // spec: a publisher does not receive its own event unless it asks to.
     excludeMe: options.exclude_me ?? true,
@@ -70,6 +86,29 @@ export function readPublishOptions(options: PublishOptions): PublishRequest {
     excludeAuthrole: stringSet(options.exclude_authrole),
     eligibleAuthrole: stringSet(options.eligible_authrole),
   };
+}
+
+/**
+ * Implementation-specific keys a router passes on untouched: the spec's `_[a-z0-9_]{3,}` and
+ * the `x_` convention of autobahn and Crossbar.io (`^x_([a-z][\da-z_]+)?$`), which wservice
+ * uses for `x_correlation_id`.
+ */
+const CUSTOM_ATTRIBUTE = /^(?:_[a-z0-9_]{3,}|x_(?:[a-z][\da-z_]+)?)$/;
+
+/**
+ * The custom attributes of a request's Options, to forward in the Details of what it causes
+ * (CALL to INVOCATION, PUBLISH to EVENT, YIELD to RESULT); undefined when there are none, so
+ * the common case allocates nothing.
+ */
+export function customAttributes(options: Dict): Dict | undefined {
+  let custom: Dict | undefined;
+  for (const key in options) {
+    // `__proto__` matches the spec's pattern, and assigning it would replace a prototype.
+    if (!CUSTOM_ATTRIBUTE.test(key) || key === '__proto__' || !Object.hasOwn(options, key)) continue;
+    custom ??= {};
+    custom[key] = options[key];
+  }
+  return custom;
 }
 
 /** CANCEL Options.mode; `killnowait` when absent, as Crossbar.io. */

@@ -15,7 +15,8 @@ import type { Frame } from '../protocol/serializer';
 import { PayloadSizeError, type CloseInfo, type Transport } from '../transport/transport';
 import type { AuthChallenge, Identity } from './auth/authenticator';
 import type { ClientRole } from './features';
-import { authenticate, hello, type HandshakeHost } from './handshake';
+import { DISPATCH, type DispatchEntry } from './dispatch';
+import { HANDSHAKE_TIMEOUT, type HandshakeHost } from './handshake';
 import { OutboundGuard, type SendOutcome } from './limits';
 import type { PendingCall } from './dealer';
 import type { Realm } from './realm';
@@ -69,8 +70,6 @@ export class RouterSession {
   readonly calls = new Map<Id, PendingCall>();
   /** Invocations this session must answer, by INVOCATION.Request. */
   readonly invocations = new Map<Id, PendingCall>();
-  /** INVOCATION request ids are in the callee's session scope (spec). */
-  readonly invocationIds = new IdSequence();
   readonly registrations = new Set<Registration>();
   readonly subscriptions = new Set<Subscription>();
 
@@ -81,6 +80,12 @@ export class RouterSession {
   private goodbyeReply: Promise<void> | null = null;
   private goodbyeAnswered: (() => void) | null = null;
   private goodbyeTimer: NodeJS.Timeout | undefined;
+  /** Runs while the session is establishing or challenging (`limits.handshakeTimeout`). */
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  /** INVOCATION request ids are in the callee's session scope (spec): 1, 2, 3... per session. */
+  private invocationIds = new IdSequence();
+  /** The last INVOCATION.Request sent; answers to later ids were never asked for. */
+  private lastInvocation = 0;
 
   constructor(
     readonly transport: Transport,
@@ -94,6 +99,7 @@ export class RouterSession {
       close: (info) => this.guarded('the transport closing', () => this.transportClosed(info)),
       oversize: (size) => this.guarded('an oversized message', () => this.oversize(size)),
     });
+    this.awaitHandshake();
   }
 
   /** True when the client announced `feature` for `role` in HELLO. */
@@ -110,6 +116,17 @@ export class RouterSession {
   /** EVENTs dropped for this session by the slow-consumer policy. */
   get droppedEvents(): number {
     return this.guard.droppedEvents;
+  }
+
+  /** The request id of the next INVOCATION to this session. */
+  nextInvocationRequest(): Id {
+    this.lastInvocation = this.invocationIds.next();
+    return this.lastInvocation;
+  }
+
+  /** True for an INVOCATION.Request this session was never sent (its YIELD or ERROR is a violation). */
+  neverInvoked(request: Id): boolean {
+    return request > this.lastInvocation;
   }
 
   // -------------------------------------------------------------------------------------
@@ -177,7 +194,9 @@ export class RouterSession {
     try {
       frame = this.transport.serializer.serialize(encode(message));
     } catch (error) {
-      this.logger.warn(
+      // Forwarded payloads only (a hostile peer's cyclic value...): whoever sent it is refused,
+      // and that refusal is the log line; this is the detail.
+      this.logger.debug(
         { err: error, message: messageName(message.type) },
         'cannot serialize a message for this session',
       );
@@ -257,8 +276,7 @@ export class RouterSession {
   close(code = CLOSE_NORMAL, reason = 'closed'): void {
     if (this.state === 'closed') return;
     this.leaveRealm();
-    this.state = 'closed';
-    this.settleGoodbye();
+    this.ended();
     this.transport.close(code, reason);
   }
 
@@ -272,6 +290,7 @@ export class RouterSession {
     this.pendingAuth = null;
     this.state = 'established';
     this.realm = realm;
+    this.stopHandshakeTimer();
     this.logger = this.transportLogger.child({
       session: this.id,
       realm: realm.name,
@@ -281,8 +300,8 @@ export class RouterSession {
 
   /** The client answered our GOODBYE: the transport may carry a new session. */
   private goodbyeReplied(): void {
-    this.state = 'establishing';
     this.settleGoodbye();
+    this.awaitHandshake();
   }
 
   /** The client said GOODBYE first: reply, leave the realm, wait for a new HELLO or the close. */
@@ -290,7 +309,45 @@ export class RouterSession {
     // Leaving first: whatever the cleanup sends this session arrives before the GOODBYE.
     this.leaveRealm();
     this.send({ type: MessageType.GOODBYE, details: {}, reason: ErrorUri.GOODBYE_AND_OUT });
+    this.awaitHandshake();
+  }
+
+  /** The client gave up (during authentication, usually): no reply (spec), the link closes. */
+  clientAbort(message: MessageOf<typeof MessageType.ABORT>): void {
+    this.logger.info(
+      { session: this.id || undefined, reason: message.reason, details: message.details },
+      'client aborted',
+    );
+    this.close(CLOSE_NORMAL, 'aborted by the client');
+  }
+
+  /**
+   * The transport is ready for a new session (it opened, or the last session ended): HELLO and
+   * authentication must be done within `limits.handshakeTimeout`, so a client that connects
+   * and stalls holds no resources for long.
+   */
+  private awaitHandshake(): void {
     this.state = 'establishing';
+    this.invocationIds = new IdSequence();
+    this.lastInvocation = 0;
+    this.stopHandshakeTimer();
+    const timeout = this.host.limits.handshakeTimeout;
+    this.handshakeTimer = setTimeout(
+      () => this.guarded('the handshake timeout', () => this.handshakeTimedOut(timeout)),
+      timeout,
+    );
+  }
+
+  private handshakeTimedOut(timeout: number): void {
+    this.handshakeTimer = undefined;
+    const awaited = this.state === 'challenging' ? 'AUTHENTICATE' : 'HELLO';
+    this.logger.info({ session: this.id || undefined, timeout }, `no ${awaited} in time; closing`);
+    this.abort(HANDSHAKE_TIMEOUT, `no ${awaited} within ${timeout} ms`);
+  }
+
+  private stopHandshakeTimer(): void {
+    clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
   }
 
   private oversize(size: number): void {
@@ -304,7 +361,7 @@ export class RouterSession {
     };
     if (this.state !== 'closed') this.send(abort);
     this.leaveRealm();
-    this.state = 'closed';
+    this.ended();
   }
 
   private transportClosed(info: CloseInfo): void {
@@ -313,8 +370,7 @@ export class RouterSession {
       'transport closed',
     );
     this.leaveRealm();
-    this.state = 'closed';
-    this.settleGoodbye();
+    this.ended();
     this.host.detached(this);
   }
 
@@ -329,6 +385,13 @@ export class RouterSession {
     this.logger = this.transportLogger;
   }
 
+  /** The session is over for good: no timer of it may run on. */
+  private ended(): void {
+    this.state = 'closed';
+    this.stopHandshakeTimer();
+    this.settleGoodbye();
+  }
+
   private settleGoodbye(): void {
     clearTimeout(this.goodbyeTimer);
     this.goodbyeTimer = undefined;
@@ -338,59 +401,3 @@ export class RouterSession {
     resolve?.();
   }
 }
-
-// ---------------------------------------------------------------------------------------
-// Dispatch: which message may arrive in which state, and who handles it.
-
-interface DispatchEntry<T extends MessageType> {
-  states: readonly SessionState[];
-  handle: (session: RouterSession, message: MessageOf<T>) => void;
-}
-
-type DispatchTable = { [T in MessageType]?: DispatchEntry<T> };
-
-const ESTABLISHED: readonly SessionState[] = ['established'];
-
-const DISPATCH: DispatchTable = {
-  // [HELLO, Realm|uri, Details|dict]
-  [MessageType.HELLO]: { states: ['establishing'], handle: hello },
-  // [AUTHENTICATE, Signature|string, Extra|dict]
-  [MessageType.AUTHENTICATE]: { states: ['challenging'], handle: authenticate },
-  // [ABORT, Details|dict, Reason|uri]: the client gives up (during authentication, usually).
-  [MessageType.ABORT]: {
-    states: ['establishing', 'challenging', 'established'],
-    handle: (s, m) => {
-      s.logger.info({ session: s.id || undefined, reason: m.reason, details: m.details }, 'client aborted');
-      s.close(CLOSE_NORMAL, 'aborted by the client');
-    },
-  },
-  // [GOODBYE, Details|dict, Reason|uri]
-  [MessageType.GOODBYE]: { states: ESTABLISHED, handle: (s) => s.clientGoodbye() },
-  // [ERROR, INVOCATION, INVOCATION.Request|id, Details|dict, Error|uri, Arguments|list?, ArgumentsKw|dict?]
-  // A client only ever answers an INVOCATION with ERROR; any other request type is a violation.
-  [MessageType.ERROR]: {
-    states: ESTABLISHED,
-    handle: (s, m) => {
-      if (m.requestType !== MessageType.INVOCATION) {
-        throw new ProtocolError(`ERROR for ${messageName(m.requestType)} is not a message a client may send`);
-      }
-      s.joined.dealer.invocationError(s, m);
-    },
-  },
-  // [PUBLISH, Request|id, Options|dict, Topic|uri, Arguments|list?, ArgumentsKw|dict?]
-  [MessageType.PUBLISH]: { states: ESTABLISHED, handle: (s, m) => s.joined.broker.publish(s, m) },
-  // [SUBSCRIBE, Request|id, Options|dict, Topic|uri]
-  [MessageType.SUBSCRIBE]: { states: ESTABLISHED, handle: (s, m) => s.joined.broker.subscribe(s, m) },
-  // [UNSUBSCRIBE, Request|id, SUBSCRIBED.Subscription|id]
-  [MessageType.UNSUBSCRIBE]: { states: ESTABLISHED, handle: (s, m) => s.joined.broker.unsubscribe(s, m) },
-  // [CALL, Request|id, Options|dict, Procedure|uri, Arguments|list?, ArgumentsKw|dict?]
-  [MessageType.CALL]: { states: ESTABLISHED, handle: (s, m) => s.joined.dealer.call(s, m) },
-  // [CANCEL, CALL.Request|id, Options|dict]
-  [MessageType.CANCEL]: { states: ESTABLISHED, handle: (s, m) => s.joined.dealer.cancel(s, m) },
-  // [REGISTER, Request|id, Options|dict, Procedure|uri]
-  [MessageType.REGISTER]: { states: ESTABLISHED, handle: (s, m) => s.joined.dealer.register(s, m) },
-  // [UNREGISTER, Request|id, REGISTERED.Registration|id]
-  [MessageType.UNREGISTER]: { states: ESTABLISHED, handle: (s, m) => s.joined.dealer.unregister(s, m) },
-  // [YIELD, INVOCATION.Request|id, Options|dict, Arguments|list?, ArgumentsKw|dict?]
-  [MessageType.YIELD]: { states: ESTABLISHED, handle: (s, m) => s.joined.dealer.yield(s, m) },
-};

@@ -16,6 +16,21 @@ import {
 import { Realm } from './realm';
 import { RouterSession } from './router-session';
 
+/** A snapshot of what a router holds (`router.stats`). */
+export interface RouterStats {
+  /** Open links (WebSocket, RawSocket, in-process), with or without a session. */
+  transports: number;
+  /** Sessions holding a session id: joined, or still authenticating. */
+  sessions: number;
+  realms: number;
+  /** Registrations (a shared one counts once, whatever its callees). */
+  registrations: number;
+  /** Subscriptions (one per topic and match policy, whatever its subscribers). */
+  subscriptions: number;
+  /** Calls whose INVOCATION went out and whose final answer has not come back. */
+  callsInFlight: number;
+}
+
 /**
  * The embedded WAMP router: realms with a dealer, a broker, authentication, authorization
  * and the meta API, reachable over WebSocket and RawSocket listeners and in-process.
@@ -104,6 +119,27 @@ export class Router {
   /** Sessions that hold a session id (joined, or authenticating). */
   get sessionCount(): number {
     return this.sessionIds.size;
+  }
+
+  /**
+   * What the router holds right now, summed over its realms: read-only counters for
+   * monitoring and for tests that check nothing leaks when peers vanish.
+   */
+  get stats(): RouterStats {
+    const stats: RouterStats = {
+      transports: this.sessions.size,
+      sessions: this.sessionIds.size,
+      realms: this.realms.size,
+      registrations: 0,
+      subscriptions: 0,
+      callsInFlight: 0,
+    };
+    for (const realm of this.realms.values()) {
+      stats.registrations += realm.dealer.registrations.size;
+      stats.subscriptions += realm.broker.subscriptions.size;
+      stats.callsInFlight += realm.dealer.callsInFlight;
+    }
+    return stats;
   }
 
   /**

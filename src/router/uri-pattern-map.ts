@@ -204,6 +204,11 @@ export class IdPatternTable<T extends IdentifiedEntry> {
     return this.byId.get(id);
   }
 
+  /** How many entries there are. */
+  get size(): number {
+    return this.byId.size;
+  }
+
   /** The entry of exactly this URI and policy. */
   lookup(uri: string, match: MatchPolicy): T | undefined {
     return this.patterns.get(uri, match);

@@ -169,10 +169,45 @@ describe('calls in flight', () => {
       expect(callee.inbox).toEqual([]);
     });
 
-    it("tells a callee that announced call_timeout the caller's timeout", async () => {
-      const { callee, caller } = await setup({ roles: { callee: { features: { call_timeout: true } } } });
-      caller.call('com.example.slow', [], { timeout: 5000 });
-      expect((await callee.expect(M.INVOCATION))[3]).toEqual({ timeout: 5000 });
+    const CALL_TIMEOUT = { roles: { callee: { features: { call_timeout: true } } } };
+
+    it('leaves the timeout to a callee that registered with forward_timeout and announced call_timeout', async () => {
+      const callee = await ScriptedPeer.join(router, 'realm1', CALL_TIMEOUT);
+      await callee.register('com.example.timed', { forward_timeout: true });
+      const caller = await ScriptedPeer.join(router);
+      const request = caller.call('com.example.timed', [], { timeout: 20 });
+      const invocation = await callee.expect(M.INVOCATION);
+      expect(invocation[3]).toEqual({ timeout: 20 });
+      // spec: the dealer does not time the call out itself; the callee's answer decides.
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      await caller.sync();
+      expect(caller.inbox).toEqual([]);
+      callee.send([M.ERROR, M.INVOCATION, invocation[1], {}, 'wamp.error.timeout']);
+      expect(await caller.expect(M.ERROR)).toEqual([M.ERROR, M.CALL, request, {}, 'wamp.error.timeout']);
+    });
+
+    it('times out itself, telling nobody, when the callee did not ask for forward_timeout', async () => {
+      const { callee, caller } = await setup(CALL_TIMEOUT);
+      const request = caller.call('com.example.slow', [], { timeout: 20 });
+      expect((await callee.expect(M.INVOCATION))[3]).toEqual({});
+      expect(await caller.expect(M.ERROR)).toEqual(canceledError(request, 'wamp.error.timeout'));
+    });
+
+    it('treats a timeout beyond what timers hold as no timeout, not as an immediate one', async () => {
+      const { callee, caller } = await setup();
+      const request = caller.call('com.example.slow', [], { timeout: 2 ** 40 });
+      const invocation = await callee.expect(M.INVOCATION);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      callee.send([M.YIELD, invocation[1], {}, ['done']]);
+      expect(await caller.expect(M.RESULT)).toEqual([M.RESULT, request, {}, ['done']]);
+    });
+
+    it('aborts a REGISTER whose forward_timeout is not a boolean', async () => {
+      const callee = await ScriptedPeer.join(router);
+      callee.send([M.REGISTER, 1, { forward_timeout: 'yes' }, 'com.example.timed']);
+      const abort = await callee.expect(M.ABORT);
+      expect(abort[2]).toBe('wamp.error.protocol_violation');
+      expect((abort[1] as { message: string }).message).toMatch(/forward_timeout must be a boolean/);
     });
   });
 
@@ -204,12 +239,42 @@ describe('calls in flight', () => {
       expect(callee.inbox).toEqual([]);
     });
 
-    it('a callee answering an INVOCATION id it never got is ignored', async () => {
-      const { callee } = await setup();
-      callee.send([M.YIELD, 4242, {}, ['?']]);
-      callee.send([M.ERROR, M.INVOCATION, 4243, {}, 'com.example.error']);
-      await callee.sync();
-      expect(callee.inbox).toEqual([]);
+    it.each([
+      ['YIELD', [M.YIELD, 4242, {}, ['?']]],
+      ['ERROR', [M.ERROR, M.INVOCATION, 4242, {}, 'com.example.error']],
+    ])(
+      'a callee answering with %s an INVOCATION id it was never sent is aborted (spec)',
+      async (what, answer) => {
+        const { callee, caller } = await setup();
+        const request = caller.call('com.example.slow');
+        await callee.expect(M.INVOCATION);
+        callee.send(answer);
+        const abort = await callee.expect(M.ABORT);
+        expect(abort[2]).toBe('wamp.error.protocol_violation');
+        expect((abort[1] as { message: string }).message).toBe(
+          `${what} for INVOCATION.Request 4242, which this session was never sent`,
+        );
+        // Its registration went with it, and its caller was told.
+        expect(await caller.expect(M.ERROR)).toEqual(canceledError(request));
+        expect(router.stats).toMatchObject({ sessions: 1, registrations: 0, callsInFlight: 0 });
+      },
+    );
+
+    it('counts INVOCATION ids afresh in a new session on the same transport', async () => {
+      const { callee, caller } = await setup();
+      caller.call('com.example.slow');
+      caller.call('com.example.slow');
+      expect((await callee.expect(M.INVOCATION))[1]).toBe(1);
+      expect((await callee.expect(M.INVOCATION))[1]).toBe(2);
+      callee.send([M.GOODBYE, {}, 'wamp.close.normal']);
+      await callee.expect(M.GOODBYE);
+      // Its two calls failed as it left.
+      expect((await caller.expect(M.ERROR))[4]).toBe('wamp.error.canceled');
+      expect((await caller.expect(M.ERROR))[4]).toBe('wamp.error.canceled');
+      await callee.hello();
+      await callee.register('com.example.again');
+      caller.call('com.example.again');
+      expect((await callee.expect(M.INVOCATION))[1]).toBe(1);
     });
   });
 });

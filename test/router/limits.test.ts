@@ -68,6 +68,16 @@ describe('limits', () => {
       expect(error.slice(0, 5)).toEqual([M.ERROR, M.CALL, request, {}, 'wamp.error.payload_size_exceeded']);
     });
 
+    it('turns a meta API result too large for its caller into ERROR payload_size_exceeded', async () => {
+      const callee = await ScriptedPeer.join(router);
+      for (let i = 0; i < 300; i++) await callee.register(`com.example.procedure${i}`);
+      const { peer: caller } = await joinLimited(1000);
+      const request = caller.call('wamp.registration.list');
+      const error = await caller.expect(M.ERROR);
+      expect(error.slice(0, 5)).toEqual([M.ERROR, M.CALL, request, {}, 'wamp.error.payload_size_exceeded']);
+      expect(await caller.callForResult('wamp.session.count')).toEqual([2]);
+    });
+
     it('delivers an event to those it fits, and tells an acknowledging publisher about the others', async () => {
       const { peer: small } = await joinLimited(1000);
       const large = await ScriptedPeer.join(router);

@@ -27,6 +27,7 @@ describe('router options', () => {
         outboundHighWaterMark: 0,
         outboundHardLimit: 10,
         shutdownTimeout: 0,
+        handshakeTimeout: 1,
       },
     };
     expect(validateRouterOptions(JSON.parse(JSON.stringify(options)))).toEqual(options);
@@ -91,6 +92,11 @@ describe('router options', () => {
     ],
     [{ auth: { kerberos: {} } }, 'auth.kerberos', /unknown option/],
     [{ limits: { maxSessions: 0 } }, 'limits.maxSessions', /integer >= 1/],
+    [{ limits: { handshakeTimeout: 0 } }, 'limits.handshakeTimeout', /integer in 1..2147483647/],
+    [{ limits: { handshakeTimeout: 2 ** 31 } }, 'limits.handshakeTimeout', /integer in 1..2147483647/],
+    [{ limits: { handshakeTimeout: '10s' } }, 'limits.handshakeTimeout', /integer in 1..2147483647/],
+    [{ limits: { shutdownTimeout: 2 ** 31 } }, 'limits.shutdownTimeout', /integer in 0..2147483647/],
+    [[], '(root)', /must be an object/],
     [{ autoCreateRealms: 'yes' }, 'autoCreateRealms', /true or false/],
   ])('refuses %j naming %s', (options, key, problem) => {
     let error: unknown;
@@ -103,6 +109,23 @@ describe('router options', () => {
     expect((error as RouterOptionsError).key).toBe(key);
     expect((error as RouterOptionsError).message).toMatch(problem);
     expect((error as RouterOptionsError).message).toContain(`router option ${key}:`);
+  });
+
+  it('names the option as path segments too, for finding it in a file', () => {
+    const cases: [unknown, (string | number)[]][] = [
+      [{ realms: [{ name: 'r', roles: [{ name: 'x' }] }] }, ['realms', 0, 'roles', 0, 'permissions']],
+      [
+        { auth: { ticket: { principals: { 'a.b[1]': { ticket: 't' } } } } },
+        ['auth', 'ticket', 'principals', 'a.b[1]', 'role'],
+      ],
+      [{ realms: [{ name: 'r' }, { name: 'r' }] }, ['realms', 1, 'name']],
+    ];
+    for (const [options, path] of cases) {
+      expect(() => validateRouterOptions(options)).toThrow(expect.objectContaining({ path }));
+    }
+    const error = new RouterOptionsError('listeners[2].tls.cert', 'cannot read');
+    expect(error.path).toEqual(['listeners', 2, 'tls', 'cert']);
+    expect(error.problem).toBe('cannot read');
   });
 
   it('makes Router.start fail with the same error', async () => {
