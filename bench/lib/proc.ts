@@ -1,10 +1,12 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A benchmark role running in its own process, driven over IPC. */
 export interface RoleProcess {
   readonly name: string;
+  /** What the process is in its scenario (`caller`, `router`, `callee`...), for the peak RSS column. */
+  readonly label: string;
   readonly pid: number;
   /** What the role reported when it was ready (ports, urls...). */
   readonly info: Record<string, unknown>;
@@ -27,12 +29,51 @@ interface ChildMessage {
   message?: string;
 }
 
-/** Starts `bench/roles/<role>.js` with `args` and waits until it says it is ready. */
-export async function startRole(role: string, args: Record<string, unknown> = {}): Promise<RoleProcess> {
-  const child = fork(join(__dirname, '..', 'roles', 'entry.js'), [role, JSON.stringify(args)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: ['--max-old-space-size=4096'],
+export interface StartOptions {
+  /** Defaults to the role name. */
+  label?: string;
+  /**
+   * Raise the soft open-files limit to the hard one first (thousands of sockets). Node cannot
+   * change its own rlimit, so the role is started through `sh -c 'ulimit -n ...; exec node'`.
+   */
+  raiseFdLimit?: boolean;
+}
+
+/**
+ * Node flags of every role: `--expose-gc` so memory is read after a collection, and with
+ * `BENCH_CPU_PROF=<dir>` a V8 CPU profile per process (`node --cpu-prof`), written at exit.
+ */
+function nodeFlags(): string[] {
+  const flags = ['--max-old-space-size=4096', '--expose-gc'];
+  const profileDir = process.env.BENCH_CPU_PROF;
+  if (profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
+  return flags;
+}
+
+/** Role processes log warnings only, unless `WSERVICE_LOG_LEVEL` says otherwise. */
+const roleEnv = { ...process.env, WSERVICE_LOG_LEVEL: process.env.WSERVICE_LOG_LEVEL ?? 'warn' };
+
+function launch(role: string, args: Record<string, unknown>, raiseFdLimit: boolean): ChildProcess {
+  const entry = join(__dirname, '..', 'roles', 'entry.js');
+  const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
+  if (!raiseFdLimit) {
+    return fork(entry, [role, JSON.stringify(args)], { stdio, execArgv: nodeFlags(), env: roleEnv });
+  }
+  // exec keeps the pid and the IPC channel (NODE_CHANNEL_FD is inherited).
+  const script = 'ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"';
+  return spawn('sh', ['-c', script, process.execPath, ...nodeFlags(), entry, role, JSON.stringify(args)], {
+    stdio,
+    env: roleEnv,
   });
+}
+
+/** Starts `bench/roles/<role>.js` with `args` and waits until it says it is ready. */
+export async function startRole(
+  role: string,
+  args: Record<string, unknown> = {},
+  options: StartOptions = {},
+): Promise<RoleProcess> {
+  const child = launch(role, args, options.raiseFdLimit ?? false);
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const waiters = new Map<string, Array<(v: unknown) => void>>();
   let nextId = 1;
@@ -63,6 +104,7 @@ export async function startRole(role: string, args: Record<string, unknown> = {}
   });
   return {
     name: role,
+    label: options.label ?? role,
     pid: child.pid!,
     info,
     request: <T>(command: string, a: Record<string, unknown> = {}) =>

@@ -16,6 +16,8 @@ export interface PubSubScenario {
   name: string;
   /** Subscriber sessions; each event is delivered to every one of them. */
   subscribers: number;
+  /** The router is ours and answers `eventEncodes` / `resetEventEncodes` (EVENT serializations). */
+  countsEncodes?: boolean;
   /** `publisher` answers `publish {count}`; `subscriber` answers `expect {count}` and notifies `done`. */
   setup(): Promise<{
     publisher: RoleProcess;
@@ -35,6 +37,11 @@ export interface IdleScenario {
 }
 
 export type Scenario = RpcScenario | PubSubScenario | IdleScenario;
+
+/** What identifies a scenario's results: its kind, name and, for pub/sub, its fan-out. */
+export function scenarioKey(s: Scenario): string {
+  return s.kind === 'pubsub' ? `pubsub 1→${s.subscribers}: ${s.name}` : `${s.kind}: ${s.name}`;
+}
 
 export async function stopAll(processes: RoleProcess[]): Promise<void> {
   await Promise.all(processes.map((p) => p.stop()));

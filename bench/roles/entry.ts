@@ -15,6 +15,26 @@ export function notify(topic: string, value?: unknown): void {
   process.send?.({ type: 'notify', topic, value });
 }
 
+/** Memory of this process after a full collection (`--expose-gc`), in KiB. */
+export interface MemoryReading {
+  rssKb: number;
+  heapUsedKb: number;
+  externalKb: number;
+}
+
+/** Commands every role answers, besides its own. */
+const builtins: Record<string, () => unknown> = {
+  memory: (): MemoryReading => {
+    (globalThis as { gc?: () => void }).gc?.();
+    const usage = process.memoryUsage();
+    return {
+      rssKb: usage.rss / 1024,
+      heapUsedKb: usage.heapUsed / 1024,
+      externalKb: usage.external / 1024,
+    };
+  },
+};
+
 async function main(): Promise<void> {
   const [roleName, rawArgs] = process.argv.slice(2);
   const mod = (await import(`./${roleName}`)) as {
@@ -24,7 +44,7 @@ async function main(): Promise<void> {
   process.on('message', (raw) => {
     const msg = raw as { type: string; id: number; command: string; args: Record<string, unknown> };
     if (msg.type !== 'command') return;
-    const handler = role.commands?.[msg.command];
+    const handler = role.commands?.[msg.command] ?? builtins[msg.command];
     Promise.resolve()
       .then(() => {
         if (!handler) throw new Error(`unknown command ${msg.command}`);

@@ -1,0 +1,244 @@
+import { execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, hostname, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Rows } from '../scenarios';
+import type { Sample } from './run';
+import { scenarioKey, type Scenario } from './scenario';
+
+/** What the report says about the run itself. */
+export interface RunInfo {
+  rounds: number;
+  quick: boolean;
+  counts: string;
+}
+
+const fmt = (n: number | undefined, digits = 0): string =>
+  n === undefined || !Number.isFinite(n)
+    ? '—'
+    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function ratioOf(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0
+    ? undefined
+    : a / b;
+}
+
+const showRatio = (r: number | undefined): string => (r === undefined ? '—' : `${r.toFixed(2)}x`);
+
+/** `caller 52 · router 61 · callee 48`: the peak RSS (MB) of each process of a scenario. */
+function peakColumn(m: Sample): string {
+  const entries = Object.entries(m).filter(([k]) => k.startsWith('peakMb:'));
+  return entries.length === 0 ? '—' : entries.map(([k, v]) => `${k.slice(7)} ${fmt(v)}`).join(' · ');
+}
+
+/** Reads medians by row. */
+class Results {
+  constructor(private readonly medians: Map<string, Sample>) {}
+
+  get(kind: Scenario['kind'], name: string, subscribers = 1): Sample {
+    const key = kind === 'pubsub' ? `pubsub 1→${subscribers}: ${name}` : `${kind}: ${name}`;
+    return this.medians.get(key) ?? {};
+  }
+
+  of(scenario: Scenario): Sample {
+    return this.medians.get(scenarioKey(scenario)) ?? {};
+  }
+}
+
+interface Target {
+  what: string;
+  goal: string;
+  measured: number | undefined;
+  met: (value: number) => boolean;
+}
+
+function targets(r: Results, fanout: number, idleSessions: number): Target[] {
+  const relay = r.get('rpc', Rows.relay);
+  const ours = r.get('rpc', Rows.oursJson);
+  return [
+    {
+      what: 'RPC 100 in flight, our client + router (WebSocket json) vs raw 2-hop relay',
+      goal: '≥ 0.90x',
+      measured: ratioOf(ours.concCallsPerS, relay.concCallsPerS),
+      met: (v) => v >= 0.9,
+    },
+    {
+      what: 'RPC 100 in flight, our client + router (WebSocket json) vs autobahn-js + fox-wamp',
+      goal: '≥ 1.40x',
+      measured: ratioOf(ours.concCallsPerS, r.get('rpc', Rows.autobahnFox).concCallsPerS),
+      met: (v) => v >= 1.4,
+    },
+    {
+      what: 'sequential p50, our client + router (WebSocket json) vs raw 2-hop relay',
+      goal: '≤ 1.20x',
+      measured: ratioOf(ours.p50Us, relay.p50Us),
+      met: (v) => v <= 1.2,
+    },
+    {
+      what: 'wservice services end to end, 100 in flight, vs raw 2-hop relay',
+      goal: '≥ 0.80x',
+      measured: ratioOf(r.get('rpc', Rows.servicesE2e).concCallsPerS, relay.concCallsPerS),
+      met: (v) => v >= 0.8,
+    },
+    {
+      what: 'pub/sub 1 → 1 events/s, our client + router (WebSocket json) vs raw 2-hop relay',
+      goal: '≥ 0.80x',
+      measured: ratioOf(
+        r.get('pubsub', Rows.oursJson).deliveriesPerS,
+        r.get('pubsub', Rows.relay).deliveriesPerS,
+      ),
+      met: (v) => v >= 0.8,
+    },
+    {
+      what: `fan-out 1 → ${fanout}: EVENT serializations per publication in our router`,
+      goal: '= 1',
+      measured: r.get('pubsub', Rows.oursJson, fanout).encodesPerEvent,
+      met: (v) => v === 1,
+    },
+    {
+      what: 'in-process service calls/s (100 in flight) vs the same call over WebSocket (end to end)',
+      goal: '≥ 10x',
+      measured: ratioOf(
+        r.get('rpc', Rows.inProcess).concCallsPerS,
+        r.get('rpc', Rows.servicesE2e).concCallsPerS,
+      ),
+      met: (v) => v >= 10,
+    },
+    {
+      what: `${fmt(idleSessions)} idle sessions: our router's RSS per session (KB)`,
+      goal: '≤ 30',
+      measured: r.get('idle', Rows.oursIdle).rssKbPerSession,
+      met: (v) => v <= 30,
+    },
+  ];
+}
+
+function header(info: RunInfo): string[] {
+  const cpu = cpus();
+  return [
+    '# wservice benchmark',
+    '',
+    `- date: ${new Date().toISOString()}`,
+    `- machine: ${hostname()}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${process.platform} ${process.arch}`,
+    `- node ${process.version}; ${versions()}`,
+    `- ${info.rounds} interleaved round(s), medians; ${info.quick ? 'QUICK run (small counts)' : 'full run'}: ${info.counts}`,
+    '- every role in its own process on 127.0.0.1 unless the row says otherwise; ratios are to the raw 2-hop relay of this run',
+  ];
+}
+
+function rpcTable(scenarios: Scenario[], r: Results): string[] {
+  const relay = r.get('rpc', Rows.relay);
+  const lines = [
+    '',
+    '## RPC (`bench.echo("hello world")`)',
+    '',
+    '| scenario | seq p50 µs | seq p99 µs | seq calls/s | 100 in flight calls/s | 100 in flight vs relay | p50 vs relay | peak RSS MB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const s of scenarios.filter((x) => x.kind === 'rpc')) {
+    const m = r.of(s);
+    lines.push(
+      `| ${s.name} | ${fmt(m.p50Us)} | ${fmt(m.p99Us)} | ${fmt(m.seqCallsPerS)} | ${fmt(m.concCallsPerS)} | ${showRatio(ratioOf(m.concCallsPerS, relay.concCallsPerS))} | ${showRatio(ratioOf(m.p50Us, relay.p50Us))} | ${peakColumn(m)} |`,
+    );
+  }
+  return lines;
+}
+
+function pubSubTable(scenarios: Scenario[], r: Results): string[] {
+  const lines = [
+    '',
+    '## Publish / subscribe (`bench.topic`, `["hello world"]`, no acknowledge)',
+    '',
+    '| scenario | subscribers | deliveries/s | all arrived | vs relay (same fan-out) | EVENT encodes per publication | peak RSS MB |',
+    '| --- | ---: | ---: | :---: | ---: | ---: | --- |',
+  ];
+  for (const s of scenarios) {
+    if (s.kind !== 'pubsub') continue;
+    const m = r.of(s);
+    const relay = r.get('pubsub', Rows.relay, s.subscribers);
+    const arrived = m.arrivedPct === 100 ? 'yes' : `NO (${fmt(m.arrivedPct, 1)}%)`;
+    lines.push(
+      `| ${s.name} | ${s.subscribers} | ${fmt(m.deliveriesPerS)} | ${arrived} | ${showRatio(ratioOf(m.deliveriesPerS, relay.deliveriesPerS))} | ${fmt(m.encodesPerEvent, 2)} | ${peakColumn(m)} |`,
+    );
+  }
+  return lines;
+}
+
+function idleTable(scenarios: Scenario[], r: Results): string[] {
+  const idle = scenarios.filter((x) => x.kind === 'idle');
+  if (idle.length === 0) return [];
+  const lines = [
+    '',
+    '## Idle sessions (server RSS and heap growth after a GC, divided by the sessions)',
+    '',
+    '| scenario | sessions | server RSS KB per session | server heap KB per session | peak RSS MB |',
+    '| --- | ---: | ---: | ---: | --- |',
+  ];
+  for (const s of idle) {
+    const m = r.of(s);
+    lines.push(
+      `| ${s.name} | ${fmt(m.opened)} | ${fmt(m.rssKbPerSession, 1)} | ${fmt(m.heapKbPerSession, 1)} | ${peakColumn(m)} |`,
+    );
+  }
+  return lines;
+}
+
+function targetTable(r: Results, fanout: number, idleSessions: number): string[] {
+  const lines = ['', '## Targets', '', '| target | goal | measured | met |', '| --- | --- | ---: | :---: |'];
+  for (const t of targets(r, fanout, idleSessions)) {
+    const measured =
+      t.measured === undefined ? '—' : t.goal.endsWith('x') ? showRatio(t.measured) : fmt(t.measured, 2);
+    const met = t.measured === undefined ? '—' : t.met(t.measured) ? 'yes' : 'NO';
+    lines.push(`| ${t.what} | ${t.goal} | ${measured} | ${met} |`);
+  }
+  return lines;
+}
+
+/** The markdown report: header, one table per workload, the targets. */
+export function renderReport(
+  scenarios: Scenario[],
+  medians: Map<string, Sample>,
+  info: RunInfo,
+  shape: { fanout: number; idleSessions: number },
+): string {
+  const r = new Results(medians);
+  return [
+    ...header(info),
+    ...targetTable(r, shape.fanout, shape.idleSessions),
+    ...rpcTable(scenarios, r),
+    ...pubSubTable(scenarios, r),
+    ...idleTable(scenarios, r),
+    '',
+  ].join('\n');
+}
+
+/** Package versions as installed (read from node_modules: some packages do not export package.json). */
+function versions(): string {
+  const root = join(__dirname, '..', '..', '..');
+  const version = (dir: string): string => {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      return '?';
+    }
+  };
+  const pkgs = ['ws', 'msgpackr', 'autobahn', 'fox-wamp'].map(
+    (p) => `${p} ${version(join(root, 'node_modules', p))}`,
+  );
+  return [`wservice ${version(root)} (${commit()})`, ...pkgs].join(', ');
+}
+
+function commit(): string {
+  try {
+    const head = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+    const dirty = execSync('git status --porcelain -- src', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+    return dirty ? `${head}, src modified` : head;
+  } catch {
+    return 'no git';
+  }
+}

@@ -1,0 +1,127 @@
+import type { MemoryReading } from '../roles/entry';
+import type { RoleProcess } from './proc';
+import { stopAll, type IdleScenario, type PubSubScenario, type RpcScenario } from './scenario';
+import type { SequentialResult } from './workload';
+
+/** One scenario's measures in one round, by metric name. */
+export type Sample = Record<string, number>;
+
+/** Workload sizes; `main.ts` picks them (full or `--quick`). */
+export interface Counts {
+  sequentialCalls: number;
+  concurrentCalls: number;
+  inFlight: number;
+  events: number;
+  fanoutEvents: number;
+}
+
+/** No delivery for this long while some are missing: the rest is taken as lost. */
+const STALL_MS = 3000;
+/** Upper bound on one pub/sub run, stall or not. */
+const MAX_DELIVERY_MS = 120_000;
+
+const seconds = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e9;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Peak RSS of every process of the scenario, as `peakMb:<label>`. */
+function peaks(processes: RoleProcess[]): Sample {
+  return Object.fromEntries(processes.map((p) => [`peakMb:${p.label}`, p.peakRssKb() / 1024]));
+}
+
+export async function runRpc(scenario: RpcScenario, counts: Counts): Promise<Sample> {
+  const { caller, processes } = await scenario.setup();
+  try {
+    const sample: Sample = {};
+    if (!scenario.concurrentOnly) {
+      const seq = await caller.request<SequentialResult>('sequential', {
+        count: counts.sequentialCalls,
+        warmup: Math.ceil(counts.sequentialCalls / 10),
+      });
+      sample.p50Us = seq.p50Us;
+      sample.p99Us = seq.p99Us;
+      sample.seqCallsPerS = seq.callsPerSecond;
+    }
+    sample.concCallsPerS = await caller.request<number>('concurrent', {
+      total: counts.concurrentCalls,
+      inFlight: counts.inFlight,
+      warmup: Math.ceil(counts.concurrentCalls / 10),
+    });
+    return { ...sample, ...peaks(processes) };
+  } finally {
+    await stopAll(processes);
+  }
+}
+
+export async function runPubSub(scenario: PubSubScenario, counts: Counts): Promise<Sample> {
+  const { publisher, subscriber, router, processes } = await scenario.setup();
+  try {
+    const events = scenario.subscribers > 1 ? counts.fanoutEvents : counts.events;
+    const expected = events * scenario.subscribers;
+    await subscriber.request('expect', { count: expected });
+    if (scenario.countsEncodes) await router?.request('resetEventEncodes');
+    const start = process.hrtime.bigint();
+    const arrival = waitForDeliveries(subscriber, expected, start);
+    await publisher.request('publish', { count: events });
+    const { received, elapsedS } = await arrival;
+    const sample: Sample = {
+      deliveriesPerS: received / elapsedS,
+      arrivedPct: (100 * received) / expected,
+    };
+    if (scenario.countsEncodes && router) {
+      sample.encodesPerEvent = (await router.request<number>('eventEncodes')) / events;
+    }
+    return { ...sample, ...peaks(processes) };
+  } finally {
+    await stopAll(processes);
+  }
+}
+
+/**
+ * Resolves when the subscriber role has all `expected` deliveries, or when none came for
+ * STALL_MS (a router that dropped events): how many arrived, and by when the last did.
+ */
+async function waitForDeliveries(
+  subscriber: RoleProcess,
+  expected: number,
+  start: bigint,
+): Promise<{ received: number; elapsedS: number }> {
+  let doneAt: number | undefined;
+  subscriber.waitFor('done', MAX_DELIVERY_MS).then(
+    () => (doneAt = seconds(start)),
+    () => undefined,
+  );
+  let last = -1;
+  let lastAt = 0;
+  for (;;) {
+    await sleep(100);
+    if (doneAt !== undefined) return { received: expected, elapsedS: doneAt };
+    const received = await subscriber.request<number>('received');
+    const now = seconds(start);
+    if (doneAt !== undefined) return { received: expected, elapsedS: doneAt };
+    if (received !== last) {
+      last = received;
+      lastAt = now;
+    } else if ((now - lastAt) * 1000 > STALL_MS || now * 1000 > MAX_DELIVERY_MS) {
+      return { received, elapsedS: lastAt };
+    }
+  }
+}
+
+export async function runIdle(scenario: IdleScenario): Promise<Sample> {
+  const { holder, router, processes } = await scenario.setup();
+  try {
+    const before = await router.request<MemoryReading>('memory');
+    const opened = await holder.request<number>('open', { count: scenario.sessions });
+    // Let lazily allocated per-connection state (timers, buffers) settle before reading.
+    await sleep(1000);
+    const after = await router.request<MemoryReading>('memory');
+    return {
+      opened,
+      rssKbPerSession: (after.rssKb - before.rssKb) / scenario.sessions,
+      heapKbPerSession: (after.heapUsedKb - before.heapUsedKb) / scenario.sessions,
+      ...peaks(processes),
+    };
+  } finally {
+    await stopAll(processes);
+  }
+}

@@ -1,0 +1,34 @@
+import { connect, ServiceRunner } from '../../src';
+import { createInProcessPair } from '../../src/transport/inprocess';
+import { BenchService } from '../lib/bench-service';
+import { concurrent, sequential } from '../lib/workload';
+import type { Role } from './entry';
+
+/**
+ * Everything in one process: the embedded router without listeners, BenchService connected
+ * in-process, and a proxy on an in-process link (no socket, no serialization).
+ */
+export default async function svcInProcess(): Promise<Role> {
+  const runner = await ServiceRunner.start({ services: [BenchService], embedded: { listeners: [] } });
+  const router = runner.router!;
+  const client = await connect({
+    reconnect: false,
+    transport: async () => {
+      const [near, far] = createInProcessPair();
+      router.attach(far);
+      return near;
+    },
+  });
+  const bench = client.proxy<BenchService>('bench');
+  const roundTrip = (): Promise<unknown> => bench.echo('hello world');
+  return {
+    commands: {
+      sequential: (a) => sequential(roundTrip, Number(a.count), Number(a.warmup)),
+      concurrent: (a) => concurrent(roundTrip, Number(a.total), Number(a.inFlight), Number(a.warmup)),
+    },
+    close: async () => {
+      await client.close();
+      await runner.stop();
+    },
+  };
+}

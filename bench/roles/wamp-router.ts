@@ -1,0 +1,42 @@
+import { ServiceRunner } from '../../src';
+import { Router, type ListenerOptions } from '../../src/router';
+import { BenchService } from '../lib/bench-service';
+import { countEventEncodes } from '../lib/encode-counter';
+import type { Role } from './entry';
+
+const LISTENERS: ListenerOptions[] = [
+  { type: 'websocket', host: '127.0.0.1', port: 0, path: '/ws' },
+  { type: 'rawsocket', host: '127.0.0.1', port: 0 },
+];
+
+/**
+ * Our router on a WebSocket and a RawSocket listener. With `services`, it is the embedded
+ * router of a ServiceRunner running BenchService in the same process (`wservice run`).
+ * `maxSessions` raises the session limit for the idle-sessions scenario.
+ */
+export default async function wampRouter(args: Record<string, unknown>): Promise<Role> {
+  const encodes = countEventEncodes();
+  const limits = args.maxSessions === undefined ? undefined : { maxSessions: Number(args.maxSessions) };
+  let router: Router;
+  let stop: () => Promise<void>;
+  if (args.services === true) {
+    const runner = await ServiceRunner.start({
+      services: [BenchService],
+      embedded: { listeners: LISTENERS, limits },
+    });
+    router = runner.router!;
+    stop = () => runner.stop();
+  } else {
+    router = await Router.start({ listeners: LISTENERS, limits });
+    stop = () => router.stop();
+  }
+  return {
+    info: { ws: router.listeners[0].url, rs: router.listeners[1].url },
+    commands: {
+      eventEncodes: () => encodes.read(),
+      resetEventEncodes: () => encodes.reset(),
+      sessions: () => router.sessionCount,
+    },
+    close: stop,
+  };
+}
