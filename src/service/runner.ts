@@ -42,6 +42,11 @@ export interface ServiceRunnerOptions {
    */
   embedded?: RouterOptions;
   /**
+   * A router already running in this process to serve the services (in-process), instead of
+   * starting one; `stop()` leaves it running. `wservice run --watch` restarts services this way.
+   */
+  routerInstance?: Router;
+  /**
    * Services connect to the embedded router in-process, skipping sockets and serialization
    * (external clients still use its listeners). Default true.
    */
@@ -88,8 +93,10 @@ export class ServiceRunner {
 
   private constructor(
     containers: ServiceContainer[],
-    /** The embedded router, when this runner started one. */
+    /** The embedded router serving these services, if any. */
     readonly router: Router | undefined,
+    /** True when this runner started the router and stops it in `stop()`. */
+    private readonly ownsRouter: boolean,
     /** Where external clients reach the services' router. */
     readonly routerUrl: string | undefined,
     readonly realm: string,
@@ -108,10 +115,10 @@ export class ServiceRunner {
     const realm = options.realm ?? DEFAULT_REALM;
     const specs = options.services.map((spec) => (typeof spec === 'function' ? { service: spec } : spec));
     const definitions = specs.map((spec) => readServiceDefinition(spec.service));
-    const router =
-      options.router === undefined
-        ? await Router.start({ ...(options.embedded ?? DEFAULT_EMBEDDED), logger })
-        : undefined;
+    const ownsRouter = options.router === undefined && options.routerInstance === undefined;
+    const router = ownsRouter
+      ? await Router.start({ ...(options.embedded ?? DEFAULT_EMBEDDED), logger })
+      : options.routerInstance;
     const routerUrl =
       options.router ??
       router?.listeners.find((l) => l.type === 'websocket')?.url ??
@@ -142,7 +149,7 @@ export class ServiceRunner {
     );
     for (const c of containers)
       for (const [token, value] of options.replace?.[c.name] ?? []) c.replace(token, value);
-    const runner = new ServiceRunner(containers, router, routerUrl, realm, logger);
+    const runner = new ServiceRunner(containers, router, ownsRouter, routerUrl, realm, logger);
     try {
       await Promise.all(containers.map((c) => c.start()));
     } catch (err) {
@@ -173,13 +180,13 @@ export class ServiceRunner {
   /** Stops every service gracefully, in parallel, then the embedded router. */
   async stop(): Promise<void> {
     await Promise.allSettled(this.containers.map((c) => c.stop()));
-    await this.router?.stop();
+    if (this.ownsRouter) await this.router?.stop();
   }
 
   /** Stops at once: running work is aborted. */
   async kill(): Promise<void> {
     await Promise.allSettled(this.containers.map((c) => c.kill()));
-    await this.router?.stop();
+    if (this.ownsRouter) await this.router?.stop();
     this.logger.debug('runner killed');
   }
 }

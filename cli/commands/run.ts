@@ -1,0 +1,146 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig, type LogLevelName } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { RunSession, type ServiceSummary } from '../run-session';
+import { colour } from '../style';
+
+interface RunFlags {
+  router?: string;
+  realm?: string;
+  config?: string;
+  port?: number;
+  host?: string;
+  logLevel?: LogLevelName;
+  watch?: boolean;
+}
+
+/** `wservice run <paths...>`: every @Service under the paths, on the embedded or a given router. */
+export function runCommand(): Command {
+  return new Command('run')
+    .description('run every @Service class found under the given files and folders')
+    .argument('<paths...>', 'files or folders to search (recursively) for .ts and .js service files')
+    .option(
+      '--router <url>',
+      'join this router (ws://, wss://, rs://, rss://, unix:) instead of starting one',
+    )
+    .option('--realm <realm>', 'the realm to join (default realm1, or WSERVICE_REALM)')
+    .option('--config <file>', 'configuration file (default ./wservice.config.yaml|yml|json if present)')
+    .option('--port <port>', 'port of the embedded router (default 8080; 0 picks a free one)', port)
+    .option('--host <host>', 'address of the embedded router (default 127.0.0.1)')
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices([
+        'trace',
+        'debug',
+        'info',
+        'warn',
+        'error',
+        'fatal',
+        'silent',
+      ]),
+    )
+    .option('--watch', 'restart the services of changed files (the router keeps running)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ wservice run ./services                               embedded router on ws://127.0.0.1:8080/ws
+  $ wservice run ./services --port 9000 --watch           restart services when their files change
+  $ wservice run ./services --router ws://crossbar:8080/ws --realm prod
+  $ WSERVICE_ROUTER=rs://10.0.0.5:8081 wservice run dist/services
+
+Stop with Ctrl-C (or SIGTERM): services finish their in-flight calls, then leave.
+A second Ctrl-C stops at once.`,
+    )
+    .action((paths: string[], flags: RunFlags) => run(paths, flags));
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
+async function run(paths: string[], flags: RunFlags): Promise<void> {
+  const config = loadConfig({
+    file: flags.config,
+    flags: { router: flags.router, realm: flags.realm, logLevel: flags.logLevel },
+  });
+  const logger = createLogger({ level: config.logLevel, pretty: true, name: 'wservice' });
+  const session = await RunSession.start({
+    paths,
+    config,
+    host: flags.host,
+    port: flags.port,
+    watch: flags.watch === true,
+    logger,
+    cwd: process.cwd(),
+  });
+  process.stdout.write(
+    renderSummary(
+      session.summary(),
+      session.url,
+      config.router.realm,
+      session.embedded,
+      flags.watch === true,
+    ),
+  );
+  stopOnSignals(session);
+}
+
+/** First signal: drain and exit 0. Second: stop at once and exit 1. */
+function stopOnSignals(session: RunSession): void {
+  const c = colour(process.stderr);
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      process.stderr.write(c('red', `${signal} again: stopping now\n`));
+      void session.kill().finally(() => process.exit(1));
+      return;
+    }
+    stopping = true;
+    process.stderr.write(c('yellow', `${signal}: finishing in-flight work (again to force)\n`));
+    session.stop().then(
+      () => {
+        process.stderr.write('stopped\n');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        process.stderr.write(`stop failed: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+/** The start-up summary: the router, then each service with its entrypoints, aligned. */
+export function renderSummary(
+  services: ServiceSummary[],
+  url: string,
+  realm: string,
+  embedded: boolean,
+  watching: boolean,
+): string {
+  const c = colour(process.stdout);
+  const nameWidth = Math.max(
+    ...services.map((s) => s.name.length + (s.instances > 1 ? ` x${s.instances}`.length : 0)),
+  );
+  const kindWidth = Math.max(...services.flatMap((s) => s.entrypoints.map((e) => e.split(' ')[0].length)));
+  const lines = [
+    `${c('bold', 'wservice')} ${services.length} service${services.length === 1 ? '' : 's'} on ${c('cyan', url)} (realm ${realm}, ${embedded ? 'embedded router' : 'external router'})${watching ? c('dim', ', watching for changes') : ''}`,
+    '',
+  ];
+  for (const service of services) {
+    const label = service.name + (service.instances > 1 ? ` x${service.instances}` : '');
+    const entries = service.entrypoints.length > 0 ? service.entrypoints : ['(no entrypoints)'];
+    entries.forEach((entry, i) => {
+      const [kind, ...rest] = entry.split(' ');
+      const head = i === 0 ? c('green', label.padEnd(nameWidth)) : ' '.repeat(nameWidth);
+      lines.push(`  ${head}  ${c('dim', kind.padEnd(kindWidth))}  ${rest.join(' ')}`);
+    });
+  }
+  lines.push('', c('dim', 'Ctrl-C to stop'), '');
+  return lines.join('\n');
+}

@@ -1,0 +1,220 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { WServiceConfig } from '../src/config';
+import type { Logger } from '../src/logger';
+import { Router } from '../src/router/router';
+import type { RouterOptions } from '../src/router/options';
+import type { ServiceClass } from '../src/service/definition';
+import { ServiceRunner, type PerServiceOptions } from '../src/service/runner';
+import type { ClientTlsOptions } from '../src/transport/tls';
+import { discoverServices, findSourceFiles, type DiscoveredService } from './discover';
+
+/** What `wservice run` was asked to do, after flags and config are merged. */
+export interface RunSettings {
+  paths: string[];
+  config: WServiceConfig;
+  /** Embedded router listener, from --host / --port (default 127.0.0.1:8080). */
+  host?: string;
+  port?: number;
+  watch: boolean;
+  logger: Logger;
+  cwd: string;
+}
+
+/** One line per service instance group, for the start-up summary. */
+export interface ServiceSummary {
+  name: string;
+  instances: number;
+  entrypoints: string[];
+  file: string;
+}
+
+/**
+ * The running system of `wservice run`: the embedded router (unless an external one is
+ * configured) and one `ServiceRunner` per service file, so `--watch` can restart only the
+ * services whose files changed while clients stay connected to the router.
+ */
+export class RunSession {
+  private router?: Router;
+  private readonly runners = new Map<string, ServiceRunner>();
+  private watchers: FSWatcher[] = [];
+  private reloadTimer?: NodeJS.Timeout;
+  private changed = new Set<string>();
+  private reloading = Promise.resolve();
+
+  private constructor(private readonly settings: RunSettings) {}
+
+  /** Discovers the services, starts the router if needed, then every service. */
+  static async start(settings: RunSettings): Promise<RunSession> {
+    const session = new RunSession(settings);
+    const found = discoverServices(settings.paths, settings.cwd);
+    const { router } = settings.config;
+    if (router.url === undefined)
+      session.router = await Router.start({ ...session.embeddedOptions(), logger: settings.logger });
+    try {
+      await session.startFiles(groupByFile(found));
+    } catch (err) {
+      await session.stop();
+      throw err;
+    }
+    if (settings.watch) session.watchPaths();
+    return session;
+  }
+
+  /** Where clients reach the services. */
+  get url(): string {
+    const { url } = this.settings.config.router;
+    if (url !== undefined) return url;
+    const listeners = this.router!.listeners;
+    return (listeners.find((l) => l.type === 'websocket') ?? listeners[0])?.url ?? 'in-process only';
+  }
+
+  get embedded(): boolean {
+    return this.router !== undefined;
+  }
+
+  /** Every running service, grouped by name. */
+  summary(): ServiceSummary[] {
+    const byName = new Map<string, ServiceSummary>();
+    for (const [file, runner] of this.runners) {
+      for (const container of runner.containers) {
+        const known = byName.get(container.name);
+        if (known) known.instances += 1;
+        else
+          byName.set(container.name, {
+            name: container.name,
+            instances: 1,
+            entrypoints: container.labels,
+            file,
+          });
+      }
+    }
+    return [...byName.values()];
+  }
+
+  /** Graceful stop: every service drains and leaves, then the router says GOODBYE to everyone. */
+  async stop(): Promise<void> {
+    this.unwatch();
+    await Promise.allSettled([...this.runners.values()].map((r) => r.stop()));
+    this.runners.clear();
+    await this.router?.stop();
+  }
+
+  /** Immediate stop: running work is aborted. */
+  async kill(): Promise<void> {
+    this.unwatch();
+    await Promise.allSettled([...this.runners.values()].map((r) => r.kill()));
+    await this.router?.stop();
+  }
+
+  private embeddedOptions(): RouterOptions {
+    const embedded = this.settings.config.router.embedded as RouterOptions;
+    if (
+      embedded.listeners !== undefined &&
+      this.settings.port === undefined &&
+      this.settings.host === undefined
+    ) {
+      return embedded;
+    }
+    const host = this.settings.host ?? '127.0.0.1';
+    const port = this.settings.port ?? 8080;
+    return { ...embedded, listeners: [{ type: 'websocket', host, port, path: '/ws' }] };
+  }
+
+  private async startFiles(groups: Map<string, ServiceClass[]>): Promise<void> {
+    const { config, logger } = this.settings;
+    const perService: Record<string, PerServiceOptions> = {};
+    for (const [name, options] of Object.entries(config.services)) perService[name] = options;
+    const tls = readTls(config, this.settings.cwd);
+    await Promise.all(
+      [...groups].map(async ([file, services]) => {
+        const runner = await ServiceRunner.start({
+          services,
+          router: config.router.url,
+          routerInstance: this.router,
+          realm: config.router.realm,
+          auth: config.router.auth,
+          tls,
+          perService,
+          logger,
+        });
+        this.runners.set(file, runner);
+      }),
+    );
+  }
+
+  private watchPaths(): void {
+    for (const path of this.settings.paths) {
+      const full = resolve(this.settings.cwd, path);
+      const watcher = watch(full, { recursive: true }, (_event, name) => {
+        if (name === null || !/\.(ts|js|mts|cts|mjs|cjs)$/.test(name)) return;
+        this.changed.add(resolve(full, name));
+        clearTimeout(this.reloadTimer);
+        this.reloadTimer = setTimeout(() => {
+          this.reloading = this.reloading.then(() => this.reload());
+        }, 150);
+      });
+      this.watchers.push(watcher);
+    }
+  }
+
+  private unwatch(): void {
+    clearTimeout(this.reloadTimer);
+    for (const w of this.watchers) w.close();
+    this.watchers = [];
+  }
+
+  /**
+   * Restarts the services of the changed files; when a changed file holds no service (a shared
+   * module), every service restarts, since any of them may use it.
+   */
+  private async reload(): Promise<void> {
+    const changed = [...this.changed];
+    this.changed.clear();
+    const { logger, paths, cwd } = this.settings;
+    const sources = new Set(findSourceFiles(paths, cwd));
+    for (const file of sources) delete require.cache[file];
+    let found: DiscoveredService[];
+    try {
+      found = discoverServices(paths, cwd);
+    } catch (err) {
+      logger.error(`reload failed, keeping the running services: ${(err as Error).message}`);
+      return;
+    }
+    const groups = groupByFile(found);
+    const serviceFiles = changed.filter((f) => this.runners.has(f) || groups.has(f));
+    const restartAll =
+      serviceFiles.length < changed.filter((f) => sources.has(f) || this.runners.has(f)).length;
+    const files = restartAll ? new Set([...this.runners.keys(), ...groups.keys()]) : new Set(serviceFiles);
+    await Promise.allSettled([...files].map((f) => this.runners.get(f)?.stop()));
+    for (const f of files) this.runners.delete(f);
+    const restart = new Map([...groups].filter(([f]) => files.has(f)));
+    try {
+      await this.startFiles(restart);
+      const names = [...restart.values()].flat().map((s) => s.name);
+      logger.info(`restarted ${names.length} service class(es) after a change: ${names.join(', ')}`);
+    } catch (err) {
+      logger.error(`restart failed: ${(err as Error).message}`);
+    }
+  }
+}
+
+function groupByFile(found: DiscoveredService[]): Map<string, ServiceClass[]> {
+  const groups = new Map<string, ServiceClass[]>();
+  for (const { file, target } of found) groups.set(file, [...(groups.get(file) ?? []), target]);
+  return groups;
+}
+
+/** The TLS files named in the config, read. */
+function readTls(config: WServiceConfig, cwd: string): ClientTlsOptions | undefined {
+  const tls = config.router.tls;
+  if (tls === undefined) return undefined;
+  const read = (path?: string) => (path === undefined ? undefined : readFileSync(resolve(cwd, path), 'utf8'));
+  return {
+    ca: read(tls.ca),
+    cert: read(tls.cert),
+    key: read(tls.key),
+    rejectUnauthorized: tls.rejectUnauthorized,
+  };
+}
