@@ -1,23 +1,28 @@
 import type { MatchPolicy } from './messages';
 
-// spec: "Relaxed/Loose URIs" and "Strict URIs"; the `e` variants allow empty components,
-// which only wildcard patterns may contain.
+// spec: "Relaxed/Loose URIs" and "Strict URIs"; the EMPTY variants allow empty components,
+// which only wildcard patterns may contain; the LAST_EMPTY variants let only the last one be
+// empty, as a prefix pattern may (`com.myapp.`, as autobahn-python and Crossbar.io accept).
 const LOOSE = /^([^\s.#]+\.)*([^\s.#]+)$/;
 const LOOSE_EMPTY = /^(([^\s.#]+\.)|\.)*([^\s.#]+)?$/;
+const LOOSE_LAST_EMPTY = /^([^\s.#]+\.)+([^\s.#]*)$|^[^\s.#]+$/;
 const STRICT = /^([0-9a-z_]+\.)*([0-9a-z_]+)$/;
 const STRICT_EMPTY = /^(([0-9a-z_]+\.)|\.)*([0-9a-z_]+)?$/;
+const STRICT_LAST_EMPTY = /^([0-9a-z_]+\.)+([0-9a-z_]*)$|^[0-9a-z_]+$/;
 
 /** How strictly URIs are checked: `loose` (the default) or `strict` (lowercase, digits, `_`). */
 export type UriCheck = 'loose' | 'strict';
 
 /**
  * True when `uri` is valid for the given match policy: `exact` needs every component
- * non-empty; `prefix` follows the same rule (a prefix is a URI); `wildcard` allows empty
+ * non-empty; `prefix` may also end with a dot (`com.myapp.`); `wildcard` allows empty
  * components (`com..create`), each matching any one component.
  */
 export function isValidUri(uri: string, match: MatchPolicy = 'exact', check: UriCheck = 'loose'): boolean {
-  if (match === 'wildcard') return (check === 'strict' ? STRICT_EMPTY : LOOSE_EMPTY).test(uri);
-  return (check === 'strict' ? STRICT : LOOSE).test(uri);
+  const strict = check === 'strict';
+  if (match === 'wildcard') return (strict ? STRICT_EMPTY : LOOSE_EMPTY).test(uri);
+  if (match === 'prefix') return (strict ? STRICT_LAST_EMPTY : LOOSE_LAST_EMPTY).test(uri);
+  return (strict ? STRICT : LOOSE).test(uri);
 }
 
 /** True when `uri` is in the `wamp.` namespace, which is reserved for the protocol. */

@@ -13,6 +13,14 @@ describe('isValidUri', () => {
     expect(isValidUri(uri)).toBe(false);
   });
 
+  it('prefix patterns may end with a dot, and only there', () => {
+    for (const uri of ['com.myapp.', 'a.', 'com.myapp']) expect(isValidUri(uri, 'prefix')).toBe(true);
+    for (const uri of ['', '.', 'a..b.', '.a', 'a b.']) expect(isValidUri(uri, 'prefix')).toBe(false);
+    expect(isValidUri('com.myapp.', 'prefix', 'strict')).toBe(true);
+    expect(isValidUri('com.MyApp.', 'prefix', 'strict')).toBe(false);
+    expect(isValidUri('com.myapp.')).toBe(false);
+  });
+
   it('strict accepts lowercase letters, digits and underscore only', () => {
     expect(isValidUri('com.myapp_2.topic', 'exact', 'strict')).toBe(true);
     expect(isValidUri('com.MyApp.topic', 'exact', 'strict')).toBe(false);

@@ -1,0 +1,48 @@
+import { Inject, RemoteErrorClass, Rpc, Service, WampError, rpcProxy, type ServiceProxy } from 'wservice';
+
+// #region throw
+@Service('accounts')
+export class AccountsService {
+  private readonly balances = new Map<string, number>([['alice', 10]]);
+
+  @Rpc()
+  withdraw(account: string, amount: number): number {
+    const balance = this.balances.get(account);
+    if (balance === undefined) {
+      // Crosses the wire as ERROR accounts.error.unknown_account, args and kwargs as given.
+      throw new WampError('accounts.error.unknown_account', [`no account ${account}`], { account });
+    }
+    if (amount > balance) throw new InsufficientFunds(account, balance);
+    this.balances.set(account, balance - amount);
+    return balance - amount;
+  }
+}
+// #endregion throw
+
+// #region class
+/** Registered for its URI: a caller that gets this error back gets an instance of this class. */
+@RemoteErrorClass('accounts.error.insufficient_funds')
+export class InsufficientFunds extends WampError {
+  constructor(account: string, balance: number) {
+    super('accounts.error.insufficient_funds', [`${account} has only ${balance}`], { account, balance });
+  }
+}
+// #endregion class
+
+// #region catch
+@Service('atm')
+export class AtmService {
+  constructor(@Inject(rpcProxy('accounts')) private readonly accounts: ServiceProxy<AccountsService>) {}
+
+  @Rpc()
+  async cash(account: string, amount: number): Promise<string> {
+    try {
+      await this.accounts.withdraw(account, amount);
+      return 'here you go';
+    } catch (err) {
+      if (err instanceof InsufficientFunds) return `sorry: ${err.args[0]}`;
+      throw err; // anything else goes on to our caller, its URI intact
+    }
+  }
+}
+// #endregion catch
