@@ -5,6 +5,7 @@ import { LISTENER_CLOSE_GRACE } from '../constants';
 import { KeepAlive, type KeepAliveOptions } from '../keepalive';
 import { SocketTransport } from '../socket-transport';
 import { PayloadSizeError, TransportError, type Transport } from '../transport';
+import { WriteBatch } from '../write-batch';
 import { encodeFramePrefix, FrameType, RawSocketFramer, type FramerSink } from './framer';
 import type { Negotiate } from './handshake';
 
@@ -46,6 +47,7 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
   private readonly framer: RawSocketFramer;
   private readonly keepAlive: KeepAlive | null;
   private readonly negotiate: Negotiate;
+  private readonly batch: WriteBatch;
   private handshaking = true;
   private closing = false;
   private closeCode = CLOSE_NORMAL;
@@ -62,6 +64,7 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
     this.localMaxMessageSize = options.maxMessageSize;
     this.negotiate = options.negotiate;
     this.framer = new RawSocketFramer(this, options.maxMessageSize);
+    this.batch = new WriteBatch(socket);
     this.keepAlive =
       options.keepAlive === undefined
         ? null
@@ -98,11 +101,10 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
     if (typeof frame === 'string') return this.sendText(frame);
     if (!(frame instanceof Uint8Array)) throw this.notSerialized();
     this.checkSize(frame.byteLength);
-    // Prefix and payload leave in one write (writev), without copying the payload.
-    this.socket.cork();
+    // Prefix and payload, and every other frame of this tick, leave in one writev, uncopied.
+    this.batch.hold();
     this.socket.write(encodeFramePrefix(FrameType.MESSAGE, frame.byteLength));
     this.socket.write(frame);
-    this.socket.uncork();
   }
 
   close(code = CLOSE_NORMAL, reason = ''): void {
@@ -187,10 +189,11 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
   private sendText(text: string): void {
     const size = Buffer.byteLength(text);
     this.checkSize(size);
-    // One buffer for prefix and payload: a single allocation (pooled when small), one write.
+    // One buffer for prefix and payload: a single allocation (pooled when small).
     const buffer = Buffer.allocUnsafe(4 + size);
     encodeFramePrefix(FrameType.MESSAGE, size, buffer, 0);
     buffer.write(text, 4, 'utf8');
+    this.batch.hold();
     this.socket.write(buffer);
   }
 

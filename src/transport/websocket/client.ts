@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import { defaultLogger, type Logger } from '../../logger';
 import type { Serializer } from '../../protocol/serializer';
@@ -58,7 +59,7 @@ export function connectWebSocket(url: string, options: WebSocketClientOptions = 
       key: options.tls?.key,
       rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
     });
-    return awaitOpen(socket, url, protocols, connectTimeout, (peer) => {
+    return awaitOpen(socket, url, protocols, connectTimeout, (peer, stream) => {
       const serializer = serializerOfSubprotocol(socket.protocol, serializers);
       // ws already refuses a subprotocol we did not offer; this guards the mapping back.
       if (serializer === undefined)
@@ -66,6 +67,7 @@ export function connectWebSocket(url: string, options: WebSocketClientOptions = 
       return new WebSocketTransport(socket, {
         serializer,
         peer,
+        stream,
         maxMessageSize,
         keepAlive: options.keepAlive,
         logger: options.logger ?? defaultLogger(),
@@ -86,11 +88,12 @@ function awaitOpen(
   url: string,
   offered: readonly string[],
   timeout: number,
-  makeTransport: (peer: string) => WebSocketTransport,
+  makeTransport: (peer: string, stream: Duplex | undefined) => WebSocketTransport,
 ): Promise<Transport> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let peer = 'unknown';
+    let stream: Duplex | undefined;
     const fail = (error: TransportError): void => {
       if (settled) return;
       settled = true;
@@ -119,7 +122,10 @@ function awaitOpen(
     };
 
     socket.on('error', onError);
-    socket.once('upgrade', (res: IncomingMessage) => (peer = describePeer(res.socket, unixSocketPath(url))));
+    socket.once('upgrade', (res: IncomingMessage) => {
+      peer = describePeer(res.socket, unixSocketPath(url));
+      stream = res.socket;
+    });
     socket.once('unexpected-response', (_req, res: IncomingMessage) => {
       readBody(res, (body) => {
         const reason = body.length > 0 ? `: ${body}` : '';
@@ -137,7 +143,7 @@ function awaitOpen(
       clearTimeout(timer);
       socket.off('error', onError);
       try {
-        resolve(makeTransport(peer));
+        resolve(makeTransport(peer, stream));
       } catch (err) {
         socket.terminate();
         reject(err);

@@ -157,12 +157,13 @@ class WebSocketEndpoint implements Listener {
       this.logger.debug({ offered: [...offered] }, 'WebSocket upgrade refused: no common subprotocol');
       return refuseUpgrade(socket, 400, `${what}; this server speaks ${this.spoken}`);
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, serializer));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, socket, serializer));
   };
 
-  private accept(socket: WebSocket, req: IncomingMessage, serializer: Serializer): void {
+  private accept(socket: WebSocket, req: IncomingMessage, stream: Duplex, serializer: Serializer): void {
     const transport = new WebSocketTransport(socket, {
       serializer,
+      stream,
       peer: describePeer(req.socket, unixPathOf(this.server)),
       maxMessageSize: this.maxMessageSize,
       keepAlive: this.options.keepAlive,

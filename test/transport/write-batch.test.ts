@@ -1,0 +1,96 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import { WriteBatch } from '../../src/transport/write-batch';
+
+/** A Writable that records how its chunks were handed over: one entry per write or writev. */
+function recordingStream(): { stream: Writable; calls: string[][] } {
+  const calls: string[][] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      calls.push([chunk.toString()]);
+      done();
+    },
+    writev(chunks, done) {
+      calls.push(chunks.map((c) => (c.chunk as Buffer).toString()));
+      done();
+    },
+  });
+  return { stream, calls };
+}
+
+describe('WriteBatch', () => {
+  it('hands every write of one tick to the stream in a single writev, in order, once the tick ends', async () => {
+    const { stream, calls } = recordingStream();
+    const batch = new WriteBatch(stream);
+    for (const frame of ['a', 'b', 'c']) {
+      batch.hold();
+      stream.write(frame);
+    }
+    expect(stream.writableCorked).toBe(1);
+    expect(calls).toEqual([]);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(stream.writableCorked).toBe(0);
+    expect(calls).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('corks again for writes made after the release', async () => {
+    const { stream, calls } = recordingStream();
+    const batch = new WriteBatch(stream);
+    batch.hold();
+    stream.write('a');
+    await Promise.resolve();
+    batch.hold();
+    stream.write('b');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls.flat()).toEqual(['a', 'b']);
+    expect(stream.writableCorked).toBe(0);
+  });
+
+  it('lets end() flush held writes', async () => {
+    const { stream, calls } = recordingStream();
+    const batch = new WriteBatch(stream);
+    batch.hold();
+    stream.write('last');
+    const finished = new Promise((resolve) => stream.once('finish', resolve));
+    stream.end();
+    await finished;
+    expect(calls.flat()).toEqual(['last']);
+  });
+
+  describe('over a real TCP socket', () => {
+    let server: Server;
+    let client: Socket;
+    let received: Promise<string>;
+
+    beforeEach(async () => {
+      server = createServer();
+      received = new Promise((resolve) => {
+        server.once('connection', (socket) => {
+          let text = '';
+          socket.on('data', (data) => (text += data.toString()));
+          socket.on('end', () => resolve(text));
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      client = connect(port, '127.0.0.1');
+      await new Promise((resolve) => client.once('connect', resolve));
+    });
+
+    afterEach(async () => {
+      client.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it('delivers every byte of a batched burst', async () => {
+      const batch = new WriteBatch(client);
+      const frames = Array.from({ length: 500 }, (_, i) => `frame ${i};`);
+      for (const frame of frames) {
+        batch.hold();
+        client.write(frame);
+      }
+      client.end();
+      expect(await received).toBe(frames.join(''));
+    });
+  });
+});
