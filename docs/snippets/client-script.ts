@@ -16,3 +16,14 @@ export async function main(url = 'ws://127.0.0.1:8080/ws'): Promise<void> {
   }
 }
 // #endregion script
+
+// #region overview
+export async function overview(): Promise<void> {
+  const client = await connect('ws://127.0.0.1:8080/ws'); // realm1
+  const sum = await client.call<number>('calc.add', [2, 3]); // 5
+  const catalog = client.proxy<CatalogService>('catalog'); // ServiceProxy<CatalogService>
+  await catalog.price('apple'); // calls catalog.price
+  await client.close();
+  console.log(sum);
+}
+// #endregion overview

@@ -5,6 +5,7 @@ import { NotificationsService } from '../services/notifications.service';
 import { OrdersService, type Order } from '../services/orders.service';
 import { PaymentsService } from '../services/payments.service';
 
+// #region system
 describe('the shop', () => {
   let system: TestSystem;
   beforeEach(async () => {
@@ -58,6 +59,9 @@ describe('the shop', () => {
   });
 });
 
+// #endregion system
+
+// #region worker-factory
 describe('OrdersService alone (workerFactory, no network)', () => {
   it('dispatches orders.placed after reserving and charging', async () => {
     const { service, events } = workerFactory(OrdersService, [
@@ -72,3 +76,4 @@ describe('OrdersService alone (workerFactory, no network)', () => {
     expect(events.payloads('orders.placed')).toEqual([order]);
   });
 });
+// #endregion worker-factory
