@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Keeps code samples in README.md and docs/ identical to the files the tests compile or run.
-// A sample is a fenced block right after a marker naming its source:
+// A sample is a fenced block after a marker naming its source (blank lines between are fine):
 //
 //   <!-- from: examples/shop/services/orders.service.ts#place -->
 //   ```ts
@@ -46,6 +46,9 @@ function region(file, name) {
 }
 
 function dedent(lines) {
+  // Blank lines at either end belong to the file's layout, not to the sample.
+  while (lines.length > 0 && lines[0].trim() === '') lines = lines.slice(1);
+  while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines = lines.slice(0, -1);
   const indent = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => l.match(/^ */)[0].length));
   return lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0));
 }
@@ -69,7 +72,9 @@ function process1(file) {
       break;
     }
     const body = lines.slice(i + 1, close);
-    const marker = MARKER.exec(out[out.length - 1] ?? '');
+    // The marker is the last non-blank line before the fence (Prettier puts a blank line between).
+    const previous = [...out].reverse().find((l) => l.trim() !== '');
+    const marker = MARKER.exec(previous ?? '');
     let fresh = body;
     if (marker) {
       try {
@@ -77,7 +82,8 @@ function process1(file) {
       } catch (err) {
         problems.push(`${where(i)}: ${err.message}`);
       }
-      if (fresh.join('\n') !== body.join('\n')) problems.push(`${where(i)}: differs from ${marker[1]}${marker[2] ? `#${marker[2]}` : ''}`);
+      if (fresh.join('\n') !== body.join('\n'))
+        problems.push(`${where(i)}: differs from ${marker[1]}${marker[2] ? `#${marker[2]}` : ''}`);
     } else if (CHECKED.has(fence[1])) {
       problems.push(`${where(i)}: a ${fence[1]} sample without a <!-- from: file#region --> marker`);
     }
