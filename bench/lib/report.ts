@@ -26,11 +26,16 @@ function ratioOf(a: number | undefined, b: number | undefined): number | undefin
 
 const showRatio = (r: number | undefined): string => (r === undefined ? '—' : `${r.toFixed(2)}x`);
 
-/** `caller 52 · router 61 · callee 48`: the peak RSS (MB) of each process of a scenario. */
-function peakColumn(m: Sample): string {
-  const entries = Object.entries(m).filter(([k]) => k.startsWith('peakMb:'));
-  return entries.length === 0 ? '—' : entries.map(([k, v]) => `${k.slice(7)} ${fmt(v)}`).join(' · ');
+/** `caller 52 · router 61 · callee 48`: a per-process measure (`<prefix>:<label>`) of a scenario. */
+function perProcess(m: Sample, prefix: 'peakMb' | 'cpuUs', digits = 0): string {
+  const entries = Object.entries(m).filter(([k]) => k.startsWith(`${prefix}:`));
+  return entries.length === 0
+    ? '—'
+    : entries.map(([k, v]) => `${k.slice(prefix.length + 1)} ${fmt(v, digits)}`).join(' · ');
 }
+
+const peakColumn = (m: Sample): string => perProcess(m, 'peakMb');
+const cpuColumn = (m: Sample): string => perProcess(m, 'cpuUs', 1);
 
 /** Reads medians by row. */
 class Results {
@@ -133,13 +138,13 @@ function rpcTable(scenarios: Scenario[], r: Results): string[] {
     '',
     '## RPC (`bench.echo("hello world")`)',
     '',
-    '| scenario | seq p50 µs | seq p99 µs | seq calls/s | 100 in flight calls/s | 100 in flight vs relay | p50 vs relay | peak RSS MB |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| scenario | seq p50 µs | seq p99 µs | seq calls/s | 100 in flight calls/s | 100 in flight vs relay | p50 vs relay | CPU µs per call (100 in flight) | peak RSS MB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
   ];
   for (const s of scenarios.filter((x) => x.kind === 'rpc')) {
     const m = r.of(s);
     lines.push(
-      `| ${s.name} | ${fmt(m.p50Us)} | ${fmt(m.p99Us)} | ${fmt(m.seqCallsPerS)} | ${fmt(m.concCallsPerS)} | ${showRatio(ratioOf(m.concCallsPerS, relay.concCallsPerS))} | ${showRatio(ratioOf(m.p50Us, relay.p50Us))} | ${peakColumn(m)} |`,
+      `| ${s.name} | ${fmt(m.p50Us)} | ${fmt(m.p99Us)} | ${fmt(m.seqCallsPerS)} | ${fmt(m.concCallsPerS)} | ${showRatio(ratioOf(m.concCallsPerS, relay.concCallsPerS))} | ${showRatio(ratioOf(m.p50Us, relay.p50Us))} | ${cpuColumn(m)} | ${peakColumn(m)} |`,
     );
   }
   return lines;
@@ -150,8 +155,8 @@ function pubSubTable(scenarios: Scenario[], r: Results): string[] {
     '',
     '## Publish / subscribe (`bench.topic`, `["hello world"]`, no acknowledge)',
     '',
-    '| scenario | subscribers | deliveries/s | all arrived | vs relay (same fan-out) | EVENT encodes per publication | peak RSS MB |',
-    '| --- | ---: | ---: | :---: | ---: | ---: | --- |',
+    '| scenario | subscribers | deliveries/s | all arrived | vs relay (same fan-out) | EVENT encodes per publication | CPU µs per delivery | peak RSS MB |',
+    '| --- | ---: | ---: | :---: | ---: | ---: | --- | --- |',
   ];
   for (const s of scenarios) {
     if (s.kind !== 'pubsub') continue;
@@ -159,7 +164,7 @@ function pubSubTable(scenarios: Scenario[], r: Results): string[] {
     const relay = r.get('pubsub', Rows.relay, s.subscribers);
     const arrived = m.arrivedPct === 100 ? 'yes' : `NO (${fmt(m.arrivedPct, 1)}%)`;
     lines.push(
-      `| ${s.name} | ${s.subscribers} | ${fmt(m.deliveriesPerS)} | ${arrived} | ${showRatio(ratioOf(m.deliveriesPerS, relay.deliveriesPerS))} | ${fmt(m.encodesPerEvent, 2)} | ${peakColumn(m)} |`,
+      `| ${s.name} | ${s.subscribers} | ${fmt(m.deliveriesPerS)} | ${arrived} | ${showRatio(ratioOf(m.deliveriesPerS, relay.deliveriesPerS))} | ${fmt(m.encodesPerEvent, 2)} | ${cpuColumn(m)} | ${peakColumn(m)} |`,
     );
   }
   return lines;

@@ -28,6 +28,18 @@ function peaks(processes: RoleProcess[]): Sample {
   return Object.fromEntries(processes.map((p) => [`peakMb:${p.label}`, p.peakRssKb() / 1024]));
 }
 
+/** CPU time (µs) each process has used so far, by label. */
+async function cpuTimes(processes: RoleProcess[]): Promise<number[]> {
+  return Promise.all(processes.map((p) => p.request<number>('cpu')));
+}
+
+/** CPU µs per operation of every process over a phase, as `cpuUs:<label>`. */
+function cpuPer(processes: RoleProcess[], before: number[], after: number[], operations: number): Sample {
+  return Object.fromEntries(
+    processes.map((p, i) => [`cpuUs:${p.label}`, (after[i] - before[i]) / operations]),
+  );
+}
+
 export async function runRpc(scenario: RpcScenario, counts: Counts): Promise<Sample> {
   const { caller, processes } = await scenario.setup();
   try {
@@ -41,12 +53,17 @@ export async function runRpc(scenario: RpcScenario, counts: Counts): Promise<Sam
       sample.p99Us = seq.p99Us;
       sample.seqCallsPerS = seq.callsPerSecond;
     }
+    // The warm-up is part of the measured CPU time: it counts as calls too.
+    const warmup = Math.ceil(counts.concurrentCalls / 10);
+    const cpuBefore = await cpuTimes(processes);
     sample.concCallsPerS = await caller.request<number>('concurrent', {
       total: counts.concurrentCalls,
       inFlight: counts.inFlight,
-      warmup: Math.ceil(counts.concurrentCalls / 10),
+      warmup,
     });
-    return { ...sample, ...peaks(processes) };
+    const cpuAfter = await cpuTimes(processes);
+    const calls = counts.concurrentCalls + warmup;
+    return { ...sample, ...peaks(processes), ...cpuPer(processes, cpuBefore, cpuAfter, calls) };
   } finally {
     await stopAll(processes);
   }
@@ -59,13 +76,16 @@ export async function runPubSub(scenario: PubSubScenario, counts: Counts): Promi
     const expected = events * scenario.subscribers;
     await subscriber.request('expect', { count: expected });
     if (scenario.countsEncodes) await router?.request('resetEventEncodes');
+    const cpuBefore = await cpuTimes(processes);
     const start = process.hrtime.bigint();
     const arrival = waitForDeliveries(subscriber, expected, start);
     await publisher.request('publish', { count: events });
     const { received, elapsedS } = await arrival;
+    const cpuAfter = await cpuTimes(processes);
     const sample: Sample = {
       deliveriesPerS: received / elapsedS,
       arrivedPct: (100 * received) / expected,
+      ...cpuPer(processes, cpuBefore, cpuAfter, expected),
     };
     if (scenario.countsEncodes && router) {
       sample.encodesPerEvent = (await router.request<number>('eventEncodes')) / events;

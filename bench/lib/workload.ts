@@ -1,3 +1,4 @@
+import type { Role } from '../roles/entry';
 import { quantile } from './stats';
 
 /** One request/response round trip of the system under test. */
@@ -41,13 +42,43 @@ export async function concurrent(
   return total / (Number(process.hrtime.bigint() - start) / 1e9);
 }
 
-async function runWindow(roundTrip: RoundTrip, total: number, inFlight: number): Promise<void> {
+/** Runs `total` tasks with at most `parallel` of them running at any time. */
+export async function runWindow(
+  task: () => Promise<unknown>,
+  total: number,
+  parallel: number,
+): Promise<void> {
   let started = 0;
   const lane = async (): Promise<void> => {
     while (started < total) {
       started++;
-      await roundTrip();
+      await task();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(inFlight, total) }, lane));
+  await Promise.all(Array.from({ length: Math.min(parallel, total) }, lane));
+}
+
+/** The commands of every caller role: `sequential {count, warmup}` and `concurrent {total, inFlight, warmup}`. */
+export function callerCommands(roundTrip: RoundTrip): NonNullable<Role['commands']> {
+  return {
+    sequential: (a) => sequential(roundTrip, Number(a.count), Number(a.warmup)),
+    concurrent: (a) => concurrent(roundTrip, Number(a.total), Number(a.inFlight), Number(a.warmup)),
+  };
+}
+
+/**
+ * The command of the client publisher roles, `publish {count}`: fire-and-forget publications,
+ * yielding to the event loop every 1000 so the socket drains.
+ */
+export function publisherCommands(publishOne: () => unknown): NonNullable<Role['commands']> {
+  return {
+    publish: async (a) => {
+      const count = Number(a.count);
+      for (let i = 1; i <= count; i++) {
+        void publishOne();
+        if (i % 1000 === 0) await new Promise((r) => setImmediate(r));
+      }
+      return count;
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { openAutobahn } from '../lib/autobahn';
-import { concurrent, sequential } from '../lib/workload';
+import { callerCommands } from '../lib/workload';
 import type { Role } from './entry';
 
 /** autobahn-js caller of `bench.echo`. */
@@ -7,10 +7,7 @@ export default async function abCaller(args: Record<string, unknown>): Promise<R
   const session = await openAutobahn(String(args.url), { serializer: args.serializer as 'json' | undefined });
   const roundTrip = (): Promise<unknown> => Promise.resolve(session.call('bench.echo', ['hello world']));
   return {
-    commands: {
-      sequential: (a) => sequential(roundTrip, Number(a.count), Number(a.warmup)),
-      concurrent: (a) => concurrent(roundTrip, Number(a.total), Number(a.inFlight), Number(a.warmup)),
-    },
+    commands: callerCommands(roundTrip),
     close: () => session.leave('wamp.close.normal', ''),
   };
 }

@@ -24,6 +24,11 @@ export interface MemoryReading {
 
 /** Commands every role answers, besides its own. */
 const builtins: Record<string, () => unknown> = {
+  /** CPU time this process has used so far (user + system), in µs. */
+  cpu: (): number => {
+    const usage = process.cpuUsage();
+    return usage.user + usage.system;
+  },
   memory: (): MemoryReading => {
     (globalThis as { gc?: () => void }).gc?.();
     const usage = process.memoryUsage();

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { CLIENT_ROLES } from '../../src/client/features';
+import { runWindow } from '../lib/workload';
 import type { Role } from './entry';
 
 /** Sockets opened at once while filling up: enough to be quick, few enough not to time out. */
@@ -36,15 +37,7 @@ export default async function idleHolder(args: Record<string, unknown>): Promise
   return {
     commands: {
       open: async (a) => {
-        const count = Number(a.count);
-        let started = 0;
-        const lane = async (): Promise<void> => {
-          while (started < count) {
-            started++;
-            await openOne();
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(PARALLEL_OPENS, count) }, lane));
+        await runWindow(openOne, Number(a.count), PARALLEL_OPENS);
         return sockets.length;
       },
     },

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { concurrent, sequential } from '../lib/workload';
+import { callerCommands } from '../lib/workload';
 import type { Role } from './entry';
 
 /**
@@ -27,10 +27,7 @@ export default async function rawCaller(args: Record<string, unknown>): Promise<
       socket.send(JSON.stringify([48, id, {}, 'bench.echo', ['hello world']]));
     });
   return {
-    commands: {
-      sequential: (a) => sequential(roundTrip, Number(a.count), Number(a.warmup)),
-      concurrent: (a) => concurrent(roundTrip, Number(a.total), Number(a.inFlight), Number(a.warmup)),
-    },
+    commands: callerCommands(roundTrip),
     close: () => socket.close(),
   };
 }

@@ -1,6 +1,6 @@
 import type { BenchService } from '../lib/bench-service';
 import { openClient } from '../lib/wservice';
-import { concurrent, sequential } from '../lib/workload';
+import { callerCommands } from '../lib/workload';
 import type { Role } from './entry';
 
 /** A typed proxy of BenchService calling `bench.echo`, as an application would. */
@@ -9,10 +9,7 @@ export default async function svcCaller(args: Record<string, unknown>): Promise<
   const bench = client.proxy<BenchService>('bench');
   const roundTrip = (): Promise<unknown> => bench.echo('hello world');
   return {
-    commands: {
-      sequential: (a) => sequential(roundTrip, Number(a.count), Number(a.warmup)),
-      concurrent: (a) => concurrent(roundTrip, Number(a.total), Number(a.inFlight), Number(a.warmup)),
-    },
+    commands: callerCommands(roundTrip),
     close: () => client.close(),
   };
 }

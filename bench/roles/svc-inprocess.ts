@@ -1,7 +1,7 @@
 import { connect, ServiceRunner } from '../../src';
 import { createInProcessPair } from '../../src/transport/inprocess';
 import { BenchService } from '../lib/bench-service';
-import { concurrent, sequential } from '../lib/workload';
+import { callerCommands } from '../lib/workload';
 import type { Role } from './entry';
 
 /**
@@ -22,10 +22,7 @@ export default async function svcInProcess(): Promise<Role> {
   const bench = client.proxy<BenchService>('bench');
   const roundTrip = (): Promise<unknown> => bench.echo('hello world');
   return {
-    commands: {
-      sequential: (a) => sequential(roundTrip, Number(a.count), Number(a.warmup)),
-      concurrent: (a) => concurrent(roundTrip, Number(a.total), Number(a.inFlight), Number(a.warmup)),
-    },
+    commands: callerCommands(roundTrip),
     close: async () => {
       await client.close();
       await runner.stop();

@@ -1,5 +1,5 @@
 import { openClient } from '../lib/wservice';
-import { concurrent, sequential } from '../lib/workload';
+import { callerCommands } from '../lib/workload';
 import type { Role } from './entry';
 
 /** Our client as caller of `bench.echo`. */
@@ -7,10 +7,7 @@ export default async function wampCaller(args: Record<string, unknown>): Promise
   const client = await openClient(args);
   const roundTrip = (): Promise<unknown> => client.call('bench.echo', ['hello world']);
   return {
-    commands: {
-      sequential: (a) => sequential(roundTrip, Number(a.count), Number(a.warmup)),
-      concurrent: (a) => concurrent(roundTrip, Number(a.total), Number(a.inFlight), Number(a.warmup)),
-    },
+    commands: callerCommands(roundTrip),
     close: () => client.close(),
   };
 }
