@@ -16,14 +16,8 @@ import { DEFAULT_CANCEL_MODE } from './caller';
 import { PendingRequests } from './pending';
 import type { Registration } from './registration';
 import type { ErrorTable, MessageTable, Role, SessionLink } from './role';
+import { RunningInvocation } from './running-invocation';
 import { Result, type ClientRegisterOptions, type InvocationContext } from './types';
-
-interface RunningInvocation {
-  readonly procedure: string;
-  readonly controller: AbortController;
-  /** An INTERRUPT came: whatever the handler ends with, the answer is `wamp.error.canceled`. */
-  interrupted: boolean;
-}
 
 /** How a handler's return value travels: `undefined` as nothing, a `Result` as is, `v` as `[v]`. */
 export function returnValueToPayload(value: unknown): Payload {
@@ -106,7 +100,7 @@ export class Callee implements Role {
     // Nobody is left to answer: handlers learn through their signal, their results are dropped.
     const running = [...this.running.values()];
     this.running.clear();
-    for (const invocation of running) invocation.controller.abort(error);
+    for (const invocation of running) invocation.abort(error);
   }
 
   /** REGISTER options; a pattern or a shared policy the dealer lacks fails rather than vanish. */
@@ -174,35 +168,13 @@ export class Callee implements Role {
         { messageName: 'INVOCATION' },
       );
     }
-    const procedure = message.details.procedure ?? registration.procedure;
-    const invocation: RunningInvocation = {
-      procedure,
-      controller: new AbortController(),
-      interrupted: false,
-    };
-    this.running.set(message.request, invocation);
-    void this.run(message, registration, this.contextOf(message, registration, invocation));
-  }
-
-  private contextOf(
-    message: Invocation,
-    registration: Registration,
-    invocation: RunningInvocation,
-  ): InvocationContext {
-    const { details, request } = message;
-    return {
-      procedure: invocation.procedure,
-      registration,
-      caller: details.caller,
-      callerAuthid: details.caller_authid,
-      callerAuthrole: details.caller_authrole,
-      signal: invocation.controller.signal,
-      progress: details.receive_progress
-        ? (args, kwargs) => this.sendProgress(request, args, kwargs)
-        : undefined,
-      timeout: details.timeout,
-      details,
-    };
+    const { request, details } = message;
+    const progress = details.receive_progress
+      ? (args?: Args, kwargs?: Kwargs) => this.sendProgress(request, args, kwargs)
+      : undefined;
+    const invocation = new RunningInvocation(registration, details, progress);
+    this.running.set(request, invocation);
+    void this.run(message, registration, invocation);
   }
 
   private async run(
@@ -263,6 +235,6 @@ export class Callee implements Role {
     if (invocation === undefined || invocation.interrupted) return;
     invocation.interrupted = true;
     const mode = message.options.mode ?? DEFAULT_CANCEL_MODE;
-    invocation.controller.abort(new CallCanceledError(invocation.procedure, mode));
+    invocation.abort(new CallCanceledError(invocation.procedure, mode));
   }
 }

@@ -395,6 +395,33 @@ describe('Callee: interrupts', () => {
     await session.leave();
   });
 
+  it('gives a handler that reads its signal only after the INTERRUPT an already aborted one', async () => {
+    const { session, router } = await joinSession(ALL_FEATURES);
+    let readLate!: () => AbortSignal;
+    await registered(
+      session,
+      router,
+      'slow',
+      (_a, _k, context) =>
+        new Promise<string>((resolve) => {
+          readLate = () => {
+            resolve('x');
+            return context.signal;
+          };
+        }),
+    );
+    router.send({ type: MessageType.INVOCATION, request: 16, registration: 100, details: {} });
+    await flush();
+    router.send({ type: MessageType.INTERRUPT, request: 16, options: { mode: 'kill' } });
+    await flush();
+    const signal = readLate();
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toBeInstanceOf(CallCanceledError);
+    expect(signal.reason).toMatchObject({ mode: 'kill', procedure: 'slow' });
+    expect(await router.next(MessageType.ERROR)).toMatchObject({ request: 16, error: ErrorUri.CANCELED });
+    await session.leave();
+  });
+
   it('ignores an INTERRUPT for an invocation already answered', async () => {
     const { session, router } = await joinSession(ALL_FEATURES);
     await registered(session, router, 'p', () => 1);
