@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_REALM } from '../defaults';
 import { ConfigError } from './errors';
@@ -13,6 +12,7 @@ import {
   type WServiceConfigFile,
 } from './schema';
 import { substituteEnv } from './substitute';
+import { readYamlFile } from './yaml';
 
 /** The files looked for in the working directory, in this order. */
 export const CONFIG_FILE_NAMES = [
@@ -89,15 +89,9 @@ export function findConfigFile(cwd: string): string | undefined {
 
 /** Parses, substitutes and validates one file (YAML; JSON is read as the YAML subset it is). */
 export function readConfigFile(file: string, env: NodeJS.ProcessEnv): WServiceConfigFile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const error = doc.errors[0];
-    const line = lineCounter.linePos(error.pos[0]).line;
-    throw new ConfigError(`${file}:${line}: ${error.message.split('\n')[0]}`, { file, line });
-  }
-  const lineOf = (path: PropertyKey[]): number | undefined => nodeLine(doc, lineCounter, path);
-  const raw = substituteAll(doc.toJS() ?? {}, env, [], (path) => location(file, lineOf(path), path));
+  const yaml = readYamlFile(file);
+  const lineOf = (path: PropertyKey[]): number | undefined => yaml.lineOf(path);
+  const raw = substituteAll(yaml.value ?? {}, env, [], (path) => location(file, lineOf(path), path));
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw issueError(parsed.error.issues[0], file, lineOf);
   return parsed.data;
@@ -152,13 +146,6 @@ function location(file: string, line: number | undefined, path: PropertyKey[]): 
 
 function keyName(path: PropertyKey[]): string {
   return path.map(String).join('.');
-}
-
-function nodeLine(doc: Document, counter: LineCounter, path: PropertyKey[]): number | undefined {
-  const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-  if (node?.range) return counter.linePos(node.range[0]).line;
-  // A missing key: point at the parent.
-  return path.length > 0 ? nodeLine(doc, counter, path.slice(0, -1)) : undefined;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
