@@ -1,0 +1,117 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { LogLevelName } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { isValidUri } from '../../src/protocol/uri';
+import { Router } from '../../src/router';
+import { inFile, routerOptionsFor, ROUTER_DEFAULTS, type RouterCommandFlags } from '../router-options';
+import { stopOnSignals } from '../signals';
+import { colour } from '../style';
+
+interface RouterFlags extends RouterCommandFlags {
+  logLevel?: LogLevelName;
+}
+
+const LOG_LEVELS: readonly LogLevelName[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+/** `wservice router`: the embedded WAMP router on its own, for any WAMP client. */
+export function routerCommand(): Command {
+  return new Command('router')
+    .description('run a standalone WAMP router (WebSocket and RawSocket) for services and any WAMP client')
+    .option('--host <host>', `interface every TCP listener binds (default ${ROUTER_DEFAULTS.host})`)
+    .option('--port <port>', `WebSocket port; 0 picks a free one (default ${ROUTER_DEFAULTS.port})`, port)
+    .option('--path <path>', `WebSocket URL path (default ${ROUTER_DEFAULTS.path})`, urlPath)
+    .option(
+      '--realm <realm>',
+      `realm to serve (default WSERVICE_REALM, else ${ROUTER_DEFAULTS.realm})`,
+      realm,
+    )
+    .option(
+      '--rawsocket-port <port>',
+      'also listen for RawSocket (TCP) on this port; 0 picks a free one',
+      port,
+    )
+    .option('--config <file>', 'router options (listeners, realms, auth, roles, limits) in YAML or JSON')
+    .addOption(
+      new Option('--log-level <level>', 'log level (default WSERVICE_LOG_LEVEL, else info)').choices(
+        LOG_LEVELS,
+      ),
+    )
+    .addHelpText(
+      'after',
+      `
+Flags win over the file. Without realms in the file the router serves one realm, realm1
+(or --realm / WSERVICE_REALM), where everyone may do everything: configure auth and roles in
+the file before exposing it to a network (see docs/router.md).
+
+Examples:
+  $ wservice router                                      ws://127.0.0.1:8080/ws, realm realm1
+  $ wservice router --port 9000 --rawsocket-port 9001    also rs://127.0.0.1:9001
+  $ wservice router --host 0.0.0.0 --realm prod          every interface (mind auth and roles)
+  $ wservice router --config router.yaml --log-level debug
+
+router.yaml:
+  listeners:
+    - { type: websocket, port: 8080 }
+    - { type: rawsocket, path: /tmp/wamp.sock }
+  realms:
+    - name: shop
+      roles:
+        - { name: backend, permissions: [{ uri: 'shop.', match: prefix, allow: { call: true, register: true } }] }
+  auth:
+    ticket: { principals: { orders: { ticket: s3cret, role: backend } } }
+
+Stop with Ctrl-C (or SIGTERM): every session gets GOODBYE, then the router exits.
+A second Ctrl-C stops at once.`,
+    )
+    .action((flags: RouterFlags) => serve(flags));
+}
+
+async function serve(flags: RouterFlags): Promise<void> {
+  const { options, file } = routerOptionsFor(flags);
+  const level = flags.logLevel ?? logLevelFromEnv();
+  const logger = createLogger({ level, pretty: true, name: 'wservice' });
+  let router: Router;
+  try {
+    router = await Router.start({ ...options, logger });
+  } catch (error) {
+    throw inFile(error, file);
+  }
+  process.stdout.write(banner(router));
+  stopOnSignals(router);
+}
+
+/** What the router serves: every listener's URL (the real port for port 0) and the realms. */
+function banner(router: Router): string {
+  const c = colour(process.stdout);
+  const realms = router.realmNames.join(', ');
+  const lines = [
+    `${c('bold', 'wservice router')} realm${router.realmNames.length === 1 ? '' : 's'} ${c('green', realms)}`,
+    ...router.listeners.map((l) => `  ${c('cyan', l.url)}`),
+    '',
+    c('dim', 'Ctrl-C to stop'),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function logLevelFromEnv(): LogLevelName {
+  const level = process.env.WSERVICE_LOG_LEVEL as LogLevelName | undefined;
+  return level !== undefined && LOG_LEVELS.includes(level) ? level : 'info';
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
+function urlPath(value: string): string {
+  if (!value.startsWith('/')) throw new InvalidArgumentError('must start with "/"');
+  return value;
+}
+
+function realm(value: string): string {
+  if (!isValidUri(value))
+    throw new InvalidArgumentError('must be a valid URI, like realm1 or com.example.prod');
+  return value;
+}
