@@ -4,6 +4,8 @@ import { colour } from './style';
 export interface Stoppable {
   /** The graceful stop (GOODBYE to every session, in-flight work finished...). */
   stop(): Promise<void>;
+  /** The forced stop a second signal asks for (abort running work); optional. */
+  kill?(): Promise<void>;
 }
 
 /**
@@ -17,7 +19,9 @@ export function stopOnSignals(target: Stoppable, stderr: NodeJS.WriteStream = pr
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
       stderr.write(c('red', `${signal} again: stopping now\n`));
-      process.exit(1);
+      const killed = target.kill?.() ?? Promise.resolve();
+      void killed.finally(() => process.exit(1));
+      return;
     }
     stopping = true;
     stderr.write(c('yellow', `${signal}: stopping gracefully (again to force)\n`));

@@ -30,7 +30,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     const pretty = require('pino-pretty') as typeof import('pino-pretty');
     return pino(
       { level, name: options.name },
-      pretty({ sync: true, colorize: process.stdout.isTTY, ignore: 'pid,hostname' }),
+      pretty({ sync: true, colorize: process.stdout.isTTY, ignore: 'pid,hostname', singleLine: true }),
     );
   }
   return pino({ level, name: options.name });

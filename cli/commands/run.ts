@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, type LogLevelName } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { RunSession, type ServiceSummary } from '../run-session';
+import { stopOnSignals } from '../signals';
 import { colour } from '../style';
 
 interface RunFlags {
@@ -86,33 +87,6 @@ async function run(paths: string[], flags: RunFlags): Promise<void> {
     ),
   );
   stopOnSignals(session);
-}
-
-/** First signal: drain and exit 0. Second: stop at once and exit 1. */
-function stopOnSignals(session: RunSession): void {
-  const c = colour(process.stderr);
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      process.stderr.write(c('red', `${signal} again: stopping now\n`));
-      void session.kill().finally(() => process.exit(1));
-      return;
-    }
-    stopping = true;
-    process.stderr.write(c('yellow', `${signal}: finishing in-flight work (again to force)\n`));
-    session.stop().then(
-      () => {
-        process.stderr.write('stopped\n');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        process.stderr.write(`stop failed: ${(err as Error).message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
 }
 
 /** The start-up summary: the router, then each service with its entrypoints, aligned. */

@@ -198,7 +198,7 @@ function instancesOf(
 ): number[] {
   const count = options.perService?.[definition.name]?.instances ?? fromSpec ?? 1;
   if (!Number.isInteger(count) || count < 1) {
-    throw new RangeError(`${definition.name}: instances must be a positive integer, got ${String(count)}`);
+    throw new Error(`${definition.name}: instances must be a positive integer, got ${String(count)}`);
   }
   return Array.from({ length: count }, (_, i) => i);
 }
@@ -213,9 +213,8 @@ function transportFactory(options: ServiceRunnerOptions, router: Router | undefi
     };
   }
   const url = options.router ?? router?.listeners[0]?.url;
-  if (url === undefined)
-    throw new RangeError(
-      'the embedded router has no listener and inProcess is false: services cannot reach it',
-    );
+  if (url === undefined) {
+    throw new Error('the embedded router has no listener and inProcess is false: services cannot reach it');
+  }
   return transportFor(url, { tls: options.tls });
 }

@@ -1,0 +1,142 @@
+import autobahn from 'autobahn';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+const bin = join(root, 'bin', 'wservice.js');
+
+interface Running {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(args: string[]): Running {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function openAutobahn(url: string): Promise<{ session: autobahn.Session; connection: autobahn.Connection }> {
+  const connection = new autobahn.Connection({
+    url,
+    realm: 'realm1',
+    max_retries: 0,
+  } as autobahn.IConnectionOptions);
+  return new Promise((resolve, reject) => {
+    connection.onopen = (session) => resolve({ session, connection });
+    connection.onclose = (reason) => {
+      reject(new Error(`autobahn: ${reason}`));
+      return true;
+    };
+    connection.open();
+  });
+}
+
+describe('wservice run', () => {
+  it('runs the shop, serves autobahn-js, and drains in-flight calls on SIGTERM, exiting 0', async () => {
+    const run = start(['run', 'examples/shop/services', '--port', '0', '--log-level', 'warn']);
+    try {
+      await until(() => /Ctrl-C to stop/.test(run.stdout()), 'the start-up summary');
+      const out = run.stdout();
+      expect(out).toMatch(/4 services on ws:\/\/127\.0\.0\.1:\d+\/ws \(realm realm1, embedded router\)/);
+      expect(out).toMatch(/orders\s+rpc\s+orders\.place/);
+      expect(out).toMatch(/subscribe\s+orders\.placed \(pool\)/);
+      const url = /on (ws:\/\/\S+)/.exec(out)![1];
+
+      const { session, connection } = await openAutobahn(url);
+      const order = (await session.call('orders.place', [], { sku: 'apple', quantity: 2 })) as {
+        id: string;
+        total: number;
+      };
+      expect(order.total).toBe(4);
+      // orders.track takes ~150 ms: stop while it runs; it must still complete.
+      const tracking = session.call('orders.track', [order.id]);
+      await new Promise((r) => setTimeout(r, 30));
+      run.child.kill('SIGTERM');
+      expect(await tracking).toBe('delivered');
+      expect(await run.exited).toBe(0);
+      expect(run.stderr()).toMatch(/SIGTERM: stopping gracefully/);
+      expect(run.stderr()).toMatch(/stopped/);
+      // The router said GOODBYE to every session on its way out.
+      expect(connection.isOpen).toBe(false);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  async function failsWith(args: string[], line: RegExp): Promise<void> {
+    const run = start(args);
+    expect(await run.exited).toBe(1);
+    const lines = run.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+    expect(run.stderr()).not.toMatch(/\n\s+at /); // no stack trace
+  }
+
+  it('says so in one line when no services are found', async () => {
+    await failsWith(
+      ['run', 'test/fixtures/run/empty'],
+      /^error: no @Service classes found in test\/fixtures\/run\/empty/,
+    );
+  }, 30_000);
+
+  it('names the file and line of a file that does not compile', async () => {
+    await failsWith(
+      ['run', 'test/fixtures/run/broken'],
+      /^error: test\/fixtures\/run\/broken\/broken\.fail\.ts: line \d+: /,
+    );
+  }, 30_000);
+
+  it('says the router is unreachable', async () => {
+    const closed = await freePort();
+    await failsWith(
+      ['run', 'examples/tour', '--router', `ws://127.0.0.1:${closed}/ws`],
+      new RegExp(`^error: .*127\\.0\\.0\\.1:${closed}.*(refused|reach)`, 'i'),
+    );
+  }, 30_000);
+
+  it('says the port is in use', async () => {
+    const server = await listen();
+    try {
+      const port = (server.address() as { port: number }).port;
+      await failsWith(
+        ['run', 'examples/tour', '--port', String(port)],
+        new RegExp(`^error: .*${port}.*in use`, 'i'),
+      );
+    } finally {
+      server.close();
+    }
+  }, 30_000);
+});
+
+function listen(): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = await listen();
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
