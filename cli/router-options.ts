@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError, readYamlFile, type YamlFile } from '../src/config';
+import { DEFAULT_REALM } from '../src/defaults';
 import {
   RouterOptionsError,
   validateRouterOptions,
@@ -7,9 +8,15 @@ import {
   type RealmOptions,
   type RouterOptions,
 } from '../src/router';
+import { DEFAULT_HOST, DEFAULT_WEBSOCKET_PATH, DEFAULT_WEBSOCKET_PORT } from '../src/router/options';
 
 /** Where `wservice router` listens and what it serves when neither flags nor file say. */
-export const ROUTER_DEFAULTS = { host: '127.0.0.1', port: 8080, path: '/ws', realm: 'realm1' } as const;
+export const ROUTER_DEFAULTS = {
+  host: DEFAULT_HOST,
+  port: DEFAULT_WEBSOCKET_PORT,
+  path: DEFAULT_WEBSOCKET_PATH,
+  realm: DEFAULT_REALM,
+} as const;
 
 /** The flags of `wservice router` that shape the router's options; they win over the file. */
 export interface RouterCommandFlags {

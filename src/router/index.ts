@@ -36,3 +36,5 @@ export type {
   CryptosignPrincipal,
 } from './auth/options';
 export { TOO_MANY_SESSIONS, HANDSHAKE_TIMEOUT } from './handshake';
+// What `router.attach` takes: a transport, e.g. one end of an in-process pair.
+export { createInProcessPair, type Transport } from '../transport';

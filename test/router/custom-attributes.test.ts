@@ -45,7 +45,11 @@ describe('custom attributes', () => {
       caller.call('com.example.op');
       expect((await callee.expect(M.INVOCATION))[3]).toEqual({});
       // JSON.parse makes `__proto__` an own key, as a decoded frame would.
-      caller.call('com.example.op', [], JSON.parse('{"__proto__": {"polluted": true}, "x_ok": 1}') as Record<string, unknown>);
+      caller.call(
+        'com.example.op',
+        [],
+        JSON.parse('{"__proto__": {"polluted": true}, "x_ok": 1}') as Record<string, unknown>,
+      );
       const details = (await callee.expect(M.INVOCATION))[3] as Record<string, unknown>;
       expect(details).toEqual({ x_ok: 1 });
       expect(Object.getPrototypeOf(details)).toBe(Object.prototype);
@@ -131,6 +135,22 @@ describe('custom attributes', () => {
       expect(await invocation).toEqual({ x_correlation_id: 'req-7' });
       await browser.session.publish('com.example.news', [], {}, { ...options, acknowledge: true });
       expect(await event).toEqual({ x_correlation_id: 'req-7' });
+    });
+
+    it('follow a call chain, as docs/router.md shows', async () => {
+      const client = await wservice();
+      // #region docs
+      // A wservice callee finds custom attributes in the INVOCATION Details...
+      await client.register('orders.place', (_args, _kwargs, context) => context.details.x_correlation_id);
+      // ...which any client sends as call options (`custom` in ours, plain options in autobahn-js).
+      const seen = await client.call(
+        'orders.place',
+        ['apple'],
+        {},
+        { custom: { x_correlation_id: 'req-7' } },
+      );
+      // #endregion docs
+      expect(seen).toBe('req-7');
     });
 
     it('carry the custom options of a wservice caller to a callee, and are ignored by autobahn-js', async () => {
