@@ -3,14 +3,25 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { callCommand } from './commands/call';
+import { publishCommand } from './commands/publish';
 import { routerCommand } from './commands/router';
 import { runCommand } from './commands/run';
+import { shellCommand } from './commands/shell';
+import { subscribeCommand } from './commands/subscribe';
 
 /**
  * Every sub-command, one file each under `cli/commands/`, each a thin layer over the public
  * API. Adding a command is adding its line here.
  */
-const COMMANDS: readonly (() => Command)[] = [runCommand, routerCommand];
+const COMMANDS: readonly (() => Command)[] = [
+  runCommand,
+  routerCommand,
+  callCommand,
+  publishCommand,
+  subscribeCommand,
+  shellCommand,
+];
 
 /** The `wservice` program with every sub-command, ready to parse. */
 export function buildProgram(): Command {

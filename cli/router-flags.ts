@@ -1,0 +1,79 @@
+import { Option, type Command } from 'commander';
+import { connect, DEFAULT_REALM, DEFAULT_ROUTER_URL, type Client } from '../src';
+
+/** The connection flags shared by `call`, `publish`, `subscribe` and `shell`. */
+export interface RouterFlags {
+  router?: string;
+  realm?: string;
+  authid?: string;
+  authrole?: string;
+  ticket?: string;
+  secret?: string;
+  privateKey?: string;
+}
+
+/** The router could not be reached or joined; the message says where and why, in one line. */
+export class RouterUnreachableError extends Error {
+  constructor(
+    readonly url: string,
+    readonly realm: string,
+    cause: unknown,
+  ) {
+    super(`cannot join realm ${realm} on ${url}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'RouterUnreachableError';
+  }
+}
+
+/** Adds `--router`, `--realm` and the authentication flags to `command`. */
+export function withRouterFlags(command: Command): Command {
+  return command
+    .option(
+      '--router <url>',
+      `router URL: ws://, wss://, rs://, rss://, unix: (default WSERVICE_ROUTER, else ${DEFAULT_ROUTER_URL})`,
+    )
+    .option('--realm <realm>', `realm to join (default WSERVICE_REALM, else ${DEFAULT_REALM})`)
+    .addOption(new Option('--authid <id>', 'authentication id').env('WSERVICE_AUTHID'))
+    .addOption(new Option('--authrole <role>', 'authentication role to ask for').env('WSERVICE_AUTHROLE'))
+    .addOption(new Option('--ticket <ticket>', 'ticket authentication').env('WSERVICE_TICKET'))
+    .addOption(new Option('--secret <secret>', 'WAMP-CRA secret').env('WSERVICE_SECRET'))
+    .addOption(
+      new Option('--private-key <hex>', 'cryptosign authentication: Ed25519 seed, 64 hex characters').env(
+        'WSERVICE_PRIVATE_KEY',
+      ),
+    );
+}
+
+/** Where the flags point, with the environment and the defaults applied (as `connect` does). */
+export function routerTarget(flags: RouterFlags): { url: string; realm: string } {
+  return {
+    url: flags.router ?? nonEmpty(process.env.WSERVICE_ROUTER) ?? DEFAULT_ROUTER_URL,
+    realm: flags.realm ?? nonEmpty(process.env.WSERVICE_REALM) ?? DEFAULT_REALM,
+  };
+}
+
+/**
+ * Connects as the flags say. One-shot commands do not reconnect; long-lived ones (`subscribe`,
+ * `shell`) do, restoring their subscriptions. The first attempt failing is a
+ * `RouterUnreachableError` in either case.
+ */
+export async function connectWithFlags(flags: RouterFlags, reconnect: boolean): Promise<Client> {
+  const { url, realm } = routerTarget(flags);
+  try {
+    return await connect({
+      url,
+      realm,
+      authid: flags.authid,
+      authrole: flags.authrole,
+      ticket: flags.ticket,
+      secret: flags.secret,
+      privateKey: flags.privateKey,
+      ...(reconnect ? {} : { reconnect: false }),
+    });
+  } catch (err) {
+    throw new RouterUnreachableError(url, realm, err);
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * The compiled `wservice` command as users run it (`node bin/wservice.js ...`, after
+ * `npm run build`), in a child process with colours off.
+ */
+export const ROOT = resolve(__dirname, '../../..');
+export const BIN = join(ROOT, 'bin/wservice.js');
+
+export function assertBuilt(): void {
+  if (!existsSync(join(ROOT, 'dist/cli/main.js')))
+    throw new Error('dist/cli/main.js is missing: run `npm run build` before the CLI tests');
+}
+
+/** A running command: its output so far and its exit. */
+export interface CliProcess {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+  /** Resolves once `text` has appeared on the stream; rejects if the process exits first. */
+  waitFor(stream: 'stdout' | 'stderr', text: string | RegExp): Promise<void>;
+}
+
+const started: ChildProcess[] = [];
+
+/** Starts `wservice <args>`; `input` is written to its stdin, which is then closed. */
+export function startCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): CliProcess {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  started.push(child);
+  const out = { stdout: '', stderr: '' };
+  const waiters: (() => void)[] = [];
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream]!.on('data', (chunk: Buffer) => {
+      out[stream] += chunk.toString();
+      for (const check of waiters.slice()) check();
+    });
+  }
+  const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
+  if (options.input === undefined) child.stdin!.end();
+  else child.stdin!.end(options.input);
+  return {
+    child,
+    stdout: () => out.stdout,
+    stderr: () => out.stderr,
+    exited,
+    waitFor: (stream, text) =>
+      new Promise((ready, fail) => {
+        const check = (): void => {
+          const seen = out[stream];
+          if (typeof text === 'string' ? seen.includes(text) : text.test(seen)) ready();
+        };
+        waiters.push(check);
+        check();
+        void exited.then((code) =>
+          fail(new Error(`wservice ${args.join(' ')} exited ${code}: ${out.stderr}${out.stdout}`)),
+        );
+      }),
+  };
+}
+
+/** Runs `wservice <args>` to its end. */
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = startCli(args, options);
+  const code = await cli.exited;
+  return { code, stdout: cli.stdout(), stderr: cli.stderr() };
+}
+
+/** Kills whatever a test left running (call from afterEach). */
+export function killStarted(): void {
+  for (const child of started.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
