@@ -282,6 +282,11 @@ limits:
         /^error: \S+broken\.yaml:\d+: /,
       ],
       [
+        'a file that cannot be read (a directory)',
+        () => ['router', '--config', dir],
+        /^error: cannot read \S+: it is a directory$/,
+      ],
+      [
         'a file that does not exist',
         () => ['router', '--config', 'missing.yaml'],
         /^error: cannot read \S+missing\.yaml: no such file$/,
