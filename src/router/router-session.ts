@@ -94,12 +94,13 @@ export class RouterSession {
     this.transportLogger = host.logger.child({ peer: transport.peer, transport: transport.kind });
     this.logger = this.transportLogger;
     this.guard = new OutboundGuard(host.limits, this.logger);
+    // Before attach: a transport may deliver frames, or its close, from inside attach.
+    this.awaitHandshake();
     transport.attach({
       message: (frame) => this.guarded('a message', () => this.receive(frame)),
       close: (info) => this.guarded('the transport closing', () => this.transportClosed(info)),
       oversize: (size) => this.guarded('an oversized message', () => this.oversize(size)),
     });
-    this.awaitHandshake();
   }
 
   /** True when the client announced `feature` for `role` in HELLO. */

@@ -1,5 +1,11 @@
 import { MessageType as M } from '../../src/protocol';
-import { HANDSHAKE_TIMEOUT, type Router, type RouterStartOptions } from '../../src/router';
+import {
+  createInProcessPair,
+  HANDSHAKE_TIMEOUT,
+  type Router,
+  type RouterStartOptions,
+  type Transport,
+} from '../../src/router';
 import { ALL_CLIENT_ROLES, ScriptedPeer } from './helpers/peer';
 import { startRouter } from './helpers/router';
 
@@ -52,6 +58,38 @@ describe('handshake timeout', () => {
     peer.send([M.GOODBYE, {}, 'wamp.close.normal']);
     await peer.expect(M.GOODBYE);
     await expectTimeout(peer, 'HELLO');
+  });
+
+  it('stops for a session established from inside attach, by a transport that delivers at once', async () => {
+    await start();
+    const [client, server] = createInProcessPair();
+    const peer = new ScriptedPeer(client);
+    const eager: Transport = {
+      kind: 'inprocess',
+      peer: 'inprocess:eager',
+      get serializer() {
+        return server.serializer;
+      },
+      get maxMessageSize() {
+        return server.maxMessageSize;
+      },
+      get bufferedAmount() {
+        return server.bufferedAmount;
+      },
+      get isOpen() {
+        return server.isOpen;
+      },
+      attach: (handlers) => {
+        server.attach(handlers);
+        handlers.message([M.HELLO, 'realm1', { roles: ALL_CLIENT_ROLES }]);
+      },
+      send: (frame) => server.send(frame),
+      close: (code, reason) => server.close(code, reason),
+    };
+    router.attach(eager);
+    await peer.expect(M.WELCOME);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await peer.callForResult('wamp.session.count')).toEqual([1]);
   });
 
   it('gives a new session on the same transport the whole timeout again', async () => {
