@@ -172,6 +172,14 @@ export const rpcScenarios: RpcScenario[] = [
   },
   {
     kind: 'rpc',
+    name: 'wservice client + router in-process (no service layer)',
+    async setup() {
+      const caller = await startRole('wamp-inprocess', {}, { label: 'process' });
+      return { caller, processes: [caller] };
+    },
+  },
+  {
+    kind: 'rpc',
     name: Rows.inProcess,
     async setup() {
       const caller = await startRole('svc-inprocess', {}, { label: 'process' });
