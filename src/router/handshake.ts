@@ -69,6 +69,7 @@ export function hello(session: RouterSession, message: MessageOf<typeof MessageT
     session: id,
     authid: typeof details.authid === 'string' ? details.authid : undefined,
     authextra: details.authextra ?? {},
+    trusted: session.trusted,
   });
   switch (outcome.kind) {
     case 'accept':

@@ -5,7 +5,7 @@
  * import { Router } from 'wservice/router';
  * const router = await Router.start({ listeners: [{ type: 'websocket', port: 8080 }] });
  */
-export { Router, type RouterStats } from './router';
+export { Router, type RouterStats, type AttachOptions } from './router';
 export type { ListenerInfo } from './listeners';
 export {
   validateRouterOptions,

@@ -117,13 +117,11 @@ export function readCancelMode(mode: CancelMode | undefined): CancelMode {
 }
 
 /**
- * True when `uri` may be registered or subscribed under `match`: exact URIs need non-empty
- * components; a prefix may end with a dot (`com.myapp.`); wildcards have empty components.
+ * True when `uri` may be registered or subscribed under `match` (the protocol's URI rules:
+ * a prefix may end with a dot, wildcards have empty components); the empty URI never.
  */
 export function isValidPattern(uri: string, match: MatchPolicy): boolean {
-  if (uri === '') return false;
-  if (match === 'prefix') return isValidUri(uri.endsWith('.') ? uri.slice(0, -1) : uri);
-  return isValidUri(uri, match);
+  return uri !== '' && isValidUri(uri, match);
 }
 
 /** Binary serializers may deliver ids as BigInt; the broker compares Numbers. */

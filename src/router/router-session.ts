@@ -90,6 +90,8 @@ export class RouterSession {
   constructor(
     readonly transport: Transport,
     readonly host: HandshakeHost,
+    /** A peer in the router's own process (see `Router.attach`). */
+    readonly trusted = false,
   ) {
     this.transportLogger = host.logger.child({ peer: transport.peer, transport: transport.kind });
     this.logger = this.transportLogger;

@@ -40,6 +40,15 @@ export interface RouterStats {
  * console.log(router.listeners[0].url);   // ws://127.0.0.1:41234/ws
  * await router.stop();
  */
+/** Options of `Router.attach`. */
+export interface AttachOptions {
+  /**
+   * The peer runs in this process (an in-process pair made by your own code): joining
+   * anonymously, it keeps the authid it asks for in HELLO. Never set it for remote peers.
+   */
+  trusted?: boolean;
+}
+
 export class Router {
   /** The listeners, in the order of the options, with their actual URLs and ports. */
   readonly listeners: readonly ListenerInfo[] = [];
@@ -103,12 +112,12 @@ export class Router {
    * Serves a peer over any transport: in-process (`createInProcessPair()`), or a link
    * accepted elsewhere. The peer then says HELLO like any client.
    */
-  attach(transport: Transport): void {
+  attach(transport: Transport, options: AttachOptions = {}): void {
     if (this.stopping !== undefined) {
       transport.close(1001, 'router shutting down');
       return;
     }
-    this.sessions.add(new RouterSession(transport, this.host));
+    this.sessions.add(new RouterSession(transport, this.host, options.trusted === true));
   }
 
   /** Names of the realms that exist now (configured, or created on first join). */

@@ -208,7 +208,8 @@ function transportFactory(options: ServiceRunnerOptions, router: Router | undefi
   if (router !== undefined && options.inProcess !== false) {
     return async () => {
       const [client, server] = createInProcessPair();
-      router.attach(server);
+      // In-process services are the router's own: they join as authid = service name.
+      router.attach(server, { trusted: true });
       return client;
     };
   }

@@ -1,4 +1,5 @@
 import { cryptosign, MessageType as M, wampcra, type Dict } from '../../src/protocol';
+import { createInProcessPair } from '../../src/transport';
 import type { Router, RouterStartOptions } from '../../src/router';
 import { ScriptedPeer } from './helpers/peer';
 import { startRouter } from './helpers/router';
@@ -280,5 +281,30 @@ describe('authorization', () => {
     await peer.expect(M.CHALLENGE);
     peer.send([M.AUTHENTICATE, 'ghost-ticket', {}]);
     expect((await peer.expect(M.ABORT))[2]).toBe('wamp.error.no_such_role');
+  });
+});
+
+describe('anonymous authids of trusted in-process peers', () => {
+  let router: Router;
+  beforeEach(async () => {
+    router = await startRouter();
+  });
+  afterEach(async () => {
+    await router.stop();
+  });
+
+  async function join(trusted: boolean): Promise<Dict> {
+    const [client, server] = createInProcessPair();
+    router.attach(server, { trusted });
+    const peer = new ScriptedPeer(client);
+    peer.send([M.HELLO, 'realm1', { roles: ROLES, authid: 'orders' }]);
+    return (await peer.expect(M.WELCOME))[2] as Dict;
+  }
+
+  it('keep the authid they ask for; other peers get a random one', async () => {
+    expect(await join(true)).toMatchObject({ authid: 'orders', authmethod: 'anonymous' });
+    const untrusted = await join(false);
+    expect(untrusted.authid).not.toBe('orders');
+    expect(untrusted.authid).toMatch(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);
   });
 });

@@ -73,6 +73,11 @@ class Tracker {
   hub(): unknown {
     return this.settings.hub;
   }
+
+  @Rpc()
+  whoCalls(): string | undefined {
+    return currentContext()!.callerAuthid;
+  }
 }
 
 @Service('frontdesk')
@@ -84,6 +89,11 @@ class Frontdesk {
     const steps: unknown[] = [];
     const final = await this.tracker.$with({ onProgress: (step) => steps.push(step) }).follow(id);
     return { final, steps };
+  }
+
+  @Rpc()
+  async ask(): Promise<string | undefined> {
+    return this.tracker.whoCalls();
   }
 
   @Rpc()
@@ -130,6 +140,10 @@ describe('service features', () => {
     expect(tracker.recorder.log.slice(-3)).toEqual(['setup hub', 'result hub "Lyon"', 'teardown hub']);
     // The same provider instance serves the hooks and the injection.
     expect(system.container('tracker').dependencies.resolve(Recorder)).toBe(tracker.recorder);
+  });
+
+  it('joins each service with authid = its name, which its callees see', async () => {
+    expect(await system.client.call('frontdesk.ask')).toBe('frontdesk');
   });
 
   it('logs calls with the built-in CallLogger', () => {

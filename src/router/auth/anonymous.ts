@@ -1,25 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import type { AnonymousAuthOptions } from './options';
-import { STATIC_PROVIDER, type Authenticator, type AuthOutcome } from './authenticator';
+import { STATIC_PROVIDER, type Authenticator, type AuthOutcome, type AuthRequest } from './authenticator';
 
 /** The authrole of anonymous sessions when no authentication is configured at all. */
 export const DEFAULT_ANONYMOUS_ROLE = 'anonymous';
 
 /**
- * Anonymous: every session is accepted with the configured role. The authid is always a
- * fresh random one, never the one the client offers, so nobody can pass as a known authid
- * (and `eligible_authid` / `exclude_authid` stay meaningful).
+ * Anonymous: every session is accepted with the configured role. The authid is a fresh
+ * random one, never the one a remote client offers, so nobody can pass as a known authid
+ * (and `eligible_authid` / `exclude_authid` stay meaningful). A trusted in-process peer (a
+ * service run by `ServiceRunner` in the router's process) keeps the authid it asks for.
  */
 export class AnonymousAuthenticator implements Authenticator {
   readonly method = 'anonymous';
 
   constructor(private readonly options: AnonymousAuthOptions) {}
 
-  hello(): AuthOutcome {
+  hello(request: AuthRequest): AuthOutcome {
     return {
       kind: 'accept',
       identity: {
-        authid: randomAuthid(),
+        authid: request.trusted && request.authid ? request.authid : randomAuthid(),
         authrole: this.options.role,
         authmethod: this.method,
         authprovider: STATIC_PROVIDER,

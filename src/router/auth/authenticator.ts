@@ -19,6 +19,11 @@ export interface AuthRequest {
   authid?: string;
   /** HELLO Details `authextra`. */
   authextra: Dict;
+  /**
+   * True for a peer in the router's own process (`Router.attach(t, { trusted: true })`): it
+   * may name its own authid even when joining anonymously.
+   */
+  trusted: boolean;
 }
 
 /** The client's answer to a CHALLENGE. */
