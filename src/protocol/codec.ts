@@ -97,14 +97,17 @@ const DECODERS: Record<number, Decoder | undefined> = {
     const roles = isDict(details.roles) ? details.roles : {};
     return { type: MessageType.WELCOME, session, details: { ...details, roles } };
   },
-  // [ABORT, Details|dict, Reason|uri]
+  // [ABORT, Details|dict, Reason|uri, Arguments|list?, ArgumentsKw|dict?]
   [MessageType.ABORT]: (f) => {
-    f.length(3);
-    return {
+    // The newer spec lets ABORT / GOODBYE carry Arguments|list?, ArgumentsKw|dict? too.
+    f.length(3, 5);
+    const message: MessageOf<typeof MessageType.ABORT> = {
       type: MessageType.ABORT,
       details: f.dict(1, 'Details|dict'),
       reason: f.uri(2, 'Reason|uri'),
     };
+    f.payload(3, message);
+    return message;
   },
   // [CHALLENGE, AuthMethod|string, Extra|dict]
   [MessageType.CHALLENGE]: (f) => {
@@ -124,14 +127,17 @@ const DECODERS: Record<number, Decoder | undefined> = {
       extra: f.dict(2, 'Extra|dict'),
     };
   },
-  // [GOODBYE, Details|dict, Reason|uri]
+  // [GOODBYE, Details|dict, Reason|uri, Arguments|list?, ArgumentsKw|dict?]
   [MessageType.GOODBYE]: (f) => {
-    f.length(3);
-    return {
+    // The newer spec lets ABORT / GOODBYE carry Arguments|list?, ArgumentsKw|dict? too.
+    f.length(3, 5);
+    const message: MessageOf<typeof MessageType.GOODBYE> = {
       type: MessageType.GOODBYE,
       details: f.dict(1, 'Details|dict'),
       reason: f.uri(2, 'Reason|uri'),
     };
+    f.payload(3, message);
+    return message;
   },
   // [ERROR, REQUEST.Type|int, REQUEST.Request|id, Details|dict, Error|uri, Arguments|list?, ArgumentsKw|dict?]
   [MessageType.ERROR]: (f) => {
@@ -347,10 +353,10 @@ type Encoders = { [T in MessageType]: (m: MessageOf<T>) => WireMessage };
 const ENCODERS: Encoders = {
   [MessageType.HELLO]: (m) => [m.type, m.realm, m.details],
   [MessageType.WELCOME]: (m) => [m.type, m.session, m.details],
-  [MessageType.ABORT]: (m) => [m.type, m.details, m.reason],
+  [MessageType.ABORT]: (m) => withPayload([m.type, m.details, m.reason], m),
   [MessageType.CHALLENGE]: (m) => [m.type, m.authMethod, m.extra],
   [MessageType.AUTHENTICATE]: (m) => [m.type, m.signature, m.extra],
-  [MessageType.GOODBYE]: (m) => [m.type, m.details, m.reason],
+  [MessageType.GOODBYE]: (m) => withPayload([m.type, m.details, m.reason], m),
   [MessageType.ERROR]: (m) => withPayload([m.type, m.requestType, m.request, m.details, m.error], m),
   [MessageType.PUBLISH]: (m) => withPayload([m.type, m.request, m.options, m.topic], m),
   [MessageType.PUBLISHED]: (m) => [m.type, m.request, m.publication],

@@ -157,8 +157,8 @@ export interface Welcome {
   session: Id;
   details: WelcomeDetails;
 }
-// [ABORT, Details|dict, Reason|uri]
-export interface Abort {
+// [ABORT, Details|dict, Reason|uri, Arguments|list?, ArgumentsKw|dict?]
+export interface Abort extends Payload {
   type: typeof MessageType.ABORT;
   details: Dict;
   reason: string;
@@ -175,8 +175,8 @@ export interface Authenticate {
   signature: string;
   extra: Dict;
 }
-// [GOODBYE, Details|dict, Reason|uri]
-export interface Goodbye {
+// [GOODBYE, Details|dict, Reason|uri, Arguments|list?, ArgumentsKw|dict?]
+export interface Goodbye extends Payload {
   type: typeof MessageType.GOODBYE;
   details: Dict;
   reason: string;

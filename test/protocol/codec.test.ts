@@ -203,3 +203,26 @@ describe('messageName', () => {
     expect(messageName('y'.repeat(1000))).toBe(`UNKNOWN(${'y'.repeat(40)})`);
   });
 });
+
+describe('ABORT and GOODBYE with a payload (newer spec)', () => {
+  it('reads and writes Arguments and ArgumentsKw, and still omits them when empty', () => {
+    expect(decode([3, { message: 'bye' }, 'wamp.close.system_shutdown', ['soon'], { in: 5 }])).toEqual({
+      type: MessageType.ABORT,
+      details: { message: 'bye' },
+      reason: 'wamp.close.system_shutdown',
+      args: ['soon'],
+      kwargs: { in: 5 },
+    });
+    expect(
+      encode({ type: MessageType.GOODBYE, details: {}, reason: 'wamp.close.normal', args: ['x'] }),
+    ).toEqual([6, {}, 'wamp.close.normal', ['x']]);
+    expect(encode({ type: MessageType.GOODBYE, details: {}, reason: 'wamp.close.normal' })).toEqual([
+      6,
+      {},
+      'wamp.close.normal',
+    ]);
+    expect(() => decode([6, {}, 'wamp.close.normal', 'not a list'])).toThrow(
+      'invalid GOODBYE: Arguments must be a list',
+    );
+  });
+});
