@@ -1,14 +1,14 @@
 // First: tsyringe, which `run` loads, needs the Reflect metadata API before anything else.
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { callCommand } from './commands/call';
+import { newCommand } from './commands/new';
 import { publishCommand } from './commands/publish';
 import { routerCommand } from './commands/router';
 import { runCommand } from './commands/run';
 import { shellCommand } from './commands/shell';
 import { subscribeCommand } from './commands/subscribe';
+import { packageVersion } from './package-info';
 
 /**
  * Every sub-command, one file each under `cli/commands/`, each a thin layer over the public
@@ -21,6 +21,7 @@ const COMMANDS: readonly (() => Command)[] = [
   publishCommand,
   subscribeCommand,
   shellCommand,
+  newCommand,
 ];
 
 /** The `wservice` program with every sub-command, ready to parse. */
@@ -75,20 +76,4 @@ function isBug(error: Error): boolean {
     error instanceof ReferenceError ||
     error instanceof SyntaxError
   );
-}
-
-/** The version in wservice's package.json, found from here both in `cli/` and in `dist/cli/`. */
-function packageVersion(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === 'wservice' && pkg.version !== undefined) return pkg.version;
-    } catch {
-      // No package.json here: look further up.
-    }
-  }
-  return 'unknown';
 }

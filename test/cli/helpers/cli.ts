@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 
 /**
  * The compiled `wservice` command as users run it (`node bin/wservice.js ...`, after
- * `npm run build`), in a child process with colours off.
+ * `npm run build`), and other programs (npm, a generated project's bin), in child
+ * processes with colours off.
  */
 export const ROOT = resolve(__dirname, '../../..');
 export const BIN = join(ROOT, 'bin/wservice.js');
@@ -14,8 +15,15 @@ export function assertBuilt(): void {
     throw new Error('dist/cli/main.js is missing: run `npm run build` before the CLI tests');
 }
 
-/** A running command: its output so far and its exit. */
-export interface CliProcess {
+/** Where and how a program runs; `input` is written to its stdin, which is then closed. */
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+}
+
+/** A running program: its output so far and its exit. */
+export interface Running {
   readonly child: ChildProcess;
   stdout(): string;
   stderr(): string;
@@ -25,14 +33,17 @@ export interface CliProcess {
   waitFor(stream: 'stdout' | 'stderr', text: string | RegExp): Promise<void>;
 }
 
+/** What a program printed, and how it ended. */
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
 const started: ChildProcess[] = [];
 
-/** Starts `wservice <args>`; `input` is written to its stdin, which is then closed. */
-export function startCli(
-  args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
-): CliProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
+export function startProgram(command: string, args: string[], options: RunOptions = {}): Running {
+  const child = spawn(command, args, {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -46,9 +57,15 @@ export function startCli(
       for (const check of waiters.slice()) check();
     });
   }
-  const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
-  if (options.input === undefined) child.stdin!.end();
-  else child.stdin!.end(options.input);
+  const exited = new Promise<number | null>((done) => {
+    child.once('error', (err) => {
+      out.stderr += `${err.message}\n`;
+      done(null);
+    });
+    child.once('close', (code) => done(code));
+  });
+  child.stdin!.on('error', () => undefined); // the program may exit before reading its input
+  child.stdin!.end(options.input);
   return {
     child,
     stdout: () => out.stdout,
@@ -63,20 +80,30 @@ export function startCli(
         waiters.push(check);
         check();
         void exited.then((code) =>
-          fail(new Error(`wservice ${args.join(' ')} exited ${code}: ${out.stderr}${out.stdout}`)),
+          fail(new Error(`${command} ${args.join(' ')} exited ${code}: ${out.stderr}${out.stdout}`)),
         );
       }),
   };
 }
 
-/** Runs `wservice <args>` to its end. */
-export async function runCli(
+export async function runProgram(
+  command: string,
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const cli = startCli(args, options);
-  const code = await cli.exited;
-  return { code, stdout: cli.stdout(), stderr: cli.stderr() };
+  options: RunOptions = {},
+): Promise<Finished> {
+  const running = startProgram(command, args, options);
+  const code = await running.exited;
+  return { code, stdout: running.stdout(), stderr: running.stderr() };
+}
+
+/** Starts `wservice <args>`. */
+export function startCli(args: string[], options: RunOptions = {}): Running {
+  return startProgram(process.execPath, [BIN, ...args], options);
+}
+
+/** Runs `wservice <args>` to its end. */
+export function runCli(args: string[], options: RunOptions = {}): Promise<Finished> {
+  return runProgram(process.execPath, [BIN, ...args], options);
 }
 
 /** Kills whatever a test left running (call from afterEach). */

@@ -1,0 +1,133 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { npmInstall } from '../npm-install';
+import { packageInfo } from '../package-info';
+import {
+  assertEmptyOrMissing,
+  copyTemplate,
+  findProjectRoot,
+  projectFolder,
+  renderTemplate,
+  ScaffoldError,
+  serviceNames,
+  shownPath,
+  writeNew,
+} from '../scaffold';
+import { colour } from '../style';
+
+interface NewFlags {
+  wservicePath?: string;
+  skipInstall?: boolean;
+}
+
+/** `wservice new <name>` and `wservice new service <name>`. */
+export function newCommand(): Command {
+  const command = new Command('new')
+    .description('create a project that passes its own tests (or, with "service", add a service to one)')
+    .argument('<name>', 'the project: an npm package name; its folder is created in the current one')
+    .addOption(
+      new Option(
+        '--wservice-path <path>',
+        'depend on this local wservice (a folder or an "npm pack" tarball) instead of the published version',
+      ).env('WSERVICE_PATH'),
+    )
+    .option('--skip-install', 'do not run npm install')
+    .addHelpText(
+      'after',
+      `
+The project: TypeScript (strict, decorators), an example service with an @Rpc and a
+@Subscribe (src/services/greeter.service.ts), its jest test with wservice/testing, and
+a README. It depends on wservice ^<this version>.
+
+Examples:
+  $ wservice new shop                                  create ./shop and npm install
+  $ cd shop && npm test && npm start
+  $ wservice new @acme/billing --skip-install          create ./billing, install later
+  $ wservice new shop --wservice-path ../wservice      use a local checkout (a file: link)
+  $ wservice new service payments                      inside a project: add a service and its test`,
+    )
+    .action((name: string, flags: NewFlags) => createProject(name, flags));
+  command.addCommand(
+    new Command('service')
+      .description('add a service and its test to the project around the current folder')
+      .argument('<name>', 'the service name, e.g. billing or user-accounts (its URI prefix)')
+      .addHelpText(
+        'after',
+        `
+Writes src/services/<name>.service.ts (a @Service with an @Rpc) and
+test/<name>.service.test.ts; refuses to overwrite either.
+
+Example:
+  $ wservice new service billing          billing.ping, class BillingService`,
+      )
+      .action((name: string) => addService(name)),
+  );
+  return command;
+}
+
+async function createProject(name: string, flags: NewFlags): Promise<void> {
+  const cwd = process.cwd();
+  const folder = projectFolder(name);
+  const dir = resolve(cwd, folder);
+  const shown = shownPath(dir, cwd);
+  assertEmptyOrMissing(dir, shown);
+  const { root, version } = packageInfo();
+  const files = copyTemplate(join(root, 'templates/project'), dir, {
+    name,
+    wserviceDependency: dependencySpec(flags.wservicePath, version, cwd),
+  });
+  const c = colour(process.stdout);
+  process.stdout.write(`${c('green', 'created')} ${c('bold', name)} in ${shown}/\n`);
+  for (const file of files) process.stdout.write(`  ${c('dim', file)}\n`);
+  process.stdout.write('\n');
+  const install = flags.skipInstall !== true;
+  if (install) await npmInstall(dir, shown);
+  process.stdout.write(nextSteps(shown, install));
+}
+
+/** `^<version>` of the running CLI, or a `file:` link to a local wservice. */
+function dependencySpec(path: string | undefined, version: string, cwd: string): string {
+  if (path === undefined) return `^${version}`;
+  const absolute = resolve(cwd, path);
+  if (!existsSync(absolute)) throw new ScaffoldError(`--wservice-path ${path}: no such file or folder`);
+  return `file:${absolute}`;
+}
+
+function nextSteps(shown: string, installed: boolean): string {
+  const c = colour(process.stdout);
+  const steps: [string, string][] = [
+    [`cd ${shown}`, ''],
+    ...(installed ? [] : [['npm install', ''] as [string, string]]),
+    ['npm test', 'type-check and run the tests'],
+    ['npm start', 'run the services on ws://127.0.0.1:8080/ws'],
+    ['npx wservice call greeter.hello Ada', 'from another terminal'],
+  ];
+  const width = Math.max(...steps.map(([command]) => command.length));
+  const lines = steps.map(([command, note]) =>
+    `  ${c('cyan', command.padEnd(width))}  ${c('dim', note)}`.trimEnd(),
+  );
+  return `\n${c('bold', 'Next steps:')}\n${lines.join('\n')}\n`;
+}
+
+function addService(name: string): void {
+  const names = serviceNames(name);
+  const root = findProjectRoot(process.cwd());
+  const templates = join(packageInfo().root, 'templates/service');
+  const files: [template: string, target: string][] = [
+    ['service.ts.tmpl', `src/services/${name}.service.ts`],
+    ['service.test.ts.tmpl', `test/${name}.service.test.ts`],
+  ];
+  for (const [, target] of files) {
+    if (existsSync(join(root, target))) throw new ScaffoldError(`${target} already exists; nothing was written`);
+  }
+  const c = colour(process.stdout);
+  for (const [template, target] of files) {
+    const text = renderTemplate(readFileSync(join(templates, template), 'utf8'), names, template);
+    writeNew(join(root, target), text);
+    process.stdout.write(`${c('green', 'created')} ${target}\n`);
+  }
+  process.stdout.write(
+    `\n${names.className} answers ${c('cyan', `${name}.ping`)}; ${c('dim', 'npm test runs its test')}\n`,
+  );
+}

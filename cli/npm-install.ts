@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { Progress } from './progress';
+import { ScaffoldError } from './scaffold';
+
+/**
+ * `npm install` in `dir`, its output kept quiet behind a progress line; on failure, npm's
+ * last error line is in the message and the rest is printed for the reader.
+ */
+export async function npmInstall(dir: string, shown: string): Promise<void> {
+  const progress = Progress.start(`installing dependencies in ${shown} (npm install)`);
+  const output: string[] = [];
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn('npm', ['install', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // npm is a .cmd file on Windows, which only a shell can start.
+      shell: process.platform === 'win32',
+    });
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.once('error', reject);
+    child.once('close', resolve);
+  }).catch((err: Error) => {
+    progress.fail();
+    throw new ScaffoldError(`cannot run npm (${err.message}); install the dependencies yourself in ${shown}`);
+  });
+  if (code === 0) return progress.succeed();
+  progress.fail();
+  const text = output.join('');
+  process.stderr.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+  const reason =
+    text
+      .split('\n')
+      .filter((l) => /\berr(or)?\b/i.test(l))
+      .pop() ?? `exit code ${code}`;
+  throw new ScaffoldError(`npm install failed in ${shown}: ${reason.trim()}`);
+}
