@@ -5,6 +5,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/examples'],
   testMatch: ['**/*.test.ts'],
+  // Fixtures are inputs of tests (some deliberately broken), never tests themselves.
+  testPathIgnorePatterns: ['/node_modules/', '/test/fixtures/'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcConfig, swcrc: false }] },
   moduleNameMapper: {
     '^wservice$': '<rootDir>/src/index.ts',
