@@ -119,7 +119,8 @@ function addService(name: string): void {
     ['service.test.ts.tmpl', `test/${name}.service.test.ts`],
   ];
   for (const [, target] of files) {
-    if (existsSync(join(root, target))) throw new ScaffoldError(`${target} already exists; nothing was written`);
+    if (existsSync(join(root, target)))
+      throw new ScaffoldError(`${target} already exists; nothing was written`);
   }
   const c = colour(process.stdout);
   for (const [template, target] of files) {
