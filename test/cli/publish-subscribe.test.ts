@@ -1,4 +1,5 @@
 import type { Args, Kwargs } from '../../src';
+import { startTestRouter } from '../../src/testing';
 import { runCli, startCli } from './helpers/cli';
 import { useDemoSystem } from './helpers/demo-system';
 
@@ -8,10 +9,7 @@ const demo = useDemoSystem();
 
 describe('wservice publish', () => {
   it('publishes parsed arguments and kwargs, acknowledged by default', async () => {
-    const received = new Promise<[Args, Kwargs]>((resolve) => {
-      void demo.system.client.subscribe('demo.published', (args, kwargs) => resolve([args, kwargs]));
-    });
-    await new Promise((r) => setTimeout(r, 50));
+    const { received } = await nextEvent('demo.published');
     const result = await runCli([
       'publish',
       'demo.published',
@@ -27,13 +25,10 @@ describe('wservice publish', () => {
   });
 
   it('--no-acknowledge sends and leaves without waiting for the broker', async () => {
-    const received = new Promise<Args>((resolve) => {
-      void demo.system.client.subscribe('demo.fire', (args) => resolve(args));
-    });
-    await new Promise((r) => setTimeout(r, 50));
+    const { received } = await nextEvent('demo.fire');
     const result = await runCli(['publish', 'demo.fire', '1', '--no-acknowledge', ...demo.router]);
     expect(result).toEqual({ code: 0, stdout: 'published demo.fire\n', stderr: '' });
-    expect(await received).toEqual([1]);
+    expect(await received).toEqual([[1], {}]);
   });
 
   it('reports an invalid topic as a remote error, exit 1', async () => {
@@ -85,3 +80,34 @@ describe('wservice subscribe', () => {
     expect(result.stderr).toMatch(/^error: option '--match <policy>' argument 'exactly' is invalid.*\n$/);
   });
 });
+
+describe('wservice subscribe across a router restart', () => {
+  it('says the connection was lost, joins again and goes on printing events', async () => {
+    const first = await startTestRouter();
+    const { port } = first.router.listeners[0];
+    const sameAddress = { listeners: [{ type: 'websocket' as const, host: '127.0.0.1', port, path: '/ws' }] };
+    const subscriber = startCli(['subscribe', 'demo.restart', '--router', first.url]);
+    await subscriber.waitFor('stderr', 'subscribed to demo.restart');
+    await first.stop();
+    await subscriber.waitFor('stderr', /connection lost \(.*\); retrying in \d+ ms/);
+    const second = await startTestRouter(sameAddress);
+    try {
+      await subscriber.waitFor('stderr', 'joined again');
+      const publish = await runCli(['publish', 'demo.restart', 'after', '--router', second.url]);
+      expect(publish.code).toBe(0);
+      await subscriber.waitFor('stdout', 'demo.restart after\n');
+      subscriber.child.kill('SIGINT');
+      expect(await subscriber.exited).toBe(0);
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+/** Subscribes the test's client to `topic`; `received` resolves with the next event. */
+async function nextEvent(topic: string): Promise<{ received: Promise<[Args, Kwargs]> }> {
+  let resolve!: (event: [Args, Kwargs]) => void;
+  const event = new Promise<[Args, Kwargs]>((r) => (resolve = r));
+  const subscription = await demo.system.client.subscribe(topic, (args, kwargs) => resolve([args, kwargs]));
+  return { received: event.finally(() => subscription.unsubscribe()) };
+}
