@@ -19,7 +19,7 @@ const quick = process.argv.includes('--quick');
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex === -1 ? undefined : new RegExp(process.argv[onlyIndex + 1] ?? '', 'i');
 
-const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 5));
+const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 7));
 const counts: Counts = {
   sequentialCalls: quick ? 1000 : 5000,
   concurrentCalls: quick ? 10000 : 50000,
