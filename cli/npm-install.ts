@@ -28,10 +28,16 @@ export async function npmInstall(dir: string, shown: string): Promise<void> {
   progress.fail();
   const text = output.join('');
   process.stderr.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
-  const reason =
-    text
-      .split('\n')
-      .filter((l) => /\berr(or)?\b/i.test(l))
-      .pop() ?? `exit code ${code}`;
-  throw new ScaffoldError(`npm install failed in ${shown}: ${reason.trim()}`);
+  const reason = npmFailureReason(text) ?? `exit code ${code}`;
+  throw new ScaffoldError(
+    `npm install failed in ${shown}: ${reason} (the project is written: run npm install there once fixed)`,
+  );
+}
+
+/** The line of npm's output that says what went wrong: its first error other than the code and the log's path. */
+export function npmFailureReason(output: string): string | undefined {
+  return output
+    .split('\n')
+    .map((line) => /^npm (?:error|ERR!) (.*)$/.exec(line.trim())?.[1]?.trim())
+    .find((line) => line !== undefined && !/^(code \S+|A complete log of this run.*|)$/.test(line));
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { npmFailureReason } from '../../cli/npm-install';
 import {
   assertEmptyOrMissing,
   copyTemplate,
@@ -84,5 +85,21 @@ describe('templates', () => {
     mkdirSync(join(dir, 'app/src/deep'), { recursive: true });
     writeFileSync(join(dir, 'app/package.json'), JSON.stringify({ dependencies: { wservice: '^0.1.0' } }));
     expect(findProjectRoot(join(dir, 'app/src/deep'))).toBe(join(dir, 'app'));
+  });
+});
+
+describe('npm install failures', () => {
+  it("keep the line of npm's output that says what went wrong", () => {
+    const output = [
+      'npm warn tar TAR_BAD_ARCHIVE: Unrecognized archive format',
+      'npm error code TAR_BAD_ARCHIVE',
+      'npm error TAR_BAD_ARCHIVE: Unrecognized archive format',
+      'npm error A complete log of this run can be found in: /root/.npm/_logs/x-debug-0.log',
+    ].join('\n');
+    expect(npmFailureReason(output)).toBe('TAR_BAD_ARCHIVE: Unrecognized archive format');
+    expect(
+      npmFailureReason('npm ERR! code E404\nnpm ERR! 404 Not Found - GET https://r/x - Not found\n'),
+    ).toBe('404 Not Found - GET https://r/x - Not found');
+    expect(npmFailureReason('killed\n')).toBeUndefined();
   });
 });
