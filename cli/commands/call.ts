@@ -21,7 +21,7 @@ export function callCommand(): Command {
         .description('call a procedure and print its result')
         .argument('<procedure>', 'the procedure URI, e.g. greeter.hello'),
     )
-      .option('--json', 'print one JSON document { "args": [...], "kwargs": {...} } (errors too)')
+      .option('--json', 'print the result, or the error, as one JSON document')
       .option('--progress', 'ask for progressive results and print each as it arrives')
       .option(
         '--timeout <ms>',
@@ -36,7 +36,9 @@ ${VALUE_RULE}
 
 The result is printed as it is when it is a string, else as JSON; several results or
 keyword results print as { "args": [...], "kwargs": {...} }. A remote error prints
-"error: <uri>: <message>" on stderr and exits 1.
+"error: <uri>: <message>" on stderr and exits 1. With --json: {"args": [...], "kwargs": {...}},
+or {"error": "<uri>", "args": [...], "kwargs": {...}} and exit 1; with --progress too, each
+progressive result first as {"progress": true, "args", "kwargs"}, one per line.
 
 Examples:
   $ wservice call greeter.hello Ada                     Hello Ada
