@@ -19,6 +19,14 @@ import type { ErrorTable, MessageTable, Role, SessionLink } from './role';
 import { RunningInvocation } from './running-invocation';
 import { Result, type ClientRegisterOptions, type InvocationContext } from './types';
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
 /** How a handler's return value travels: `undefined` as nothing, a `Result` as is, `v` as `[v]`. */
 export function returnValueToPayload(value: unknown): Payload {
   if (value === undefined) return {};
@@ -174,24 +182,42 @@ export class Callee implements Role {
       : undefined;
     const invocation = new RunningInvocation(registration, details, progress);
     this.running.set(request, invocation);
-    void this.run(message, registration, invocation);
+    this.run(message, registration, invocation);
   }
 
-  private async run(
-    message: Invocation,
-    registration: Registration,
-    context: InvocationContext,
-  ): Promise<void> {
+  /**
+   * Runs the handler. A plain return value is answered at once; a promise (or any thenable)
+   * when it settles. Either way the reply is the same; the synchronous path only spares a
+   * microtask per invocation.
+   */
+  private run(message: Invocation, registration: Registration, context: InvocationContext): void {
     const request = message.request;
-    let reply: Message;
+    let value: unknown;
     try {
-      const value: unknown = await registration.handler(message.args ?? [], message.kwargs ?? {}, context);
-      reply = { type: MessageType.YIELD, request, options: {}, ...returnValueToPayload(value) };
+      value = registration.handler(message.args ?? [], message.kwargs ?? {}, context);
     } catch (err) {
-      if (!(err instanceof WampError))
-        this.link.logger.warn({ err, procedure: context.procedure }, 'procedure failed');
-      reply = failureReply(request, err);
+      return this.settle(request, context, this.failure(request, context, err));
     }
+    if (!isThenable(value)) return this.settle(request, context, this.success(request, value));
+    Promise.resolve(value).then(
+      (result) => this.settle(request, context, this.success(request, result)),
+      (err: unknown) => this.settle(request, context, this.failure(request, context, err)),
+    );
+  }
+
+  // [YIELD, INVOCATION.Request|id, Options|dict, Arguments|list?, ArgumentsKw|dict?]
+  private success(request: number, value: unknown): Message {
+    return { type: MessageType.YIELD, request, options: {}, ...returnValueToPayload(value) };
+  }
+
+  private failure(request: number, context: InvocationContext, err: unknown): Message {
+    if (!(err instanceof WampError))
+      this.link.logger.warn({ err, procedure: context.procedure }, 'procedure failed');
+    return failureReply(request, err);
+  }
+
+  /** Sends the handler's answer, unless the session ended meanwhile or an INTERRUPT came. */
+  private settle(request: number, context: InvocationContext, reply: Message): void {
     const invocation = this.running.get(request);
     // Gone when the session ended meanwhile: there is nobody to answer.
     if (invocation === undefined) return;

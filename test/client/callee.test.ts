@@ -209,6 +209,31 @@ describe('Callee: invocations', () => {
     await session.leave();
   });
 
+  it.each([
+    ['a plain value', () => 'v'],
+    ['a promise', async () => 'v'],
+    ['a thenable that is not a Promise', () => ({ then: (resolve: (v: string) => void) => resolve('v') })],
+  ])('yields what the handler returns as %s', async (_name, handler) => {
+    const { session, router } = await joinSession(BASIC);
+    await registered(session, router, 'p', handler);
+    const reply = await invoke(router, { request: 6, registration: 100 });
+    expect(reply).toEqual({ type: MessageType.YIELD, request: 6, options: {}, args: ['v'] });
+    await session.leave();
+  });
+
+  it('answers a thenable that rejects with its error', async () => {
+    const { session, router } = await joinSession(BASIC);
+    await registered(session, router, 'p', () => ({
+      then: (_resolve: unknown, reject: (e: unknown) => void) => reject(new WampError('shop.error.gone')),
+    }));
+    expect(await invoke(router, { request: 7, registration: 100 })).toMatchObject({
+      type: MessageType.ERROR,
+      request: 7,
+      error: 'shop.error.gone',
+    });
+    await session.leave();
+  });
+
   it('sends a thrown WampError with its uri, args and kwargs', async () => {
     const { session, router } = await joinSession(BASIC);
     await registered(session, router, 'p', () => {
