@@ -10,6 +10,7 @@ import { poolTopic } from './entrypoints/subscribe';
 export class PoolDirectory {
   private readonly byId = new Map<number, string>();
   private loading?: Promise<void>;
+  private warned = false;
 
   constructor(
     private readonly connection: Connection,
@@ -21,9 +22,20 @@ export class PoolDirectory {
     });
   }
 
-  /** The pool procedures to call for an event on `topic`, one per service. */
+  /**
+   * The pool procedures to call for an event on `topic`, one per service. When the router
+   * denies the meta API, pool delivery is unavailable: that is logged once (the event itself
+   * was published already, so failing the dispatch would only invite a duplicate) and the
+   * next dispatch tries again.
+   */
   async proceduresFor(topic: string): Promise<string[]> {
-    await this.load();
+    try {
+      await this.load();
+    } catch (err) {
+      if (!this.warned) this.logger.warn({ err }, (err as Error).message);
+      this.warned = true;
+      return [];
+    }
     const found: string[] = [];
     for (const uri of this.byId.values()) if (poolTopic(uri) === topic) found.push(uri);
     return found;

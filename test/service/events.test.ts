@@ -67,3 +67,37 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe('pool delivery on a router that denies the registration meta API', () => {
+  let system: TestSystem;
+  const everything = { call: true, register: true, subscribe: true, publish: true };
+  const nothing = { call: false, register: false, subscribe: false, publish: false };
+  beforeAll(async () => {
+    system = await runServices([Announcer, Audit], {
+      embedded: {
+        listeners: [{ type: 'websocket', host: '127.0.0.1', port: 0, path: '/ws' }],
+        realms: [
+          {
+            name: 'realm1',
+            roles: [
+              {
+                name: 'anonymous',
+                permissions: [
+                  { uri: '', match: 'prefix', allow: everything },
+                  { uri: 'wamp.registration.', match: 'prefix', allow: nothing },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+  });
+  afterAll(() => system?.stop());
+
+  it('still dispatches: broadcast handlers get the event, the dispatch succeeds', async () => {
+    await system.client.call('announcer.announce', [3]);
+    const audit = system.container('audit').instance as Audit;
+    await waitFor(() => audit.seen.length === 3);
+  });
+});
