@@ -152,13 +152,17 @@ export class ServiceContainer {
   async start(): Promise<void> {
     if (this.stateValue !== 'new') throw new Error(`service ${this.name} was already started`);
     this.stateValue = 'starting';
+    const started: DependencyProvider[] = [];
     try {
       this.provideDependencies();
       this.providers = [...(this.options.providers ?? []), ...this.definition.options.providers].map(
         (p) => this.di.resolve(p) as DependencyProvider,
       );
       this.instanceRef = this.di.resolve(this.definition.target);
-      for (const provider of this.providers) await provider.start?.();
+      for (const provider of this.providers) {
+        await provider.start?.();
+        started.push(provider);
+      }
       await this.connection.open();
       await (this.instanceRef as Partial<OnStart>).onStart?.();
       this.host = this.createHost();
@@ -167,7 +171,13 @@ export class ServiceContainer {
       this.stateValue = 'running';
       this.logger.debug({ entrypoints: this.labels }, 'service started');
     } catch (err) {
+      // Undo what started, in reverse: entrypoints go with the connection.
       await this.connection.close().catch(() => undefined);
+      await this.settle(
+        'stop providers',
+        started.reverse().map((p) => Promise.resolve().then(() => p.stop?.())),
+      );
+      await this.settle('dispose dependencies', [Promise.resolve().then(() => this.di.dispose())]);
       this.stateValue = 'stopped';
       throw err;
     }

@@ -150,3 +150,26 @@ describe('service features', () => {
     expect(system.container('tracker').dependencies.resolve(CallLogger)).toBeInstanceOf(CallLogger);
   });
 });
+
+describe('a service that fails to start', () => {
+  it('stops the providers that had started and reports the failure', async () => {
+    const log: string[] = [];
+    @Injectable()
+    class Tracked implements DependencyProvider {
+      start(): void {
+        log.push('start');
+      }
+      stop(): void {
+        log.push('stop');
+      }
+    }
+    @Service('fragile', { providers: [Tracked] })
+    class Fragile {
+      onStart(): void {
+        throw new Error('cannot open the database');
+      }
+    }
+    await expect(runServices([Fragile])).rejects.toThrow('cannot open the database');
+    expect(log).toEqual(['start', 'stop']);
+  });
+});
