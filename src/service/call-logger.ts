@@ -15,6 +15,8 @@ export class CallLogger implements DependencyProvider {
   constructor(@inject(LOGGER) private readonly logger: Logger) {}
 
   workerResult(worker: WorkerContext, _result: unknown, error?: unknown): void {
+    // The common case costs nothing when debug lines are not wanted.
+    if (error === undefined && !this.logger.isLevelEnabled('debug')) return;
     const { entrypoint, call } = worker;
     const fields = {
       entrypoint: entrypoint.kind,

@@ -28,9 +28,10 @@ export class ConcurrencyGate {
     return this.queue.length;
   }
 
-  /** Runs `work` when a slot is free. */
+  /** Runs `work` when a slot is free (at once, without a detour through the queue, if one is). */
   async run<T>(work: () => Promise<T> | T): Promise<T> {
-    await this.acquire();
+    const waiting = this.acquire();
+    if (waiting !== undefined) await waiting;
     try {
       return await work();
     } finally {

@@ -2,7 +2,6 @@ import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import { Connection, type ConnectionOptions } from '../client/connection';
 import type { Logger } from '../logger';
 import type { Args, Kwargs } from '../protocol/messages';
-import { newCorrelationId } from './context';
 import { ConcurrencyGate } from './concurrency';
 import type { ServiceClass, ServiceDefinition } from './definition';
 import { BroadcastSubscribeEntrypoint, PoolSubscribeEntrypoint } from './entrypoints/subscribe';
@@ -12,7 +11,7 @@ import { TimerEntrypoint } from './entrypoints/timer';
 import { EventDispatcher } from './events';
 import { PoolDirectory } from './pool-directory';
 import type { DependencyProvider, WorkerContext } from './providers';
-import { runWorker } from './worker';
+import { providerHooks, runWorker } from './worker';
 import { registerProxies } from './proxy';
 import { LOGGER, SERVICE_NAME, SETTINGS, WAMP_CONNECTION } from './tokens';
 
@@ -143,7 +142,6 @@ export class ServiceContainer {
           : definition.kind === 'subscribe'
             ? definition.topic
             : undefined,
-      correlationId: newCorrelationId(),
       signal: this.kill$.signal,
     });
   }
@@ -255,7 +253,7 @@ export class ServiceContainer {
       service: this.name,
       instance: this.instanceRef!,
       gate: this.gate,
-      providers: this.providers,
+      providers: providerHooks(this.providers),
       logger: this.logger,
       connection: this.connection,
       killSignal: this.kill$.signal,

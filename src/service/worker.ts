@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from '../logger';
 import type { Args, Kwargs } from '../protocol/messages';
 import { bindArguments } from './arguments';
-import { runInContext, type CallContext } from './context';
+import { newCorrelationId, runInContext, type CallContext } from './context';
 import type { ConcurrencyGate } from './concurrency';
 import type { EntrypointDefinition } from './definition';
 import type { DependencyProvider, WorkerContext } from './providers';
@@ -12,49 +12,128 @@ export interface WorkerHost {
   readonly service: string;
   readonly instance: object;
   readonly gate: ConcurrencyGate;
-  readonly providers: readonly DependencyProvider[];
+  readonly providers: ProviderHooks;
   readonly logger: Logger;
   /** Told when each worker ends, after the providers' hooks (for test waiters). */
   workerDone?(worker: WorkerContext, result: unknown, error: unknown): void;
 }
 
-/** The context fields an entrypoint knows when its call arrives. */
-export type CallOrigin = Omit<CallContext, 'service' | 'kind' | 'method'>;
+/** The providers that implement each worker hook, found once per service instance. */
+export interface ProviderHooks {
+  readonly setup: readonly DependencyProvider[];
+  readonly result: readonly DependencyProvider[];
+  /** In reverse order: teardown unwinds. */
+  readonly teardown: readonly DependencyProvider[];
+}
+
+export function providerHooks(providers: readonly DependencyProvider[]): ProviderHooks {
+  return {
+    setup: providers.filter((p) => p.workerSetup),
+    result: providers.filter((p) => p.workerResult),
+    teardown: providers.filter((p) => p.workerTeardown).reverse(),
+  };
+}
+
+/**
+ * What an entrypoint knows when its call arrives. What costs to make is made only when read:
+ * the signal (pass a function) and, when the caller sent none, the correlation id.
+ */
+export interface CallOrigin {
+  readonly uri?: string;
+  readonly caller?: number;
+  readonly callerAuthid?: string;
+  readonly callerAuthrole?: string;
+  readonly correlationId?: string;
+  readonly signal: AbortSignal | (() => AbortSignal);
+  readonly progress?: CallContext['progress'];
+}
+
+/** The call context of one worker, lazy where `CallOrigin` allows. */
+class WorkerCall implements CallContext {
+  private signalValue?: AbortSignal;
+  private correlation?: string;
+
+  constructor(
+    readonly service: string,
+    readonly kind: CallContext['kind'],
+    readonly method: string,
+    private readonly origin: CallOrigin,
+  ) {}
+
+  get uri(): string | undefined {
+    return this.origin.uri;
+  }
+  get caller(): number | undefined {
+    return this.origin.caller;
+  }
+  get callerAuthid(): string | undefined {
+    return this.origin.callerAuthid;
+  }
+  get callerAuthrole(): string | undefined {
+    return this.origin.callerAuthrole;
+  }
+  get progress(): CallContext['progress'] {
+    return this.origin.progress;
+  }
+  get correlationId(): string {
+    this.correlation ??= this.origin.correlationId ?? newCorrelationId();
+    return this.correlation;
+  }
+  get signal(): AbortSignal {
+    if (this.signalValue === undefined) {
+      const { signal } = this.origin;
+      this.signalValue = typeof signal === 'function' ? signal() : signal;
+    }
+    return this.signalValue;
+  }
+}
+
+/** One worker as providers see it; `data` is made on first use. */
+class Worker implements WorkerContext {
+  readonly startedAt = performance.now();
+  private dataValue?: Map<unknown, unknown>;
+
+  constructor(
+    readonly service: string,
+    readonly entrypoint: EntrypointDefinition,
+    readonly args: readonly unknown[],
+    readonly call: CallContext,
+  ) {}
+
+  get data(): Map<unknown, unknown> {
+    this.dataValue ??= new Map();
+    return this.dataValue;
+  }
+}
 
 /**
  * Runs one entrypoint call: binds the arguments, waits for a concurrency slot, runs the
  * providers' worker hooks around the method inside the call context. A failure comes out as
  * the method threw it.
  */
-export async function runWorker(
+export function runWorker(
   host: WorkerHost,
   entrypoint: EntrypointDefinition,
   args: Args,
   kwargs: Kwargs,
   origin: CallOrigin,
 ): Promise<unknown> {
-  const bound = bindArguments(entrypoint, args, kwargs);
+  let bound: unknown[];
+  try {
+    bound = bindArguments(entrypoint, args, kwargs);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   return host.gate.run(() => {
-    const call: CallContext = {
-      service: host.service,
-      kind: entrypoint.kind,
-      method: entrypoint.method,
-      ...origin,
-    };
-    const worker: WorkerContext = {
-      service: host.service,
-      entrypoint,
-      args: bound,
-      call,
-      startedAt: performance.now(),
-      data: new Map(),
-    };
+    const call = new WorkerCall(host.service, entrypoint.kind, entrypoint.method, origin);
+    const worker = new Worker(host.service, entrypoint, bound, call);
     return runInContext(call, () => runWithHooks(host, worker));
   });
 }
 
 async function runWithHooks(host: WorkerHost, worker: WorkerContext): Promise<unknown> {
-  await hooks(host, 'workerSetup', (p) => p.workerSetup?.(worker));
+  const { setup, result: onResult, teardown } = host.providers;
+  if (setup.length > 0) await hooks(host, setup, 'workerSetup', (p) => p.workerSetup!(worker));
   let result: unknown;
   let error: unknown;
   let failed = false;
@@ -65,8 +144,12 @@ async function runWithHooks(host: WorkerHost, worker: WorkerContext): Promise<un
     failed = true;
     error = err;
   }
-  await hooks(host, 'workerResult', (p) => p.workerResult?.(worker, result, failed ? error : undefined));
-  await hooks(host, 'workerTeardown', (p) => p.workerTeardown?.(worker), true);
+  if (onResult.length > 0) {
+    await hooks(host, onResult, 'workerResult', (p) =>
+      p.workerResult!(worker, result, failed ? error : undefined),
+    );
+  }
+  if (teardown.length > 0) await hooks(host, teardown, 'workerTeardown', (p) => p.workerTeardown!(worker));
   host.workerDone?.(worker, result, failed ? error : undefined);
   // The client's callee sends a WampError with its URI and anything else as an application error.
   if (failed) throw error;
@@ -95,15 +178,14 @@ function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown, unkn
   );
 }
 
-/** Calls one hook on every provider; a hook that throws is logged, never fails the call. */
+/** Calls one hook on every provider listed; a hook that throws is logged, never fails the call. */
 async function hooks(
   host: WorkerHost,
+  providers: readonly DependencyProvider[],
   name: string,
   call: (provider: DependencyProvider) => void | Promise<void>,
-  reverse = false,
 ): Promise<void> {
-  const list = reverse ? [...host.providers].reverse() : host.providers;
-  for (const provider of list) {
+  for (const provider of providers) {
     try {
       await call(provider);
     } catch (err) {

@@ -59,7 +59,13 @@ describe('a wservice service called by autobahn-js', () => {
     ({ session, connection } = await openAutobahn(system.url, system.realm));
   });
   afterAll(async () => {
-    connection?.close();
+    await new Promise<void>((resolve) => {
+      connection.onclose = () => {
+        resolve();
+        return true;
+      };
+      connection.close();
+    });
     await system?.stop();
   });
 

@@ -2,7 +2,6 @@ import type { InvocationContext } from '../../client/types';
 import type { Registration } from '../../client/registration';
 import { ErrorUri, WampError } from '../../protocol/errors';
 import type { Args, Kwargs } from '../../protocol/messages';
-import { newCorrelationId } from '../context';
 import type { RpcDefinition } from '../definition';
 import { runWorker } from '../worker';
 import { correlationFrom, type Entrypoint, type EntrypointHost } from './entrypoint';
@@ -46,8 +45,9 @@ export class RpcEntrypoint implements Entrypoint {
       caller: context.caller,
       callerAuthid: context.callerAuthid,
       callerAuthrole: context.callerAuthrole,
-      correlationId: correlationFrom(context.details) ?? newCorrelationId(),
-      signal: deadline?.signal ?? context.signal,
+      correlationId: correlationFrom(context.details),
+      // Read lazily: the client makes an invocation's AbortSignal only when it is asked for.
+      signal: deadline?.signal ?? (() => context.signal),
       progress: context.progress,
     });
     return deadline === undefined ? work : deadline.race(work, context.procedure);

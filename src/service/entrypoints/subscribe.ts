@@ -3,7 +3,6 @@ import type { Registration } from '../../client/registration';
 import type { Subscription } from '../../client/subscription';
 import type { Args, Kwargs } from '../../protocol/messages';
 import { POOL_PROCEDURE_PREFIX } from '../constants';
-import { newCorrelationId } from '../context';
 import type { SubscribeDefinition } from '../definition';
 import { runWorker } from '../worker';
 import { correlationFrom, type Entrypoint, type EntrypointHost } from './entrypoint';
@@ -43,7 +42,7 @@ export class BroadcastSubscribeEntrypoint implements Entrypoint {
         caller: event.publisher,
         callerAuthid: event.publisherAuthid,
         callerAuthrole: event.publisherAuthrole,
-        correlationId: correlationFrom(event.details) ?? newCorrelationId(),
+        correlationId: correlationFrom(event.details),
         signal: this.host.killSignal,
       });
     } catch (err) {
@@ -98,8 +97,8 @@ export class PoolSubscribeEntrypoint implements Entrypoint {
           caller: context.caller,
           callerAuthid: context.callerAuthid,
           callerAuthrole: context.callerAuthrole,
-          correlationId: correlationFrom(context.details) ?? newCorrelationId(),
-          signal: AbortSignal.any([context.signal, this.host.killSignal]),
+          correlationId: correlationFrom(context.details),
+          signal: () => AbortSignal.any([context.signal, this.host.killSignal]),
         }).then(() => undefined),
       { invoke: 'roundrobin', discloseCaller: true },
     );

@@ -1,4 +1,3 @@
-import { newCorrelationId } from '../context';
 import type { TimerDefinition } from '../definition';
 import { runWorker } from '../worker';
 import type { Entrypoint, EntrypointHost } from './entrypoint';
@@ -45,7 +44,6 @@ export class TimerEntrypoint implements Entrypoint {
         {},
         {
           uri: undefined,
-          correlationId: newCorrelationId(),
           signal: this.host.killSignal,
         },
       );
