@@ -1,7 +1,9 @@
 import autobahn from 'autobahn';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect, type Client } from '../../src';
 
 const root = join(__dirname, '..', '..');
 const bin = join(root, 'bin', 'wservice.js');
@@ -61,6 +63,18 @@ describe('wservice run', () => {
       expect(out).toMatch(/subscribe\s+orders\.placed \(pool\)/);
       const url = /on (ws:\/\/\S+)/.exec(out)![1];
 
+      // The shop's own autobahn-js client script runs against it.
+      const script = spawn(process.execPath, [
+        join(root, 'examples', 'shop', 'clients', 'autobahn-client.js'),
+        url,
+      ]);
+      let scriptOut = '';
+      script.stdout.on('data', (d: Buffer) => (scriptOut += d.toString()));
+      expect(await new Promise((resolve) => script.on('exit', resolve))).toBe(0);
+      expect(scriptOut).toMatch(/placed order-1: 2 x apple for 4 \(PAY-1\)/);
+      expect(scriptOut).toMatch(/order-1 is delivered/);
+      expect(scriptOut).toMatch(/refused: inventory\.error\.out_of_stock/);
+
       const { session, connection } = await openAutobahn(url);
       const order = (await session.call('orders.place', [], { sku: 'apple', quantity: 2 })) as {
         id: string;
@@ -79,6 +93,50 @@ describe('wservice run', () => {
       expect(connection.isOpen).toBe(false);
     } finally {
       run.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('--watch restarts a service whose file changed, keeping the router', async () => {
+    const dir = join(root, 'test', 'fixtures', `watch-${process.pid}`);
+    const file = join(dir, 'version.service.ts');
+    const source = (version: string) =>
+      [
+        "import { Rpc, Service } from 'wservice';",
+        "@Service('version')",
+        'export class VersionService {',
+        '  @Rpc()',
+        '  get(): string {',
+        `    return '${version}';`,
+        '  }',
+        '}',
+        '',
+      ].join('\n');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, source('v1'));
+    const run = start(['run', dir, '--port', '0', '--watch', '--log-level', 'warn']);
+    let client: Client | undefined;
+    try {
+      await until(() => /Ctrl-C to stop/.test(run.stdout()), 'the start-up summary');
+      expect(run.stdout()).toMatch(/watching for changes/);
+      const url = /on (ws:\/\/\S+)/.exec(run.stdout())![1];
+      client = await connect({ url, reconnect: false });
+      expect(await client.call('version.get')).toBe('v1');
+      writeFileSync(file, source('v2'));
+      const deadline = Date.now() + 20_000;
+      let answer: unknown;
+      while (Date.now() < deadline) {
+        answer = await client.call('version.get').catch(() => undefined);
+        if (answer === 'v2') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // The same client, on the same router, reaches the restarted service.
+      expect(answer).toBe('v2');
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+    } finally {
+      await client?.close();
+      run.child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 
