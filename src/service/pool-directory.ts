@@ -10,6 +10,7 @@ import { poolTopic } from './entrypoints/subscribe';
 export class PoolDirectory {
   private readonly byId = new Map<number, string>();
   private loading?: Promise<void>;
+  private watching?: Promise<void>;
   private warned = false;
 
   constructor(
@@ -41,6 +42,27 @@ export class PoolDirectory {
     return found;
   }
 
+  /**
+   * The meta-event subscriptions, made once: the connection restores them after a reconnect,
+   * so a reload only lists again. A failed attempt is forgotten so the next load retries.
+   */
+  private watch(): Promise<void> {
+    this.watching ??= (async () => {
+      await this.connection.subscribe('wamp.registration.on_create', ([, registration]) => {
+        const { id, uri } = (registration ?? {}) as { id?: unknown; uri?: unknown };
+        if (typeof id === 'number' && typeof uri === 'string' && poolTopic(uri) !== undefined)
+          this.byId.set(id, uri);
+      });
+      await this.connection.subscribe('wamp.registration.on_delete', ([, id]) => {
+        if (typeof id === 'number') this.byId.delete(id);
+      });
+    })().catch((err: unknown) => {
+      this.watching = undefined;
+      throw err;
+    });
+    return this.watching;
+  }
+
   private load(): Promise<void> {
     this.loading ??= this.read().catch((err: unknown) => {
       this.loading = undefined;
@@ -54,14 +76,7 @@ export class PoolDirectory {
 
   private async read(): Promise<void> {
     // Subscribe before listing, so nothing created in between is missed.
-    await this.connection.subscribe('wamp.registration.on_create', ([, registration]) => {
-      const { id, uri } = (registration ?? {}) as { id?: unknown; uri?: unknown };
-      if (typeof id === 'number' && typeof uri === 'string' && poolTopic(uri) !== undefined)
-        this.byId.set(id, uri);
-    });
-    await this.connection.subscribe('wamp.registration.on_delete', ([, id]) => {
-      if (typeof id === 'number') this.byId.delete(id);
-    });
+    await this.watch();
     const listed = await this.connection.call('wamp.registration.list');
     const exact = (listed.args[0] as { exact?: unknown } | undefined)?.exact;
     const ids = Array.isArray(exact) ? exact.filter((id): id is number => typeof id === 'number') : [];

@@ -1,4 +1,5 @@
 import { EventDispatcher, Rpc, Service, Subscribe } from '../../src';
+import { MessageType } from '../../src/protocol';
 import { runServices, type TestSystem } from '../../src/testing';
 
 @Service('announcer')
@@ -99,5 +100,43 @@ describe('pool delivery on a router that denies the registration meta API', () =
     await system.client.call('announcer.announce', [3]);
     const audit = system.container('audit').instance as Audit;
     await waitFor(() => audit.seen.length === 3);
+  });
+});
+
+describe('pool directory on a router that lets it subscribe to the meta events but not call the meta API', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    const all = { call: true, register: true, subscribe: true, publish: true };
+    system = await runServices([Announcer, Audit], {
+      embedded: {
+        listeners: [{ type: 'websocket', host: '127.0.0.1', port: 0, path: '/ws' }],
+        realms: [
+          {
+            name: 'realm1',
+            roles: [
+              {
+                name: 'anonymous',
+                permissions: [
+                  { uri: '', match: 'prefix', allow: all },
+                  { uri: 'wamp.registration.', match: 'prefix', allow: { ...all, call: false } },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+  });
+  afterAll(() => system?.stop());
+
+  it('subscribes to the meta events once, however often it retries the listing', async () => {
+    const subscribes: string[] = [];
+    system.container('announcer').connection.hooks.onOutbound((message) => {
+      if (message.type === MessageType.SUBSCRIBE) subscribes.push(message.topic);
+    });
+    await system.client.call('announcer.announce', [3]);
+    const audit = system.container('audit').instance as Audit;
+    await waitFor(() => audit.seen.length === 3);
+    expect(subscribes.sort()).toEqual(['wamp.registration.on_create', 'wamp.registration.on_delete']);
   });
 });
