@@ -1,3 +1,4 @@
+import { until } from '../helpers/until';
 import autobahn from 'autobahn';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
@@ -28,14 +29,6 @@ function start(args: string[]): Running {
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 function openAutobahn(url: string): Promise<{ session: autobahn.Session; connection: autobahn.Connection }> {
   const connection = new autobahn.Connection({
     url,
@@ -56,7 +49,10 @@ describe('wservice run', () => {
   it('runs the shop, serves autobahn-js, and drains in-flight calls on SIGTERM, exiting 0', async () => {
     const run = start(['run', 'examples/shop/services', '--port', '0', '--log-level', 'warn']);
     try {
-      await until(() => /Ctrl-C to stop/.test(run.stdout()), 'the start-up summary');
+      await until(() => /Ctrl-C to stop/.test(run.stdout()), {
+        what: 'the start-up summary',
+        timeout: 20_000,
+      });
       const out = run.stdout();
       expect(out).toMatch(/4 services on ws:\/\/127\.0\.0\.1:\d+\/ws \(realm realm1, embedded router\)/);
       expect(out).toMatch(/orders\s+rpc\s+orders\.place/);
@@ -116,7 +112,10 @@ describe('wservice run', () => {
     const run = start(['run', dir, '--port', '0', '--watch', '--log-level', 'warn']);
     let client: Client | undefined;
     try {
-      await until(() => /Ctrl-C to stop/.test(run.stdout()), 'the start-up summary');
+      await until(() => /Ctrl-C to stop/.test(run.stdout()), {
+        what: 'the start-up summary',
+        timeout: 20_000,
+      });
       expect(run.stdout()).toMatch(/watching for changes/);
       const url = /on (ws:\/\/\S+)/.exec(run.stdout())![1];
       client = await connect({ url, reconnect: false });

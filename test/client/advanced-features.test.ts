@@ -1,3 +1,4 @@
+import { until } from '../helpers/until';
 import {
   CallCanceledError,
   CallResult,
@@ -48,14 +49,6 @@ describe.each(transports)('client advanced features against the embedded router 
     });
     clients.push(c);
     return c;
-  }
-
-  async function until(condition: () => boolean): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 5));
-    }
   }
 
   it('progressive results: the callee sends steps, the caller sees each before the result', async () => {

@@ -1,3 +1,4 @@
+import { until } from '../helpers/until';
 import { createHmac, pbkdf2Sync } from 'node:crypto';
 import { connect, type Client } from '../../src/client/connect';
 import { CallCanceledError, CallTimeoutError, SessionClosedError } from '../../src/client/errors';
@@ -136,7 +137,7 @@ describe('client against fox-wamp', () => {
       topic: 'news.new',
     });
     await publisher.publish('news.new', ['b'], {}, { acknowledge: true, excludeMe: false });
-    await waitFor(() => received.length === 2 && own.length === 1);
+    await until(() => received.length === 2 && own.length === 1);
     expect(received).toEqual([
       [['a'], { lang: 'en' }, 'news.new'],
       [['b'], {}, 'news.new'],
@@ -193,7 +194,7 @@ describe('client against fox-wamp', () => {
     const other = await client();
     await expect(other.call('svc.echo', ['again'])).resolves.toBe('again');
     await other.publish('svc.events', ['after restart'], {}, { acknowledge: true });
-    await waitFor(() => events.length === 1);
+    await until(() => events.length === 1);
     expect(events).toEqual(['after restart']);
   });
 });
@@ -286,10 +287,4 @@ async function slowProcedure(callee: Client) {
       expect(caller.session?.isOpen).toBe(true);
     },
   };
-}
-
-/** Polls `condition` on the event loop until it holds (bounded). */
-async function waitFor(condition: () => boolean, attempts = 200): Promise<void> {
-  for (let i = 0; i < attempts && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
-  expect(condition()).toBe(true);
 }

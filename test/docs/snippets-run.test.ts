@@ -1,3 +1,4 @@
+import { until } from '../helpers/until';
 import { join } from 'node:path';
 import { loadConfig, RemoteError } from '../../src';
 import { runServices, type TestSystem } from '../../src/testing';
@@ -87,11 +88,3 @@ describe('the user guide samples', () => {
     expect(config.logLevel).toBe('info');
   });
 });
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -1,3 +1,4 @@
+import { until } from '../helpers/until';
 import { EventDispatcher, Rpc, Service, Subscribe } from '../../src';
 import { MessageType } from '../../src/protocol';
 import { runServices, type TestSystem } from '../../src/testing';
@@ -47,7 +48,7 @@ describe('events: broadcast and pool delivery with two instances each', () => {
     const audits = system.instancesOf('audit').map((c) => c.instance as Audit);
     const mailers = system.instancesOf('mailer').map((c) => c.instance as Mailer);
     const all = Array.from({ length: count }, (_, i) => i);
-    await waitFor(
+    await until(
       () => audits.every((a) => a.seen.length === count) && mailers.flatMap((m) => m.seen).length === count,
     );
     for (const audit of audits) expect([...audit.seen].sort((a, b) => a - b)).toEqual(all);
@@ -60,14 +61,6 @@ describe('events: broadcast and pool delivery with two instances each', () => {
     expect(mailers.flatMap((m) => m.seen)).toHaveLength(count);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('pool delivery on a router that denies the registration meta API', () => {
   let system: TestSystem;
@@ -99,7 +92,7 @@ describe('pool delivery on a router that denies the registration meta API', () =
   it('still dispatches: broadcast handlers get the event, the dispatch succeeds', async () => {
     await system.client.call('announcer.announce', [3]);
     const audit = system.container('audit').instance as Audit;
-    await waitFor(() => audit.seen.length === 3);
+    await until(() => audit.seen.length === 3);
   });
 });
 
@@ -136,7 +129,7 @@ describe('pool directory on a router that lets it subscribe to the meta events b
     });
     await system.client.call('announcer.announce', [3]);
     const audit = system.container('audit').instance as Audit;
-    await waitFor(() => audit.seen.length === 3);
+    await until(() => audit.seen.length === 3);
     expect(subscribes.sort()).toEqual(['wamp.registration.on_create', 'wamp.registration.on_delete']);
   });
 });

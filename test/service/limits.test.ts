@@ -1,3 +1,4 @@
+import { until } from '../helpers/until';
 import { RemoteError, Rpc, Service } from '../../src';
 import { runServices, type TestSystem } from '../../src/testing';
 
@@ -12,14 +13,6 @@ class Slow {
     started++;
     await new Promise<void>((resolve) => gates.push(resolve));
     return `done ${tag}`;
-  }
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
   }
 }
 

@@ -1,3 +1,4 @@
+import { until } from '../helpers/until';
 import { connect, RemoteError, ServiceRunner, type Client } from '../../src';
 import { InventoryService, OrdersService, PaymentsService } from './fixtures/chain';
 
@@ -42,8 +43,8 @@ describe('ServiceRunner with the embedded router', () => {
   it('delivers dispatched events and runs timers', async () => {
     const orders = runner.container('orders').instance as OrdersService;
     await client.call('orders.place', ['apple', 1]);
-    await waitFor(() => orders.seen.includes('apple'));
-    await waitFor(() => orders.ticks >= 2);
+    await until(() => orders.seen.includes('apple'));
+    await until(() => orders.ticks >= 2);
   });
 
   it('lists what each service exposes', () => {
@@ -54,11 +55,3 @@ describe('ServiceRunner with the embedded router', () => {
     ]);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
