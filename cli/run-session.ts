@@ -66,8 +66,7 @@ export class RunSession {
   get url(): string {
     const { url } = this.settings.config.router;
     if (url !== undefined) return url;
-    const listeners = this.router!.listeners;
-    return (listeners.find((l) => l.type === 'websocket') ?? listeners[0])?.url ?? 'in-process only';
+    return this.router!.clientUrl ?? 'in-process only';
   }
 
   get embedded(): boolean {

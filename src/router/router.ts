@@ -120,6 +120,11 @@ export class Router {
     this.sessions.add(new RouterSession(transport, this.host, options.trusted === true));
   }
 
+  /** Where clients should connect: the first WebSocket listener's URL, else the first listener's. */
+  get clientUrl(): string | undefined {
+    return (this.listeners.find((l) => l.type === 'websocket') ?? this.listeners[0])?.url;
+  }
+
   /** Names of the realms that exist now (configured, or created on first join). */
   get realmNames(): string[] {
     return [...this.realms.keys()];

@@ -119,10 +119,7 @@ export class ServiceRunner {
     const router = ownsRouter
       ? await Router.start({ ...(options.embedded ?? DEFAULT_EMBEDDED), logger })
       : options.routerInstance;
-    const routerUrl =
-      options.router ??
-      router?.listeners.find((l) => l.type === 'websocket')?.url ??
-      router?.listeners[0]?.url;
+    const routerUrl = options.router ?? router?.clientUrl;
     const transport = transportFactory(options, router);
     const di = (options.di ?? rootContainer).createChildContainer();
     const providers = [...(options.callLogging === false ? [] : [CallLogger]), ...(options.providers ?? [])];
@@ -213,7 +210,7 @@ function transportFactory(options: ServiceRunnerOptions, router: Router | undefi
       return client;
     };
   }
-  const url = options.router ?? router?.listeners[0]?.url;
+  const url = options.router ?? router?.clientUrl;
   if (url === undefined) {
     throw new Error('the embedded router has no listener and inProcess is false: services cannot reach it');
   }

@@ -32,7 +32,7 @@ const FREE_PORT_WEBSOCKET: RouterOptions = {
 export async function startTestRouter(options: RouterOptions & { realm?: string } = {}): Promise<TestRouter> {
   const { realm = DEFAULT_REALM, ...routerOptions } = options;
   const router = await Router.start({ ...FREE_PORT_WEBSOCKET, ...routerOptions, logger: quietLogger() });
-  const url = router.listeners[0]?.url;
+  const url = router.clientUrl;
   if (url === undefined) throw new Error('startTestRouter: the router has no listener');
   return { router, url, realm, stop: () => router.stop() };
 }
