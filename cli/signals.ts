@@ -20,7 +20,13 @@ export function stopOnSignals(target: Stoppable, stderr: NodeJS.WriteStream = pr
     if (stopping) {
       stderr.write(c('red', `${signal} again: stopping now\n`));
       const killed = target.kill?.() ?? Promise.resolve();
-      void killed.finally(() => process.exit(1));
+      killed.then(
+        () => process.exit(1),
+        (error: unknown) => {
+          stderr.write(c('red', `kill failed: ${(error as Error).message}\n`));
+          process.exit(1);
+        },
+      );
       return;
     }
     stopping = true;

@@ -128,7 +128,8 @@ export class Connection
   open(): Promise<Session> {
     if (!this.started) {
       this.started = true;
-      void this.attempt();
+      // attempt() settles every expected failure itself; anything left is a bug, logged, not thrown away.
+      this.attempt().catch((err: unknown) => this.logger.error({ err }, 'connection attempt failed'));
     }
     return this.joined();
   }
@@ -234,10 +235,10 @@ export class Connection
     } catch (err) {
       return this.afterClose(err as Error, FINAL_REASONS.has((err as SessionClosedError).uri));
     }
-    if (this.stopped) return void session.leave();
+    if (this.stopped) return void session.leave(); // leave never rejects
     this.current = session;
     this.retries = 0;
-    void session.closed.then((info) => this.onSessionClosed(session, info));
+    void session.closed.then((info) => this.onSessionClosed(session, info)); // closed never rejects
     await this.restore(session);
     if (!session.isOpen) return;
     this.hasJoined = true;

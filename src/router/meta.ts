@@ -223,7 +223,7 @@ function kill(targets: RouterSession[], kwargs: Dict): Id[] {
   const ids = targets.map((s) => s.id);
   for (const target of targets) {
     target.logger.info({ reason }, 'session killed through the meta API');
-    void target.goodbye(reason, message);
+    void target.goodbye(reason, message); // never rejects; the kill call does not wait for the reply
   }
   return ids;
 }

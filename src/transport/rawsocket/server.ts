@@ -143,7 +143,7 @@ class RawSocketEndpoint implements Listener {
       logger: this.logger,
     });
     this.handshaking.add(transport);
-    void transport.closed.then(() => this.open.delete(transport));
+    void transport.closed.then(() => this.open.delete(transport)); // closed never rejects
     const timer = setTimeout(() => {
       transport.abort(
         new TransportError(`no RawSocket handshake within ${this.handshakeTimeout} ms`, 'HANDSHAKE_TIMEOUT'),

@@ -170,7 +170,7 @@ class WebSocketEndpoint implements Listener {
       logger: this.logger,
     });
     this.transports.add(transport);
-    void transport.closed.then(() => this.transports.delete(transport));
+    void transport.closed.then(() => this.transports.delete(transport)); // closed never rejects
     handOver(transport, this.onTransport, this.logger);
   }
 
