@@ -52,6 +52,7 @@ export async function openListener(
         host: options.host ?? DEFAULT_HOST,
         port: options.port ?? DEFAULT_WEBSOCKET_PORT,
         path: options.path ?? DEFAULT_WEBSOCKET_PATH,
+        allowedOrigins: options.allowedOrigins,
       },
       setup.onTransport,
     );
@@ -90,6 +91,7 @@ function readTls(tls: TlsOptions, key: OptionPathSegment[]): ServerTlsOptions {
     key: pem(tls.key, [...key, 'key']),
     ca: tls.ca === undefined ? undefined : pem(tls.ca, [...key, 'ca']),
     requestCert: tls.requestCert ?? false,
+    rejectUnauthorized: tls.rejectUnauthorized ?? true,
   };
 }
 

@@ -20,6 +20,12 @@ export interface TlsOptions {
   ca?: string;
   /** Ask clients for a certificate (and refuse those the CA did not sign). Default false. */
   requestCert?: boolean;
+  /**
+   * With `requestCert`: refuse clients whose certificate is missing or not signed by `ca`, in
+   * the TLS handshake. Default true; false lets them connect, so that the application (or an
+   * authentication method) decides.
+   */
+  rejectUnauthorized?: boolean;
 }
 
 /** A WebSocket listener: `ws://host:port/path` (or `wss://` with `tls`). */
@@ -34,6 +40,14 @@ export interface WebSocketListenerOptions {
   /** Serializers offered, best first. Default every one wservice speaks. */
   serializers?: SerializerName[];
   tls?: TlsOptions;
+  /**
+   * Web pages (their `Origin` header) that may connect. Clients that send no Origin (every
+   * non-browser client) are always accepted. Default: pages served from `localhost`,
+   * `127.0.0.1` or `[::1]`; any other origin gets HTTP 403. Entries: `https://app.example.com`,
+   * `https://*.example.com`, `http://localhost:*`, `null` (files, sandboxed frames), or `*`
+   * for every page.
+   */
+  allowedOrigins?: string[];
 }
 
 /**
@@ -201,19 +215,28 @@ export function validateRouterOptions(value: unknown): RouterOptions {
 
 function validateListener(c: Check): void {
   const type = c.enumValue('type', ['websocket', 'rawsocket'] as const, true);
-  c.object(['type', 'host', 'port', 'path', 'serializers', 'tls']);
+  c.object(['type', 'host', 'port', 'path', 'serializers', 'tls', 'allowedOrigins']);
   c.optionalString('host');
   c.optionalInteger('port', 0, 65535);
   c.optionalString('path');
   c.optionalList('serializers', (item) => item.enumValue(undefined, SERIALIZER_NAMES, true));
   c.optional('tls', (tls) => {
-    tls.object(['cert', 'key', 'ca', 'requestCert']);
+    tls.object(['cert', 'key', 'ca', 'requestCert', 'rejectUnauthorized']);
     tls.string('cert');
     tls.string('key');
     tls.optionalString('ca');
     tls.optionalBoolean('requestCert');
+    tls.optionalBoolean('rejectUnauthorized');
+  });
+  c.optionalList('allowedOrigins', (origin) => {
+    if (typeof origin.value !== 'string' || origin.value === '') {
+      throw origin.error(undefined, 'must be an origin such as "https://app.example.com" (or "*")');
+    }
   });
   const listener = c.value as ListenerOptions;
+  if (type === 'rawsocket' && (listener as WebSocketListenerOptions).allowedOrigins !== undefined) {
+    throw c.error('allowedOrigins', 'applies to WebSocket listeners only (RawSocket clients send no Origin)');
+  }
   if (type === 'websocket' && listener.path !== undefined && !listener.path.startsWith('/')) {
     throw c.error('path', 'must start with "/"');
   }

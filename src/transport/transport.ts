@@ -11,6 +11,22 @@ export interface CloseInfo {
   error?: Error;
 }
 
+/** A TLS client certificate, as the server side of a link saw it in the handshake. */
+export interface PeerCertificate {
+  /** Subject fields: `CN`, `O`, ... */
+  subject: Record<string, string>;
+  issuer: Record<string, string>;
+  /** SHA-256 fingerprint: upper-case hex pairs joined by colons (`AB:12:...`), as Node gives it. */
+  fingerprint256: string;
+  serialNumber: string;
+  validFrom: string;
+  validTo: string;
+  /** True when the certificate chains to the listener's `ca`. */
+  authorized: boolean;
+  /** Why it does not, when it does not. */
+  authorizationError?: string;
+}
+
 /** Callbacks a transport's owner (a client session or the router) installs. */
 export interface TransportHandlers {
   /** One inbound frame, as the serializer will read it. */
@@ -43,6 +59,10 @@ export interface Transport {
   readonly bufferedAmount: number;
   /** True until the link closes. */
   readonly isOpen: boolean;
+  /** The `Origin` header of the WebSocket upgrade, when the client (a browser) sent one. */
+  readonly origin?: string;
+  /** The client's TLS certificate (server side of a TLS link), when it presented one. */
+  readonly peerCertificate?: PeerCertificate;
 
   attach(handlers: TransportHandlers): void;
   /**

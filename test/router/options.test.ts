@@ -4,7 +4,14 @@ describe('router options', () => {
   it('accepts a full, plain-data configuration', () => {
     const options = {
       listeners: [
-        { type: 'websocket', host: '127.0.0.1', port: 0, path: '/ws', serializers: ['json', 'cbor'] },
+        {
+          type: 'websocket',
+          host: '127.0.0.1',
+          port: 0,
+          path: '/ws',
+          serializers: ['json', 'cbor'],
+          allowedOrigins: ['https://app.example.com', 'http://localhost:*'],
+        },
         { type: 'rawsocket', port: 0 },
         { type: 'rawsocket', path: '/tmp/wamp.sock' },
       ],
@@ -51,6 +58,21 @@ describe('router options', () => {
       /either path, or host and port/,
     ],
     [{ listeners: [{ type: 'websocket', tls: { cert: 'c' } }] }, 'listeners[0].tls.key', /non-empty string/],
+    [
+      { listeners: [{ type: 'websocket', tls: { cert: 'c', key: 'k', rejectUnauthorized: 'no' } }] },
+      'listeners[0].tls.rejectUnauthorized',
+      /true or false/,
+    ],
+    [
+      { listeners: [{ type: 'websocket', allowedOrigins: [''] }] },
+      'listeners[0].allowedOrigins[0]',
+      /an origin/,
+    ],
+    [
+      { listeners: [{ type: 'rawsocket', port: 0, allowedOrigins: ['*'] }] },
+      'listeners[0].allowedOrigins',
+      /WebSocket listeners only/,
+    ],
     [{ realms: [{ name: 'bad realm' }] }, 'realms[0].name', /not a valid URI/],
     [{ realms: [{ name: 'r' }, { name: 'r' }] }, 'realms[1].name', /listed twice/],
     [{ realms: [{ name: 'r', roles: [{ name: 'x' }] }] }, 'realms[0].roles[0].permissions', /must be a list/],

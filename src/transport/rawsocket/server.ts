@@ -5,7 +5,7 @@ import type { Serializer } from '../../protocol/serializer';
 import { SERIALIZERS } from '../../protocol/serializers';
 import { DEFAULT_CONNECT_TIMEOUT, DEFAULT_HOST, DEFAULT_MAX_MESSAGE_SIZE } from '../constants';
 import { checkKeepAliveOptions, type KeepAliveOptions } from '../keepalive';
-import { describePeer, urlHost } from '../peer';
+import { describeCertificate, describePeer, urlHost } from '../peer';
 import { checkMaxMessageSize } from '../problems';
 import { closeAll, handOver, listenOn, type Listener } from '../listener';
 import type { ServerTlsOptions } from '../tls';
@@ -132,6 +132,7 @@ class RawSocketEndpoint implements Listener {
     );
     const transport: RawSocketTransport = new RawSocketTransport(socket, {
       peer: describePeer(socket, this.options.path),
+      peerCertificate: describeCertificate(socket),
       maxMessageSize: maxLengthOf(this.lengthExponent),
       // Counted the moment the handshake succeeds, so two clients racing cannot both take the last slot.
       negotiate: (octet, reserved) => {

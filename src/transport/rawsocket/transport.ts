@@ -4,7 +4,7 @@ import type { Frame, Serializer } from '../../protocol/serializer';
 import { LISTENER_CLOSE_GRACE } from '../constants';
 import { KeepAlive, type KeepAliveOptions } from '../keepalive';
 import { SocketTransport } from '../socket-transport';
-import { PayloadSizeError, TransportError, type Transport } from '../transport';
+import { PayloadSizeError, TransportError, type PeerCertificate, type Transport } from '../transport';
 import { WriteBatch } from '../write-batch';
 import { encodeFramePrefix, FrameType, RawSocketFramer, type FramerSink } from './framer';
 import type { Negotiate } from './handshake';
@@ -27,6 +27,8 @@ export interface RawSocketTransportOptions {
   negotiate: Negotiate;
   keepAlive?: KeepAliveOptions;
   logger: Logger;
+  /** The client's TLS certificate (a TLS listener that asked for one). */
+  peerCertificate?: PeerCertificate;
 }
 
 /**
@@ -36,6 +38,7 @@ export interface RawSocketTransportOptions {
  */
 export class RawSocketTransport extends SocketTransport implements Transport, FramerSink {
   readonly kind = 'rawsocket' as const;
+  readonly peerCertificate?: PeerCertificate;
   /** Known once `ready` has resolved. */
   serializer!: Serializer;
   /** The largest frame the peer accepts (its handshake's announcement): `send` never exceeds it. */
@@ -61,6 +64,7 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
   ) {
     // Not open until the handshake succeeds.
     super(options.peer, options.logger, false);
+    this.peerCertificate = options.peerCertificate;
     this.localMaxMessageSize = options.maxMessageSize;
     this.negotiate = options.negotiate;
     this.framer = new RawSocketFramer(this, options.maxMessageSize);

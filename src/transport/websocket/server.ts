@@ -13,7 +13,8 @@ import type { Serializer } from '../../protocol/serializer';
 import { SERIALIZERS } from '../../protocol/serializers';
 import { DEFAULT_HOST, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_WEBSOCKET_PATH } from '../constants';
 import { checkKeepAliveOptions, type KeepAliveOptions } from '../keepalive';
-import { describePeer, urlHost } from '../peer';
+import { describeCertificate, describePeer, urlHost } from '../peer';
+import { OriginPolicy } from './origin';
 import { checkMaxMessageSize } from '../problems';
 import { closeAll, handOver, listenOn, type Listener } from '../listener';
 import type { ServerTlsOptions } from '../tls';
@@ -42,6 +43,15 @@ export interface WebSocketListenOptions {
    * and `tls` are then ignored, and `Listener.close` leaves that server running.
    */
   server?: HttpServer | HttpsServer;
+  /**
+   * Web pages (by their `Origin` header) that may open connections. Clients that send no
+   * Origin (every non-browser client) are always accepted. Default: pages served from
+   * `localhost`, `127.0.0.1` or `[::1]` (any scheme and port); any other origin gets HTTP 403.
+   * Entries are origins (`https://app.example.com`, `http://localhost:3000`), may use `*` for
+   * any run of characters in one part (`https://*.example.com`, `http://localhost:*`), `null`
+   * for pages without an origin (files, sandboxed frames), or `*` alone for every page.
+   */
+  allowedOrigins?: readonly string[];
   logger?: Logger;
 }
 
@@ -79,6 +89,7 @@ class WebSocketEndpoint implements Listener {
   private readonly server: HttpServer | HttpsServer;
   private readonly wss: WebSocketServer;
   private readonly transports = new Set<WebSocketTransport>();
+  private readonly origins: OriginPolicy;
   private accepting = true;
   private closing: Promise<void> | undefined;
 
@@ -94,6 +105,7 @@ class WebSocketEndpoint implements Listener {
     checkMaxMessageSize(this.maxMessageSize);
     checkKeepAliveOptions(options.keepAlive);
     this.spoken = subprotocolsOf(this.serializers).join(', ');
+    this.origins = new OriginPolicy(options.allowedOrigins);
     this.owned = options.server === undefined;
     this.server = options.server ?? createServer(options.tls);
     this.wss = new WebSocketServer({
@@ -147,6 +159,15 @@ class WebSocketEndpoint implements Listener {
       return refuseUpgrade(socket, 404, `no WebSocket endpoint at ${requested}; try ${this.path}`);
     }
     if (!this.accepting) return refuseUpgrade(socket, 503, 'server shutting down');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.origins.allows(origin)) {
+      // A web page the developer opened can reach 127.0.0.1: only listed origins may connect.
+      this.logger.warn(
+        { origin, peer: describePeer(req.socket) },
+        'WebSocket upgrade refused: origin not allowed (see allowedOrigins)',
+      );
+      return refuseUpgrade(socket, 403, `origin ${origin} is not allowed on this endpoint`);
+    }
     const offered = parseSubprotocolHeader(req.headers['sec-websocket-protocol']);
     const serializer = selectSubprotocol(offered, this.serializers);
     if (serializer === undefined) {
@@ -165,6 +186,8 @@ class WebSocketEndpoint implements Listener {
       serializer,
       stream,
       peer: describePeer(req.socket, unixPathOf(this.server)),
+      origin: req.headers.origin,
+      peerCertificate: describeCertificate(req.socket),
       maxMessageSize: this.maxMessageSize,
       keepAlive: this.options.keepAlive,
       logger: this.logger,

@@ -4,7 +4,7 @@ import type { Logger } from '../../logger';
 import type { Frame, Serializer } from '../../protocol/serializer';
 import { KeepAlive, type KeepAliveOptions } from '../keepalive';
 import { SocketTransport } from '../socket-transport';
-import { PayloadSizeError, TransportError, type Transport } from '../transport';
+import { PayloadSizeError, TransportError, type PeerCertificate, type Transport } from '../transport';
 import { WriteBatch } from '../write-batch';
 
 /** Close codes (RFC 6455 section 7.4.1). */
@@ -60,6 +60,10 @@ export interface WebSocketTransportOptions {
    * tick leave in one write (see WriteBatch); absent, each frame is written on its own.
    */
   stream?: Writable;
+  /** The upgrade request's `Origin` header (server side). */
+  origin?: string;
+  /** The client's TLS certificate (server side of `wss://`). */
+  peerCertificate?: PeerCertificate;
 }
 
 /**
@@ -70,6 +74,8 @@ export class WebSocketTransport extends SocketTransport implements Transport {
   readonly kind = 'websocket' as const;
   readonly serializer: Serializer;
   readonly maxMessageSize: number;
+  readonly origin?: string;
+  readonly peerCertificate?: PeerCertificate;
 
   private readonly sendOptions: { binary: boolean };
   private readonly keepAlive: KeepAlive | null;
@@ -80,6 +86,8 @@ export class WebSocketTransport extends SocketTransport implements Transport {
     options: WebSocketTransportOptions,
   ) {
     super(options.peer, options.logger, true);
+    this.origin = options.origin;
+    this.peerCertificate = options.peerCertificate;
     this.serializer = options.serializer;
     this.maxMessageSize = options.maxMessageSize;
     this.sendOptions = { binary: options.serializer.binary };
