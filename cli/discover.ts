@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
+import { ErrorCode, WServiceError } from '../src/errors';
 import { isServiceClass } from '../src/service/metadata';
 import type { ServiceClass } from '../src/service/definition';
 import { CompileError, registerTypeScript } from './loader';
@@ -12,7 +13,9 @@ export interface DiscoveredService {
 }
 
 /** Nothing decorated with `@Service` was found; says where it looked. */
-export class NoServicesError extends Error {
+export class NoServicesError extends WServiceError {
+  readonly code = ErrorCode.NO_SERVICES;
+
   constructor(paths: string[]) {
     super(`no @Service classes found in ${paths.join(', ')} (looked in .ts and .js files, tests excluded)`);
     this.name = 'NoServicesError';
@@ -20,7 +23,9 @@ export class NoServicesError extends Error {
 }
 
 /** A file failed while loading (a compile error, or it threw at import). */
-export class ServiceLoadError extends Error {
+export class ServiceLoadError extends WServiceError {
+  readonly code = ErrorCode.SERVICE_LOAD;
+
   constructor(
     readonly file: string,
     detail: string,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import type { Options } from '@swc/core';
+import { ErrorCode, WServiceError } from '../src/errors';
 
 /**
  * Lets `require` load TypeScript with decorator metadata intact (`design:paramtypes`, which
@@ -9,7 +10,9 @@ import type { Options } from '@swc/core';
  */
 
 /** A `.ts` file could not be compiled; the message names the file and line. */
-export class CompileError extends Error {
+export class CompileError extends WServiceError {
+  readonly code = ErrorCode.COMPILE;
+
   constructor(
     readonly file: string,
     detail: string,

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { ErrorCode, WServiceError } from '../src/errors';
 import { connect, DEFAULT_REALM, DEFAULT_ROUTER_URL, type Client } from '../src';
 
 /** The connection flags shared by `call`, `publish`, `subscribe` and `shell`. */
@@ -13,7 +14,9 @@ export interface RouterFlags {
 }
 
 /** The router could not be reached or joined; the message says where and why, in one line. */
-export class RouterUnreachableError extends Error {
+export class RouterUnreachableError extends WServiceError {
+  readonly code = ErrorCode.ROUTER_UNREACHABLE;
+
   constructor(
     readonly url: string,
     readonly realm: string,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError, readYamlFile, type YamlFile } from '../src/config';
-import { DEFAULT_REALM } from '../src/defaults';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REALM, DEFAULT_WEBSOCKET_PATH } from '../src/defaults';
 import {
   RouterOptionsError,
   validateRouterOptions,
@@ -8,12 +8,11 @@ import {
   type RealmOptions,
   type RouterOptions,
 } from '../src/router';
-import { DEFAULT_HOST, DEFAULT_WEBSOCKET_PATH, DEFAULT_WEBSOCKET_PORT } from '../src/router/options';
 
 /** Where `wservice router` listens and what it serves when neither flags nor file say. */
 export const ROUTER_DEFAULTS = {
   host: DEFAULT_HOST,
-  port: DEFAULT_WEBSOCKET_PORT,
+  port: DEFAULT_PORT,
   path: DEFAULT_WEBSOCKET_PATH,
   realm: DEFAULT_REALM,
 } as const;

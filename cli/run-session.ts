@@ -2,6 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { WServiceConfig } from '../src/config';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WEBSOCKET_PATH } from '../src/defaults';
 import type { Logger } from '../src/logger';
 import { Router } from '../src/router/router';
 import type { RouterOptions } from '../src/router/options';
@@ -116,9 +117,9 @@ export class RunSession {
     ) {
       return embedded;
     }
-    const host = this.settings.host ?? '127.0.0.1';
-    const port = this.settings.port ?? 8080;
-    return { ...embedded, listeners: [{ type: 'websocket', host, port, path: '/ws' }] };
+    const host = this.settings.host ?? DEFAULT_HOST;
+    const port = this.settings.port ?? DEFAULT_PORT;
+    return { ...embedded, listeners: [{ type: 'websocket', host, port, path: DEFAULT_WEBSOCKET_PATH }] };
   }
 
   private async startFiles(groups: Map<string, ServiceClass[]>): Promise<void> {

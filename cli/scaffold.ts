@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { ErrorCode, WServiceError } from '../src/errors';
 
 /**
  * What `wservice new` writes: files from `templates/`, with `{{key}}` placeholders replaced.
@@ -9,7 +10,9 @@ import { dirname, join, relative, resolve } from 'node:path';
  */
 
 /** A project or service cannot be created as asked; the message says why, in one line. */
-export class ScaffoldError extends Error {
+export class ScaffoldError extends WServiceError {
+  readonly code = ErrorCode.SCAFFOLD;
+
   constructor(message: string) {
     super(message);
     this.name = 'ScaffoldError';

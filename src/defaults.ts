@@ -1,9 +1,17 @@
 /**
- * Defaults shared across layers. They follow Crossbar.io's, so tutorials carry over;
- * `WSERVICE_ROUTER` / `WSERVICE_REALM` override them.
+ * Where to listen and connect, in one place for every layer (the router's listeners, the
+ * transports, the client, the runner, the test kit and the CLI). They follow Crossbar.io's,
+ * so tutorials carry over; `WSERVICE_ROUTER` / `WSERVICE_REALM` override them. A leaf
+ * module: every layer may import it.
  */
 
+/** Loopback, never every interface: exposing a router is the user's explicit choice. */
+export const DEFAULT_HOST = '127.0.0.1';
+/** The embedded router's WebSocket port. */
+export const DEFAULT_PORT = 8080;
+/** Crossbar.io's WebSocket path. */
+export const DEFAULT_WEBSOCKET_PATH = '/ws';
 /** Where a client connects, and where the embedded router listens, unless told otherwise. */
-export const DEFAULT_ROUTER_URL = 'ws://127.0.0.1:8080/ws';
+export const DEFAULT_ROUTER_URL = `ws://${DEFAULT_HOST}:${DEFAULT_PORT}${DEFAULT_WEBSOCKET_PATH}` as const;
 /** The realm joined unless told otherwise. */
 export const DEFAULT_REALM = 'realm1';

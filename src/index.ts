@@ -4,7 +4,10 @@
  */
 // Decorator metadata (design:paramtypes) needs the Reflect API before any service class loads.
 import 'reflect-metadata';
+export { WServiceError, ErrorCode, WServiceErrorUri } from './errors';
 export { WampError, RemoteError, ProtocolError, ErrorUri } from './protocol/errors';
+export { SerializationError } from './protocol/serializer';
+export { TransportError, PayloadSizeError } from './transport/transport';
 export type {
   Args,
   Kwargs,

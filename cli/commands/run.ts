@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, type LogLevelName } from '../../src/config';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REALM } from '../../src/defaults';
 import { createLogger } from '../../src/logger';
 import { RunSession, type ServiceSummary } from '../run-session';
 import { stopOnSignals } from '../signals';
@@ -24,10 +25,14 @@ export function runCommand(): Command {
       '--router <url>',
       'join this router (ws://, wss://, rs://, rss://, unix:) instead of starting one',
     )
-    .option('--realm <realm>', 'the realm to join (default realm1, or WSERVICE_REALM)')
+    .option('--realm <realm>', `the realm to join (default ${DEFAULT_REALM}, or WSERVICE_REALM)`)
     .option('--config <file>', 'configuration file (default ./wservice.config.yaml|yml|json if present)')
-    .option('--port <port>', 'port of the embedded router (default 8080; 0 picks a free one)', port)
-    .option('--host <host>', 'address of the embedded router (default 127.0.0.1)')
+    .option(
+      '--port <port>',
+      `port of the embedded router (default ${DEFAULT_PORT}; 0 picks a free one)`,
+      port,
+    )
+    .option('--host <host>', `address of the embedded router (default ${DEFAULT_HOST})`)
     .addOption(
       new Option('--log-level <level>', 'log level').choices([
         'trace',

@@ -1,4 +1,16 @@
-import { Inject, RemoteErrorClass, Rpc, Service, WampError, rpcProxy, type ServiceProxy } from 'wservice';
+import {
+  ErrorCode,
+  Inject,
+  RemoteErrorClass,
+  Rpc,
+  Service,
+  ServiceRunner,
+  WServiceError,
+  WampError,
+  rpcProxy,
+  type ServiceProxy,
+  type ServiceRunnerOptions,
+} from 'wservice';
 
 // #region throw
 @Service('accounts')
@@ -46,3 +58,17 @@ export class AtmService {
   }
 }
 // #endregion catch
+
+// #region codes
+/** Starts services; a mistake in a service class becomes a hint, anything else is thrown on. */
+export async function startOrExplain(options: ServiceRunnerOptions): Promise<ServiceRunner | string> {
+  try {
+    return await ServiceRunner.start(options);
+  } catch (err) {
+    if (err instanceof WServiceError && err.code === ErrorCode.SERVICE_DEFINITION) {
+      return `fix the service class: ${err.message}`;
+    }
+    throw err;
+  }
+}
+// #endregion codes

@@ -1,14 +1,15 @@
+import { ErrorCode, WServiceErrorUri } from '../errors';
 import { ErrorUri, WampError } from '../protocol/errors';
 import type { CancelMode, Dict, Kwargs, Payload } from '../protocol/messages';
 
 /** URIs for conditions that no WAMP message names; the client reports them on its typed errors. */
 export const ClientErrorUri = {
   /** The transport closed without a GOODBYE: the network dropped or the router went away. */
-  CONNECTION_LOST: 'wservice.error.connection_lost',
+  CONNECTION_LOST: WServiceErrorUri.CONNECTION_LOST,
   /** The operation needs a joined session and there is none (not yet joined, left, or closed). */
-  NOT_CONNECTED: 'wservice.error.not_connected',
+  NOT_CONNECTED: WServiceErrorUri.NOT_CONNECTED,
   /** The router did not answer HELLO in time. */
-  JOIN_TIMEOUT: 'wservice.error.join_timeout',
+  JOIN_TIMEOUT: WServiceErrorUri.JOIN_TIMEOUT,
   /** The client could not answer a CHALLENGE (autobahn's ABORT reason for this case). */
   CANNOT_AUTHENTICATE: 'wamp.error.cannot_authenticate',
 } as const;
@@ -20,6 +21,7 @@ export const ClientErrorUri = {
  * Every call, registration and publication in flight fails with it when the session ends.
  */
 export class SessionClosedError extends WampError {
+  override readonly code: string = ErrorCode.SESSION_CLOSED;
   /** Details of the ABORT / GOODBYE that ended the session, if one did. */
   readonly details: Dict;
 
@@ -36,6 +38,7 @@ export class SessionClosedError extends WampError {
  * would change its meaning (a `prefix` registration would become an exact one). Nothing was sent.
  */
 export class FeatureNotSupportedError extends WampError {
+  override readonly code: string = ErrorCode.FEATURE_NOT_SUPPORTED;
   constructor(
     /** The router role that lacks the feature: `dealer` or `broker`. */
     readonly role: 'dealer' | 'broker',
@@ -53,6 +56,7 @@ export class FeatureNotSupportedError extends WampError {
 
 /** A call was canceled through its AbortSignal. `uri` is `wamp.error.canceled`, as a dealer would send. */
 export class CallCanceledError extends WampError {
+  override readonly code: string = ErrorCode.CALL_CANCELED;
   constructor(
     readonly procedure: string,
     readonly mode: CancelMode,
@@ -64,6 +68,7 @@ export class CallCanceledError extends WampError {
 
 /** A call did not complete within its `timeout`. `uri` is `wamp.error.timeout`, as a dealer would send. */
 export class CallTimeoutError extends WampError {
+  override readonly code: string = ErrorCode.CALL_TIMEOUT;
   constructor(
     readonly procedure: string,
     /** The timeout in milliseconds. */

@@ -1,6 +1,10 @@
+import { ErrorCode, WServiceError, WServiceErrorUri } from '../errors';
 import type { Args, Kwargs } from './messages';
 
-/** Error and close-reason URIs defined by the WAMP spec, plus the one wservice adds. */
+/**
+ * Error and close-reason URIs defined by the WAMP spec, plus the one a handler's error
+ * becomes. wservice's own URIs are all in `WServiceErrorUri`.
+ */
 export const ErrorUri = {
   INVALID_URI: 'wamp.error.invalid_uri',
   NO_SUCH_PROCEDURE: 'wamp.error.no_such_procedure',
@@ -31,7 +35,7 @@ export const ErrorUri = {
    * What a handler's non-WampError becomes on the wire: args `[message]`, kwargs `{name, message}`.
    * Stable, so callers can match on it; never carries a stack trace.
    */
-  APPLICATION_ERROR: 'wservice.error.application',
+  APPLICATION_ERROR: WServiceErrorUri.APPLICATION,
 } as const;
 
 /**
@@ -40,7 +44,8 @@ export const ErrorUri = {
  *
  * @example throw new WampError('shop.error.out_of_stock', ['sku-1'], { available: 0 });
  */
-export class WampError extends Error {
+export class WampError extends WServiceError {
+  readonly code: string = ErrorCode.WAMP;
   readonly uri: string;
   readonly args: Args;
   readonly kwargs: Kwargs;
@@ -64,6 +69,7 @@ export class WampError extends Error {
  * handler that lets it propagate sends the same URI on: errors keep their URI across hops.
  */
 export class RemoteError extends WampError {
+  override readonly code: string = ErrorCode.REMOTE;
   /** The ERROR message's Details. */
   readonly details: Record<string, unknown>;
 
@@ -79,7 +85,8 @@ export class RemoteError extends WampError {
  * allowed in the session's state. The receiving side answers with ABORT
  * `wamp.error.protocol_violation` carrying `message` and closes.
  */
-export class ProtocolError extends Error {
+export class ProtocolError extends WServiceError {
+  readonly code = ErrorCode.PROTOCOL;
   /** The WAMP message name involved (`CALL`, `UNKNOWN(99)`), when known. */
   readonly messageName?: string;
   /** The field that failed validation (`Request|id`), when known. */

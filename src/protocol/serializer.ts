@@ -1,3 +1,4 @@
+import { ErrorCode, WServiceError } from '../errors';
 import type { WireMessage } from './messages';
 
 /**
@@ -30,7 +31,9 @@ export interface Serializer {
 }
 
 /** A value could not be serialized (a cycle, a function, a BigInt out of range...). */
-export class SerializationError extends Error {
+export class SerializationError extends WServiceError {
+  readonly code = ErrorCode.SERIALIZATION;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'SerializationError';

@@ -1,3 +1,4 @@
+import { WServiceErrorUri } from '../errors';
 import type { Logger } from '../logger';
 import { ErrorUri, ProtocolError } from '../protocol/errors';
 import { MessageType, type Dict, type Id, type MessageOf, type Roles } from '../protocol/messages';
@@ -24,13 +25,13 @@ export interface HandshakeHost {
 }
 
 /** ABORT reason when `maxSessions` is reached (no spec URI exists for it). */
-export const TOO_MANY_SESSIONS = 'wservice.error.too_many_sessions';
+export const TOO_MANY_SESSIONS = WServiceErrorUri.TOO_MANY_SESSIONS;
 
 /**
  * ABORT reason for a client that did not finish HELLO and authentication within
  * `limits.handshakeTimeout` (no spec URI exists for it).
  */
-export const HANDSHAKE_TIMEOUT = 'wservice.error.handshake_timeout';
+export const HANDSHAKE_TIMEOUT = WServiceErrorUri.HANDSHAKE_TIMEOUT;
 
 // [HELLO, Realm|uri, Details|dict]
 export function hello(session: RouterSession, message: MessageOf<typeof MessageType.HELLO>): void {

@@ -4,10 +4,8 @@ import type { Serializer } from '../protocol/serializer';
 import { serializerByName } from '../protocol/serializers';
 import type { Listener, ServerTlsOptions, Transport } from '../transport';
 import { listenRawSocket, listenWebSocket } from '../transport';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WEBSOCKET_PATH } from '../defaults';
 import {
-  DEFAULT_HOST,
-  DEFAULT_WEBSOCKET_PATH,
-  DEFAULT_WEBSOCKET_PORT,
   RouterOptionsError,
   type OptionPathSegment,
   type ListenerOptions,
@@ -50,7 +48,7 @@ export async function openListener(
       {
         ...common,
         host: options.host ?? DEFAULT_HOST,
-        port: options.port ?? DEFAULT_WEBSOCKET_PORT,
+        port: options.port ?? DEFAULT_PORT,
         path: options.path ?? DEFAULT_WEBSOCKET_PATH,
         allowedOrigins: options.allowedOrigins,
       },

@@ -1,10 +1,12 @@
+import { ErrorCode, WServiceError } from '../errors';
 import { isValidUri } from '../protocol/uri';
 
 /** One step of an option path: a key, or a list index. */
 export type OptionPathSegment = string | number;
 
 /** A router option is missing, of the wrong type or out of range; `key` names it. */
-export class RouterOptionsError extends Error {
+export class RouterOptionsError extends WServiceError {
+  readonly code = ErrorCode.ROUTER_OPTIONS;
   /** Path of the offending option, e.g. `realms[0].roles[1].name` (`(root)` for the whole). */
   readonly key: string;
   /** The same path as segments (`['realms', 0, 'roles', 1, 'name']`), to find it in a file. */

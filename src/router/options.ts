@@ -180,11 +180,6 @@ export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = Object.freeze({
   handshakeTimeout: 10_000,
 });
 
-/** Listener defaults, as Crossbar.io's: `ws://127.0.0.1:8080/ws`. */
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_WEBSOCKET_PORT = 8080;
-export const DEFAULT_WEBSOCKET_PATH = '/ws';
-
 /** The longest delay Node's timers keep (2^31 - 1 ms); longer ones would fire at once. */
 export const MAX_TIMER_DELAY = 2 ** 31 - 1;
 

@@ -1,3 +1,4 @@
+import { WServiceErrorUri } from '../errors';
 import type { Logger } from '../logger';
 import { decode, encode } from '../protocol/codec';
 import { ErrorUri, ProtocolError } from '../protocol/errors';
@@ -42,9 +43,6 @@ export interface PendingAuth {
 const CLOSE_NORMAL = 1000;
 const CLOSE_PROTOCOL_ERROR = 1002;
 const CLOSE_POLICY = 1008;
-
-/** ABORT reason when a bug of ours ends a session (no spec URI exists for it). */
-const INTERNAL_ERROR = 'wservice.error.internal_error';
 
 /**
  * One client session on the router: the state machine, the dispatch of inbound messages by
@@ -162,7 +160,7 @@ export class RouterSession {
     } catch (error) {
       this.logger.error({ err: error, session: this.id || undefined }, `internal error handling ${what}`);
       try {
-        this.abort(INTERNAL_ERROR, 'the router failed to handle a message');
+        this.abort(WServiceErrorUri.INTERNAL, 'the router failed to handle a message');
       } catch (again) {
         this.logger.error({ err: again }, 'internal error while aborting the session');
       }

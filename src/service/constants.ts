@@ -1,4 +1,5 @@
 /** Defaults of the service layer, in one place (nameko's constants.py). */
+import { WServiceErrorUri } from '../errors';
 
 /** Entrypoint calls one service instance runs at once. */
 export const DEFAULT_MAX_CONCURRENCY = 10;
@@ -12,12 +13,12 @@ export const DEFAULT_INVOKE = 'roundrobin' as const;
 /** URI prefix of the procedures behind `@Subscribe(topic, { delivery: 'pool' })`. */
 export const POOL_PROCEDURE_PREFIX = 'wservice.pool';
 
-/** Error URIs the service layer sends. */
+/** Error URIs the service layer sends (from the catalogue, `WServiceErrorUri`). */
 export const ServiceErrorUri = {
   /** The instance's queue is full: retry later or add instances. */
-  OVERLOADED: 'wservice.error.overloaded',
+  OVERLOADED: WServiceErrorUri.OVERLOADED,
   /** The instance is stopping and takes no new calls. */
-  UNAVAILABLE: 'wservice.error.unavailable',
+  UNAVAILABLE: WServiceErrorUri.UNAVAILABLE,
 } as const;
 
 /** The kwargs key that carries the call context (correlation id) from a proxy to a service. */

@@ -10,6 +10,7 @@ import { RpcEntrypoint } from './entrypoints/rpc';
 import { TimerEntrypoint } from './entrypoints/timer';
 import { EventDispatcher } from './events';
 import { PoolDirectory } from './pool-directory';
+import { ServiceLookupError, ServiceStateError } from './runtime-errors';
 import type { DependencyProvider, WorkerContext } from './providers';
 import { providerHooks, runWorker } from './worker';
 import { registerProxies } from './proxy';
@@ -94,7 +95,7 @@ export class ServiceContainer {
 
   /** The service instance, once started. */
   get instance(): object {
-    if (!this.instanceRef) throw new Error(`service ${this.name} is not started`);
+    if (!this.instanceRef) throw new ServiceStateError(this.name, `service ${this.name} is not started`);
     return this.instanceRef;
   }
 
@@ -113,7 +114,8 @@ export class ServiceContainer {
    * fake proxy or dispatcher in a test. Only before `start`.
    */
   replace<T>(token: InjectionToken<T>, value: T): void {
-    if (this.stateValue !== 'new') throw new Error(`service ${this.name}: replace dependencies before start`);
+    if (this.stateValue !== 'new')
+      throw new ServiceStateError(this.name, `service ${this.name}: replace dependencies before start`);
     this.replacements.push([token, value]);
   }
 
@@ -128,13 +130,14 @@ export class ServiceContainer {
    * providers), without the network. For tests (`entrypointHook`).
    */
   runEntrypoint(method: string, args: Args = [], kwargs: Kwargs = {}): Promise<unknown> {
-    if (!this.host) throw new Error(`service ${this.name} is not started`);
+    if (!this.host) throw new ServiceStateError(this.name, `service ${this.name} is not started`);
     const definition = [
       ...this.definition.rpcs,
       ...this.definition.subscriptions,
       ...this.definition.timers,
     ].find((d) => d.method === method);
-    if (!definition) throw new Error(`${this.definition.target.name}.${method} is not an entrypoint`);
+    if (!definition)
+      throw new ServiceLookupError(`${this.definition.target.name}.${method} is not an entrypoint`);
     return runWorker(this.host, definition, args, kwargs, {
       uri:
         definition.kind === 'rpc'
@@ -148,7 +151,8 @@ export class ServiceContainer {
 
   /** Creates the service, starts its dependencies, joins the router, then opens its entrypoints. */
   async start(): Promise<void> {
-    if (this.stateValue !== 'new') throw new Error(`service ${this.name} was already started`);
+    if (this.stateValue !== 'new')
+      throw new ServiceStateError(this.name, `service ${this.name} was already started`);
     this.stateValue = 'starting';
     const started: DependencyProvider[] = [];
     try {
@@ -209,7 +213,7 @@ export class ServiceContainer {
         { active: this.gate.active, queued: this.gate.queued },
         'stop deadline passed with work in flight; aborting it',
       );
-      this.kill$.abort(new Error(`service ${this.name} is stopping`));
+      this.kill$.abort(new ServiceStateError(this.name, `service ${this.name} is stopping`));
     }
     // 3. The service's own clean-up, while its dependencies still work.
     await this.settle('onStop', [
@@ -228,7 +232,7 @@ export class ServiceContainer {
 
   /** Stops at once: aborts running work and closes the connection without waiting. */
   async kill(): Promise<void> {
-    this.kill$.abort(new Error(`service ${this.name} was killed`));
+    this.kill$.abort(new ServiceStateError(this.name, `service ${this.name} was killed`));
     this.gate.close();
     this.stateValue = 'stopped';
     await this.connection.close().catch(() => undefined);

@@ -14,6 +14,7 @@ export { currentContext, type CallContext } from './context';
 export type { DependencyProvider, WorkerContext } from './providers';
 export { CallLogger } from './call-logger';
 export { RemoteErrorClass, reviveRemoteError } from './errors';
+export { ServiceStateError, ServiceLookupError, ServiceOptionsError } from './runtime-errors';
 export { ServiceDefinitionError, readServiceDefinition, isServiceClass } from './metadata';
 export { WAMP_CONNECTION, LOGGER, SETTINGS, SERVICE_NAME } from './tokens';
 export { ServiceErrorUri } from './constants';

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { ErrorCode, WServiceError } from '../errors';
 import { isReservedUri, isValidUri } from '../protocol/uri';
 import { buildParameters } from './arguments';
 import {
@@ -35,7 +36,9 @@ type RecordedEntrypoint =
   | { kind: 'timer'; method: string; interval: number; options: TimerOptions };
 
 /** A mistake in a service class, found at start-up; the message names the class and method. */
-export class ServiceDefinitionError extends Error {
+export class ServiceDefinitionError extends WServiceError {
+  readonly code = ErrorCode.SERVICE_DEFINITION;
+
   constructor(message: string) {
     super(message);
     this.name = 'ServiceDefinitionError';

@@ -3,7 +3,7 @@ import type { ReconnectOptions } from '../client/backoff';
 import type { TransportFactory } from '../client/connection';
 import { transportFor } from '../client/url';
 import type { AuthOptions } from '../client/auth';
-import { DEFAULT_REALM } from '../defaults';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REALM, DEFAULT_WEBSOCKET_PATH } from '../defaults';
 import { defaultLogger, type Logger } from '../logger';
 import { Router } from '../router/router';
 import type { RouterOptions } from '../router/options';
@@ -13,6 +13,7 @@ import { CallLogger } from './call-logger';
 import { ServiceContainer, type ServiceOverrides } from './container';
 import type { ServiceClass, ServiceDefinition } from './definition';
 import { readServiceDefinition } from './metadata';
+import { ServiceLookupError, ServiceOptionsError } from './runtime-errors';
 
 /** A service class, or one with how many copies to run. */
 export type ServiceSpec = ServiceClass | { service: ServiceClass; instances?: number };
@@ -73,7 +74,7 @@ export interface ServiceRunnerOptions {
 
 /** The default embedded router: Crossbar.io's usual `ws://127.0.0.1:8080/ws`. */
 const DEFAULT_EMBEDDED: RouterOptions = {
-  listeners: [{ type: 'websocket', host: '127.0.0.1', port: 8080, path: '/ws' }],
+  listeners: [{ type: 'websocket', host: DEFAULT_HOST, port: DEFAULT_PORT, path: DEFAULT_WEBSOCKET_PATH }],
 };
 
 /**
@@ -165,7 +166,9 @@ export class ServiceRunner {
   container(name: string): ServiceContainer {
     const found = this.containers.find((c) => c.name === name);
     if (!found)
-      throw new Error(`no service called ${name} runs here (running: ${this.serviceNames().join(', ')})`);
+      throw new ServiceLookupError(
+        `no service called ${name} runs here (running: ${this.serviceNames().join(', ')})`,
+      );
     return found;
   }
 
@@ -195,7 +198,9 @@ function instancesOf(
 ): number[] {
   const count = options.perService?.[definition.name]?.instances ?? fromSpec ?? 1;
   if (!Number.isInteger(count) || count < 1) {
-    throw new Error(`${definition.name}: instances must be a positive integer, got ${String(count)}`);
+    throw new ServiceOptionsError(
+      `${definition.name}: instances must be a positive integer, got ${String(count)}`,
+    );
   }
   return Array.from({ length: count }, (_, i) => i);
 }
@@ -212,7 +217,9 @@ function transportFactory(options: ServiceRunnerOptions, router: Router | undefi
   }
   const url = options.router ?? router?.clientUrl;
   if (url === undefined) {
-    throw new Error('the embedded router has no listener and inProcess is false: services cannot reach it');
+    throw new ServiceOptionsError(
+      'the embedded router has no listener and inProcess is false: services cannot reach it',
+    );
   }
   return transportFor(url, { tls: options.tls });
 }

@@ -1,5 +1,5 @@
 import { connect, type Client } from '../client/connect';
-import { DEFAULT_REALM } from '../defaults';
+import { DEFAULT_HOST, DEFAULT_REALM, DEFAULT_WEBSOCKET_PATH } from '../defaults';
 import { createLogger } from '../logger';
 import { Router } from '../router/router';
 import type { RouterOptions } from '../router/options';
@@ -17,7 +17,7 @@ export interface TestRouter {
 
 /** Listen on a free loopback port: tests run side by side. */
 const FREE_PORT_WEBSOCKET: RouterOptions = {
-  listeners: [{ type: 'websocket', host: '127.0.0.1', port: 0, path: '/ws' }],
+  listeners: [{ type: 'websocket', host: DEFAULT_HOST, port: 0, path: DEFAULT_WEBSOCKET_PATH }],
 };
 
 /**

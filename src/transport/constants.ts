@@ -6,11 +6,5 @@ export const DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 /** How long a client waits for the link, the TLS handshake and the opening handshake. */
 export const DEFAULT_CONNECT_TIMEOUT = 10_000;
 
-/** Loopback, never every interface: exposing a router is the user's explicit choice. */
-export const DEFAULT_HOST = '127.0.0.1';
-
-/** Crossbar.io's default WebSocket path. */
-export const DEFAULT_WEBSOCKET_PATH = '/ws';
-
 /** How long `Listener.close` lets open links finish their closing handshake before cutting them. */
 export const LISTENER_CLOSE_GRACE = 2_000;

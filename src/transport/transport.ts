@@ -1,3 +1,4 @@
+import { ErrorCode, WServiceError } from '../errors';
 import type { Frame, Serializer } from '../protocol/serializer';
 
 /** Why a transport closed. */
@@ -75,7 +76,9 @@ export interface Transport {
 }
 
 /** A frame is larger than the transport allows. */
-export class PayloadSizeError extends Error {
+export class PayloadSizeError extends WServiceError {
+  readonly code = ErrorCode.PAYLOAD_SIZE;
+
   constructor(
     readonly size: number,
     readonly limit: number,
@@ -85,14 +88,18 @@ export class PayloadSizeError extends Error {
   }
 }
 
-/** A link could not be opened or broke a transport rule (handshake refused, bad framing). */
-export class TransportError extends Error {
-  constructor(
-    message: string,
-    readonly code?: string,
-    options?: { cause?: unknown },
-  ) {
+/**
+ * A link could not be opened or broke a transport rule (handshake refused, bad framing).
+ * Unlike the other error classes, `code` names the cause: the system error (`ECONNREFUSED`,
+ * `EADDRINUSE`...) or the transport's own (`CONNECT_TIMEOUT`, `KEEPALIVE_TIMEOUT`,
+ * `SERIALIZER_UNSUPPORTED`...; see docs/errors.md), else `WSERVICE_ERR_TRANSPORT`.
+ */
+export class TransportError extends WServiceError {
+  readonly code: string;
+
+  constructor(message: string, code?: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'TransportError';
+    this.code = code ?? ErrorCode.TRANSPORT;
   }
 }

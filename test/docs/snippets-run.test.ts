@@ -5,7 +5,7 @@ import { runServices, type TestSystem } from '../../src/testing';
 import { main as clientScript } from '../../docs/snippets/client-script';
 import { BillingService, Metrics } from '../../docs/snippets/dependencies';
 import { CatalogService } from '../../docs/snippets/entrypoints';
-import { AccountsService, AtmService } from '../../docs/snippets/errors';
+import { AccountsService, AtmService, startOrExplain } from '../../docs/snippets/errors';
 import { EmailsService, StorefrontService } from '../../docs/snippets/proxies';
 
 describe('the user guide samples', () => {
@@ -58,6 +58,14 @@ describe('the user guide samples', () => {
     const unknown = await system.client.call('atm.cash', ['bob', 1]).catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(RemoteError);
     expect((unknown as RemoteError).uri).toBe('accounts.error.unknown_account');
+  });
+
+  it('errors: a stable code tells a mistake in a service class', async () => {
+    class NotAService {}
+    const hint = await startOrExplain({ services: [NotAService], router: 'ws://127.0.0.1:9/ws' });
+    expect(hint).toBe(
+      "fix the service class: NotAService is not a service: decorate it with @Service('name')",
+    );
   });
 
   it('the client script runs against the services', async () => {
