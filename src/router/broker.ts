@@ -11,16 +11,27 @@ import {
 } from '../protocol/messages';
 import type { Frame, Serializer } from '../protocol/serializer';
 import { isReservedUri, isValidUri } from '../protocol/uri';
-import type { Realm } from './realm';
+import type { RealmPartSetup } from './realm-part';
 import { isValidPattern, readPublishOptions, type PublishRequest } from './request-options';
 import type { RouterSession } from './router-session';
-import { SubscriptionTable, type Subscription } from './subscriptions';
+import { SubscriptionTable, type Subscription, type SubscriptionIndex } from './subscriptions';
 
 /** Why some subscribers did not get an event (a slow subscriber's dropped event is not a problem). */
 type DeliveryProblem = 'too_big' | 'unserializable';
 
 /** Options of events the router itself publishes (meta events): nobody is excluded. */
 const ROUTER_PUBLICATION: PublishRequest = { acknowledge: false, excludeMe: false, discloseMe: false };
+
+/** Where the broker reports subscriptions coming and going (the meta API's events). */
+export interface SubscriptionEvents {
+  subscriptionCreated(session: RouterSession, subscription: Subscription): void;
+  subscribed(session: RouterSession, subscription: Subscription): void;
+  unsubscribed(session: RouterSession, subscription: Subscription): void;
+  subscriptionDeleted(session: RouterSession, subscription: Subscription): void;
+}
+
+/** What a broker works with, besides its own subscriptions. */
+export type BrokerSetup = RealmPartSetup<SubscriptionEvents>;
 
 /**
  * The broker of one realm (spec: "Publish and Subscribe"): exact, prefix and wildcard
@@ -29,9 +40,14 @@ const ROUTER_PUBLICATION: PublishRequest = { acknowledge: false, excludeMe: fals
  * are passed through untouched.
  */
 export class Broker {
-  readonly subscriptions = new SubscriptionTable();
+  private readonly table = new SubscriptionTable();
 
-  constructor(private readonly realm: Realm) {}
+  constructor(private readonly setup: BrokerSetup) {}
+
+  /** This realm's subscriptions, to read. */
+  get subscriptions(): SubscriptionIndex {
+    return this.table;
+  }
 
   // [SUBSCRIBE, Request|id, Options|dict, Topic|uri]
   subscribe(session: RouterSession, message: MessageOf<typeof MessageType.SUBSCRIBE>): void {
@@ -40,25 +56,23 @@ export class Broker {
     const match = message.options.match ?? 'exact';
     if (!isValidPattern(topic, match))
       return refuse(ErrorUri.INVALID_URI, `"${topic}" is not a valid ${match} topic URI`);
-    if (!this.realm.authorizer.allows(session.authrole, 'subscribe', topic)) {
+    if (!this.setup.permissions.allows(session.authrole, 'subscribe', topic)) {
       return refuse(ErrorUri.NOT_AUTHORIZED, `role "${session.authrole}" may not subscribe to "${topic}"`);
     }
-    let subscription = this.subscriptions.lookup(topic, match);
+    let subscription: Subscription | undefined = this.table.lookup(topic, match);
     const created = subscription === undefined;
-    subscription ??= this.subscriptions.create(this.realm.ids.next(), topic, match);
+    subscription ??= this.table.create(this.setup.ids.next(), topic, match);
     // spec: subscribing twice to the same topic and policy returns the same subscription.
-    const added = !subscription.subscribers.has(session);
-    subscription.subscribers.add(session);
-    session.subscriptions.add(subscription);
+    const added = this.table.addSubscriber(subscription, session);
     session.send({ type: MessageType.SUBSCRIBED, request, subscription: subscription.id });
-    if (created) this.realm.meta.subscriptionCreated(session, subscription);
-    if (added) this.realm.meta.subscribed(session, subscription);
+    if (created) this.setup.events.subscriptionCreated(session, subscription);
+    if (added) this.setup.events.subscribed(session, subscription);
   }
 
   // [UNSUBSCRIBE, Request|id, SUBSCRIBED.Subscription|id]
   unsubscribe(session: RouterSession, message: MessageOf<typeof MessageType.UNSUBSCRIBE>): void {
-    const subscription = this.subscriptions.get(message.subscription);
-    if (subscription === undefined || !session.subscriptions.has(subscription)) {
+    const subscription = this.table.get(message.subscription);
+    if (subscription === undefined || !this.table.holds(session, subscription)) {
       return session.refuse(
         MessageType.UNSUBSCRIBE,
         message.request,
@@ -84,11 +98,11 @@ export class Broker {
     if (isReservedUri(topic)) {
       return refuse(ErrorUri.INVALID_URI, `"${topic}" is in the wamp. namespace, reserved for the router`);
     }
-    if (!this.realm.authorizer.allows(publisher.authrole, 'publish', topic)) {
+    if (!this.setup.permissions.allows(publisher.authrole, 'publish', topic)) {
       return refuse(ErrorUri.NOT_AUTHORIZED, `role "${publisher.authrole}" may not publish to "${topic}"`);
     }
     const publication = randomId();
-    const subscriptions = this.subscriptions.matching(topic);
+    const subscriptions = this.table.matching(topic);
     const problem = this.dispatch(
       subscriptions,
       topic,
@@ -109,16 +123,21 @@ export class Broker {
 
   /** An event from the router itself (meta events). */
   publishFromRouter(topic: string, args: Args, kwargs?: Kwargs): void {
-    const subscriptions = this.subscriptions.matching(topic);
+    const subscriptions = this.table.matching(topic);
     if (subscriptions.length === 0) return;
     const problem = this.dispatch(subscriptions, topic, randomId(), args, kwargs, null, ROUTER_PUBLICATION);
     if (problem !== undefined)
-      this.realm.logger.warn({ topic, problem }, 'a meta event reached not every subscriber');
+      this.setup.logger.warn({ topic, problem }, 'a meta event reached not every subscriber');
+  }
+
+  /** The sessions the broker holds state for: subscribers. */
+  heldSessions(): Iterable<RouterSession> {
+    return this.table.holders();
   }
 
   /** `session` left the realm: its subscriptions go (meta events fire). */
   sessionLeft(session: RouterSession): void {
-    for (const subscription of [...session.subscriptions]) this.detach(session, subscription);
+    for (const subscription of this.table.heldBy(session)) this.detach(session, subscription);
   }
 
   /**
@@ -167,10 +186,9 @@ export class Broker {
   }
 
   private detach(session: RouterSession, subscription: Subscription): void {
-    session.subscriptions.delete(subscription);
-    const deleted = this.subscriptions.removeSubscriber(subscription, session);
-    this.realm.meta.unsubscribed(session, subscription);
-    if (deleted) this.realm.meta.subscriptionDeleted(session, subscription);
+    const deleted = this.table.removeSubscriber(subscription, session);
+    this.setup.events.unsubscribed(session, subscription);
+    if (deleted) this.setup.events.subscriptionDeleted(session, subscription);
   }
 }
 

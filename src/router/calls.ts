@@ -1,5 +1,6 @@
 import type { Logger } from '../logger';
 import { ErrorUri, ProtocolError } from '../protocol/errors';
+import { IdSequence } from '../protocol/ids';
 import {
   MessageType,
   type CancelMode,
@@ -20,39 +21,105 @@ export interface PendingCall {
   readonly invocationRequest: Id;
   /** The caller asked for progressive results (CALL Options `receive_progress`). */
   readonly receiveProgress: boolean;
+}
+
+/** What the tracker keeps of a call. */
+interface Call extends PendingCall {
+  /** The caller's and the callee's side of the index, so finishing a call looks nothing up. */
+  readonly callerSide: SessionCalls;
+  readonly calleeSide: SessionCalls;
+  /** In the index: not finished yet. */
+  inFlight: boolean;
   /** CANCEL `kill` was sent on: the caller waits for the callee's final answer. */
   killRequested: boolean;
   /** Only for calls with a timeout: no timer exists per call otherwise. */
   timer: NodeJS.Timeout | undefined;
 }
 
+/** One session's side of the calls in flight. */
+class SessionCalls {
+  /** Calls the session made, by CALL.Request. */
+  readonly made = new Map<Id, Call>();
+  /** Invocations the session must answer, by INVOCATION.Request. */
+  readonly answering = new Map<Id, Call>();
+  /** INVOCATION request ids are in the callee's session scope (spec): 1, 2, 3... per session. */
+  private readonly invocationIds = new IdSequence();
+  /** The last INVOCATION.Request sent; answers to later ids were never asked for. */
+  private lastInvocation = 0;
+
+  nextInvocationRequest(): Id {
+    this.lastInvocation = this.invocationIds.next();
+    return this.lastInvocation;
+  }
+
+  neverInvoked(request: Id): boolean {
+    return request > this.lastInvocation;
+  }
+}
+
 /**
- * Calls in flight, indexed on both sides: by CALL.Request in the caller's session and by
- * INVOCATION.Request in the callee's. Implements results (final and progressive), callee
- * errors, CANCEL in its three modes, call timeouts, and either side leaving mid-call.
+ * Calls in flight: the one index of them, by session, and on each session's side by
+ * CALL.Request (calls it made) and by INVOCATION.Request (calls it answers); it also numbers
+ * each callee's INVOCATIONs. Implements results (final and progressive), callee errors,
+ * CANCEL in its three modes, call timeouts, and either side leaving mid-call.
  */
 export class CallTracker {
-  private readonly all = new Set<PendingCall>();
+  /** Sessions with calls in flight, or that were sent an INVOCATION, until they leave. */
+  private readonly sessions = new Map<RouterSession, SessionCalls>();
+  private inFlight = 0;
 
   constructor(private readonly logger: Logger) {}
 
   /** Calls in flight now. */
   get size(): number {
-    return this.all.size;
+    return this.inFlight;
   }
 
-  /** A call starts; with `timeout` > 0 (ms) the dealer ends it then with `wamp.error.timeout`. */
-  track(call: PendingCall, timeout: number): void {
-    this.all.add(call);
-    call.caller.calls.set(call.callRequest, call);
-    call.callee.invocations.set(call.invocationRequest, call);
+  /** The sessions the tracker holds state for: each until it leaves the realm. */
+  heldSessions(): IterableIterator<RouterSession> {
+    return this.sessions.keys();
+  }
+
+  /** True when `caller` has a call in flight with this CALL.Request. */
+  isInFlight(caller: RouterSession, callRequest: Id): boolean {
+    return this.sessions.get(caller)?.made.has(callRequest) === true;
+  }
+
+  /**
+   * A call about to be invoked: it gets the callee's next INVOCATION.Request, and is in flight
+   * once `track`ed (after its INVOCATION went out).
+   */
+  open(caller: RouterSession, callRequest: Id, callee: RouterSession, receiveProgress: boolean): PendingCall {
+    const calleeSide = this.sideOf(callee);
+    const call: Call = {
+      caller,
+      callRequest,
+      callee,
+      invocationRequest: calleeSide.nextInvocationRequest(),
+      receiveProgress,
+      callerSide: this.sideOf(caller),
+      calleeSide,
+      inFlight: false,
+      killRequested: false,
+      timer: undefined,
+    };
+    return call;
+  }
+
+  /** The call's INVOCATION went out; with `timeout` > 0 (ms) it ends then with `wamp.error.timeout`. */
+  track(pending: PendingCall, timeout: number): void {
+    const call = pending as Call;
+    call.inFlight = true;
+    this.inFlight++;
+    call.callerSide.made.set(call.callRequest, call);
+    call.calleeSide.answering.set(call.invocationRequest, call);
     // Node fires longer delays at once; a timeout of over 24 days is no timeout in practice.
     if (timeout > 0 && timeout <= MAX_TIMER_DELAY) {
       call.timer = setTimeout(() => this.timedOut(call, timeout), timeout);
     }
   }
 
-  private timedOut(call: PendingCall, timeout: number): void {
+  private timedOut(call: Call, timeout: number): void {
     call.timer = undefined;
     // A timer runs outside any transport callback: nothing it throws may reach the process.
     try {
@@ -119,7 +186,7 @@ export class CallTracker {
   // [CANCEL, CALL.Request|id, Options|dict]
   cancel(caller: RouterSession, message: MessageOf<typeof MessageType.CANCEL>): void {
     const mode = readCancelMode(message.options.mode);
-    const call = caller.calls.get(message.request);
+    const call = this.sessions.get(caller)?.made.get(message.request);
     // The call may have finished while the CANCEL travelled: nothing to do (spec).
     if (call === undefined || call.killRequested) return;
     // spec: a callee that did not announce call_canceling is treated as "skip".
@@ -134,13 +201,16 @@ export class CallTracker {
     if (effective === 'killnowait') this.interrupt(call, 'killnowait', ErrorUri.CANCELED);
   }
 
-  /** Either side of some calls left the realm. */
+  /** `session` left the realm: calls it answers fail, calls it made are interrupted. */
   sessionLeft(session: RouterSession): void {
-    for (const call of [...session.invocations.values()]) {
+    const side = this.sessions.get(session);
+    if (side === undefined) return;
+    this.sessions.delete(session);
+    for (const call of [...side.answering.values()]) {
       this.finish(call);
       call.caller.send(errorFor(call, ErrorUri.CANCELED, 'the callee left before answering'));
     }
-    for (const call of [...session.calls.values()]) {
+    for (const call of [...side.made.values()]) {
       this.finish(call);
       this.interrupt(call, 'killnowait', ErrorUri.CANCELED);
     }
@@ -179,11 +249,12 @@ export class CallTracker {
 
   /** Ends every call in flight without telling anyone (router stop). */
   clear(): void {
-    for (const call of [...this.all]) this.finish(call);
+    for (const side of this.sessions.values()) for (const call of [...side.made.values()]) this.finish(call);
+    this.sessions.clear();
   }
 
   /** INTERRUPT to the callee, when it announced call_canceling (spec); otherwise nothing. */
-  private interrupt(call: PendingCall, mode: CancelMode, reason: string): void {
+  private interrupt(call: Call, mode: CancelMode, reason: string): void {
     if (!call.callee.supports('callee', 'call_canceling')) return;
     call.callee.send({
       type: MessageType.INTERRUPT,
@@ -192,20 +263,29 @@ export class CallTracker {
     });
   }
 
+  private sideOf(session: RouterSession): SessionCalls {
+    let side = this.sessions.get(session);
+    if (side === undefined) this.sessions.set(session, (side = new SessionCalls()));
+    return side;
+  }
+
   /** The call is over: unindexed, its timer stopped. Late answers to it are dropped. */
-  private finish(call: PendingCall): void {
-    if (!this.all.delete(call)) return;
-    call.caller.calls.delete(call.callRequest);
-    call.callee.invocations.delete(call.invocationRequest);
+  private finish(call: Call): void {
+    if (!call.inFlight) return;
+    call.inFlight = false;
+    this.inFlight--;
+    call.callerSide.made.delete(call.callRequest);
+    call.calleeSide.answering.delete(call.invocationRequest);
     if (call.timer !== undefined) clearTimeout(call.timer);
     call.timer = undefined;
   }
 
-  private find(callee: RouterSession, request: Id, what: string): PendingCall | undefined {
-    const call = callee.invocations.get(request);
+  private find(callee: RouterSession, request: Id, what: string): Call | undefined {
+    const side = this.sessions.get(callee);
+    const call = side?.answering.get(request);
     if (call !== undefined) return call;
     // spec: a YIELD with an invalid INVOCATION.Request is a protocol error.
-    if (callee.neverInvoked(request)) {
+    if (side === undefined || side.neverInvoked(request)) {
       throw new ProtocolError(`${what} for INVOCATION.Request ${request}, which this session was never sent`);
     }
     // Late answers (after cancel, timeout or the caller leaving) are normal: drop quietly.

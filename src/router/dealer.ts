@@ -1,13 +1,32 @@
 import { ErrorUri, ProtocolError, WampError } from '../protocol/errors';
 import { MessageType, type InvocationDetails, type MessageOf } from '../protocol/messages';
 import { isReservedUri, isValidUri } from '../protocol/uri';
-import { CallTracker, type PendingCall } from './calls';
-import type { Realm } from './realm';
-import { pickCallee, RegistrationTable, type Callee, type Registration } from './registrations';
+import { CallTracker } from './calls';
+import type { RealmPartSetup } from './realm-part';
+import { RegistrationTable, type Callee, type Registration, type RegistrationIndex } from './registrations';
 import { isValidPattern, readCallOptions, readRegisterOptions, type CallRequest } from './request-options';
 import type { RouterSession } from './router-session';
 
-export type { PendingCall };
+/** A router-provided procedure (the meta API): positional results, or a thrown `WampError`. */
+export type MetaProcedure = (
+  caller: RouterSession,
+  args: unknown[],
+  kwargs: Record<string, unknown>,
+) => unknown[];
+
+/** Where the dealer reports registrations coming and going (the meta API's events). */
+export interface RegistrationEvents {
+  registrationCreated(session: RouterSession, registration: Registration): void;
+  registered(session: RouterSession, registration: Registration): void;
+  unregistered(session: RouterSession, registration: Registration): void;
+  registrationDeleted(session: RouterSession, registration: Registration): void;
+}
+
+/** What a dealer works with, besides its own registrations and calls. */
+export interface DealerSetup extends RealmPartSetup<RegistrationEvents> {
+  /** The router-provided procedure called `uri`, if there is one. */
+  readonly metaProcedure: (uri: string) => MetaProcedure | undefined;
+}
 
 /**
  * The dealer of one realm (spec: "Remote Procedure Calls"): registrations with exact,
@@ -16,11 +35,16 @@ export type { PendingCall };
  * cancel, timeout) is the `CallTracker`'s job.
  */
 export class Dealer {
-  readonly registrations = new RegistrationTable();
+  private readonly table = new RegistrationTable();
   private readonly calls: CallTracker;
 
-  constructor(private readonly realm: Realm) {
-    this.calls = new CallTracker(realm.logger);
+  constructor(private readonly setup: DealerSetup) {
+    this.calls = new CallTracker(setup.logger);
+  }
+
+  /** This realm's registrations, to read. */
+  get registrations(): RegistrationIndex {
+    return this.table;
   }
 
   // [REGISTER, Request|id, Options|dict, Procedure|uri]
@@ -37,36 +61,30 @@ export class Dealer {
         `"${procedure}" is in the wamp. namespace, reserved for the router`,
       );
     }
-    if (!this.realm.authorizer.allows(session.authrole, 'register', procedure)) {
+    if (!this.setup.permissions.allows(session.authrole, 'register', procedure)) {
       return refuse(ErrorUri.NOT_AUTHORIZED, `role "${session.authrole}" may not register "${procedure}"`);
     }
-    let registration = this.registrations.lookup(procedure, options.match);
+    let registration: Registration | undefined = this.table.lookup(procedure, options.match);
     if (registration !== undefined) {
       const problem = sharingProblem(registration, session, options.invoke);
       if (problem !== undefined) return refuse(ErrorUri.PROCEDURE_ALREADY_EXISTS, problem);
     }
     const created = registration === undefined;
-    registration ??= this.registrations.create(
-      this.realm.ids.next(),
-      procedure,
-      options.match,
-      options.invoke,
-    );
-    registration.callees.push({
+    registration ??= this.table.create(this.setup.ids.next(), procedure, options.match, options.invoke);
+    this.table.addCallee(registration, {
       session,
       discloseCaller: options.discloseCaller,
       forwardTimeout: options.forwardTimeout,
     });
-    session.registrations.add(registration);
     session.send({ type: MessageType.REGISTERED, request, registration: registration.id });
-    if (created) this.realm.meta.registrationCreated(session, registration);
-    this.realm.meta.registered(session, registration);
+    if (created) this.setup.events.registrationCreated(session, registration);
+    this.setup.events.registered(session, registration);
   }
 
   // [UNREGISTER, Request|id, REGISTERED.Registration|id]
   unregister(session: RouterSession, message: MessageOf<typeof MessageType.UNREGISTER>): void {
-    const registration = this.registrations.get(message.registration);
-    if (registration === undefined || !session.registrations.has(registration)) {
+    const registration = this.table.get(message.registration);
+    if (registration === undefined || !this.table.holds(session, registration)) {
       return session.refuse(
         MessageType.UNREGISTER,
         message.request,
@@ -81,23 +99,23 @@ export class Dealer {
   // [CALL, Request|id, Options|dict, Procedure|uri, Arguments|list?, ArgumentsKw|dict?]
   call(caller: RouterSession, message: MessageOf<typeof MessageType.CALL>): void {
     const { request, procedure } = message;
-    if (caller.calls.has(request)) {
+    if (this.calls.isInFlight(caller, request)) {
       throw new ProtocolError(`CALL Request|id ${request} is already used by a call in flight`);
     }
     const refuse = (uri: string, text: string) => caller.refuse(MessageType.CALL, request, uri, text);
     if (!isValidUri(procedure))
       return refuse(ErrorUri.INVALID_URI, `"${procedure}" is not a valid procedure URI`);
     const options = readCallOptions(message.options);
-    if (!this.realm.authorizer.allows(caller.authrole, 'call', procedure)) {
+    if (!this.setup.permissions.allows(caller.authrole, 'call', procedure)) {
       return refuse(ErrorUri.NOT_AUTHORIZED, `role "${caller.authrole}" may not call "${procedure}"`);
     }
-    const metaProcedure = this.realm.meta.procedure(procedure);
+    const metaProcedure = this.setup.metaProcedure(procedure);
     if (metaProcedure !== undefined) return this.callMeta(caller, message, metaProcedure);
-    const registration = this.registrations.match(procedure);
+    const registration = this.table.match(procedure);
     if (registration === undefined) {
       return refuse(ErrorUri.NO_SUCH_PROCEDURE, `no callee has registered "${procedure}"`);
     }
-    this.invoke(caller, message, options, registration, pickCallee(registration));
+    this.invoke(caller, message, options, registration, this.table.pickCallee(registration));
   }
 
   // [YIELD, INVOCATION.Request|id, Options|dict, Arguments|list?, ArgumentsKw|dict?]
@@ -120,13 +138,19 @@ export class Dealer {
    * answering fail with `wamp.error.canceled`, calls it made are interrupted.
    */
   sessionLeft(session: RouterSession): void {
-    for (const registration of [...session.registrations]) this.detach(session, registration);
+    for (const registration of this.table.heldBy(session)) this.detach(session, registration);
     this.calls.sessionLeft(session);
   }
 
   /** Calls in flight in this realm. */
   get callsInFlight(): number {
     return this.calls.size;
+  }
+
+  /** The sessions the dealer holds state for: callees, and either side of calls. */
+  *heldSessions(): Iterable<RouterSession> {
+    yield* this.table.holders();
+    yield* this.calls.heldSessions();
   }
 
   /** Ends every call in flight (router stop): their timers must not outlive the router. */
@@ -158,10 +182,10 @@ export class Dealer {
     const calleeTimesOut =
       options.timeout > 0 && callee.forwardTimeout && target.supports('callee', 'call_timeout');
     if (calleeTimesOut) details.timeout = options.timeout;
-    const invocationRequest = target.nextInvocationRequest();
+    const call = this.calls.open(caller, message.request, target, options.receiveProgress);
     const outcome = target.send({
       type: MessageType.INVOCATION,
-      request: invocationRequest,
+      request: call.invocationRequest,
       registration: registration.id,
       details,
       // Forwarded untouched: the router never copies or re-encodes payloads it only routes.
@@ -171,18 +195,7 @@ export class Dealer {
     if (outcome !== 'sent') {
       return this.calls.undeliverable(caller, MessageType.CALL, message.request, outcome, 'callee');
     }
-    this.calls.track(
-      {
-        caller,
-        callRequest: message.request,
-        callee: target,
-        invocationRequest,
-        receiveProgress: options.receiveProgress,
-        killRequested: false,
-        timer: undefined,
-      },
-      calleeTimesOut ? 0 : options.timeout,
-    );
+    this.calls.track(call, calleeTimesOut ? 0 : options.timeout);
   }
 
   /** Router-provided procedures (meta API) answer at once, without a callee. */
@@ -209,19 +222,11 @@ export class Dealer {
   }
 
   private detach(session: RouterSession, registration: Registration): void {
-    session.registrations.delete(registration);
-    const deleted = this.registrations.removeCallee(registration, session);
-    this.realm.meta.unregistered(session, registration);
-    if (deleted) this.realm.meta.registrationDeleted(session, registration);
+    const deleted = this.table.removeCallee(registration, session);
+    this.setup.events.unregistered(session, registration);
+    if (deleted) this.setup.events.registrationDeleted(session, registration);
   }
 }
-
-/** A router-provided procedure: positional results, or a thrown `WampError`. */
-export type MetaProcedure = (
-  caller: RouterSession,
-  args: unknown[],
-  kwargs: Record<string, unknown>,
-) => unknown[];
 
 /** Why `session` may not join `registration` with `invoke`, if it may not (spec: shared registration). */
 function sharingProblem(

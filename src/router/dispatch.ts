@@ -1,18 +1,41 @@
-import { ProtocolError } from '../protocol/errors';
-import { MessageType, messageName, type MessageOf } from '../protocol/messages';
-import { authenticate, hello } from './handshake';
-import type { RouterSession, SessionState } from './router-session';
+import { MessageType, type Message, type MessageOf } from '../protocol/messages';
 
-/** Which states a message may arrive in, and who handles it then. */
-export interface DispatchEntry<T extends MessageType> {
+/**
+ * Router-side session states (spec: session lifecycle). `establishing` waits for HELLO (again
+ * after a GOODBYE exchange: the transport may carry a new session); `challenging` waits for
+ * AUTHENTICATE; `closing` waits for the GOODBYE that answers the router's own; `closed` is
+ * final: the transport is gone or going.
+ */
+export type SessionState = 'establishing' | 'challenging' | 'established' | 'closing' | 'closed';
+
+/** The messages an established session's realm handles (its dealer and broker). */
+export type RealmMessageType =
+  | typeof MessageType.ERROR
+  | typeof MessageType.PUBLISH
+  | typeof MessageType.SUBSCRIBE
+  | typeof MessageType.UNSUBSCRIBE
+  | typeof MessageType.CALL
+  | typeof MessageType.CANCEL
+  | typeof MessageType.REGISTER
+  | typeof MessageType.UNREGISTER
+  | typeof MessageType.YIELD;
+export type RealmMessage = MessageOf<RealmMessageType>;
+
+/**
+ * Where a message goes, and in which states: the session itself (its handshake and ending)
+ * or the realm it joined. The types let only realm messages go to the realm.
+ */
+export interface DispatchEntry<To extends 'session' | 'realm' = 'session' | 'realm'> {
   readonly states: readonly SessionState[];
-  readonly handle: (session: RouterSession, message: MessageOf<T>) => void;
+  readonly to: To;
 }
 
-/** Messages a client may send, by code; a code not listed here is a protocol violation. */
-export type DispatchTable = { readonly [T in MessageType]?: DispatchEntry<T> };
+export type DispatchTable = {
+  readonly [T in MessageType]?: DispatchEntry<T extends RealmMessageType ? 'realm' : 'session'>;
+};
 
 const ESTABLISHED: readonly SessionState[] = ['established'];
+const TO_REALM: DispatchEntry<'realm'> = { states: ESTABLISHED, to: 'realm' };
 
 /**
  * The router's dispatch table (spec: "Message Codes and Direction", "Protocol Errors"): a
@@ -20,41 +43,34 @@ const ESTABLISHED: readonly SessionState[] = ['established'];
  */
 export const DISPATCH: DispatchTable = {
   // [HELLO, Realm|uri, Details|dict]
-  [MessageType.HELLO]: { states: ['establishing'], handle: hello },
+  [MessageType.HELLO]: { states: ['establishing'], to: 'session' },
   // [AUTHENTICATE, Signature|string, Extra|dict]
-  [MessageType.AUTHENTICATE]: { states: ['challenging'], handle: authenticate },
+  [MessageType.AUTHENTICATE]: { states: ['challenging'], to: 'session' },
   // [ABORT, Details|dict, Reason|uri]: the client gives up (during authentication, usually).
-  [MessageType.ABORT]: {
-    states: ['establishing', 'challenging', 'established'],
-    handle: (s, m) => s.clientAbort(m),
-  },
+  [MessageType.ABORT]: { states: ['establishing', 'challenging', 'established'], to: 'session' },
   // [GOODBYE, Details|dict, Reason|uri]
-  [MessageType.GOODBYE]: { states: ESTABLISHED, handle: (s) => s.clientGoodbye() },
+  [MessageType.GOODBYE]: { states: ESTABLISHED, to: 'session' },
   // [ERROR, INVOCATION, INVOCATION.Request|id, Details|dict, Error|uri, Arguments|list?, ArgumentsKw|dict?]
-  // A client only ever answers an INVOCATION with ERROR; any other request type is a violation.
-  [MessageType.ERROR]: {
-    states: ESTABLISHED,
-    handle: (s, m) => {
-      if (m.requestType !== MessageType.INVOCATION) {
-        throw new ProtocolError(`ERROR for ${messageName(m.requestType)} is not a message a client may send`);
-      }
-      s.joined.dealer.invocationError(s, m);
-    },
-  },
+  [MessageType.ERROR]: TO_REALM,
   // [PUBLISH, Request|id, Options|dict, Topic|uri, Arguments|list?, ArgumentsKw|dict?]
-  [MessageType.PUBLISH]: { states: ESTABLISHED, handle: (s, m) => s.joined.broker.publish(s, m) },
+  [MessageType.PUBLISH]: TO_REALM,
   // [SUBSCRIBE, Request|id, Options|dict, Topic|uri]
-  [MessageType.SUBSCRIBE]: { states: ESTABLISHED, handle: (s, m) => s.joined.broker.subscribe(s, m) },
+  [MessageType.SUBSCRIBE]: TO_REALM,
   // [UNSUBSCRIBE, Request|id, SUBSCRIBED.Subscription|id]
-  [MessageType.UNSUBSCRIBE]: { states: ESTABLISHED, handle: (s, m) => s.joined.broker.unsubscribe(s, m) },
+  [MessageType.UNSUBSCRIBE]: TO_REALM,
   // [CALL, Request|id, Options|dict, Procedure|uri, Arguments|list?, ArgumentsKw|dict?]
-  [MessageType.CALL]: { states: ESTABLISHED, handle: (s, m) => s.joined.dealer.call(s, m) },
+  [MessageType.CALL]: TO_REALM,
   // [CANCEL, CALL.Request|id, Options|dict]
-  [MessageType.CANCEL]: { states: ESTABLISHED, handle: (s, m) => s.joined.dealer.cancel(s, m) },
+  [MessageType.CANCEL]: TO_REALM,
   // [REGISTER, Request|id, Options|dict, Procedure|uri]
-  [MessageType.REGISTER]: { states: ESTABLISHED, handle: (s, m) => s.joined.dealer.register(s, m) },
+  [MessageType.REGISTER]: TO_REALM,
   // [UNREGISTER, Request|id, REGISTERED.Registration|id]
-  [MessageType.UNREGISTER]: { states: ESTABLISHED, handle: (s, m) => s.joined.dealer.unregister(s, m) },
+  [MessageType.UNREGISTER]: TO_REALM,
   // [YIELD, INVOCATION.Request|id, Options|dict, Arguments|list?, ArgumentsKw|dict?]
-  [MessageType.YIELD]: { states: ESTABLISHED, handle: (s, m) => s.joined.dealer.yield(s, m) },
+  [MessageType.YIELD]: TO_REALM,
 };
+
+/** True for a message whose entry sends it to the realm (the table's types guarantee its type). */
+export function toRealm(_message: Message, entry: DispatchEntry): _message is RealmMessage {
+  return entry.to === 'realm';
+}

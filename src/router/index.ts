@@ -35,6 +35,7 @@ export type {
   CryptosignAuthOptions,
   CryptosignPrincipal,
 } from './auth/options';
-export { TOO_MANY_SESSIONS, HANDSHAKE_TIMEOUT } from './handshake';
+export { TOO_MANY_SESSIONS } from './handshake';
+export { HANDSHAKE_TIMEOUT } from './router-session';
 // What `router.attach` takes: a transport, e.g. one end of an in-process pair.
 export { createInProcessPair, type Transport } from '../transport';

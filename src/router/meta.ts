@@ -1,31 +1,26 @@
 import { ErrorUri, WampError } from '../protocol/errors';
 import type { Dict, Id, MatchPolicy } from '../protocol/messages';
 import { isValidUri } from '../protocol/uri';
-import type { MetaProcedure } from './dealer';
-import type { Realm } from './realm';
-import type { Registration } from './registrations';
+import type { SubscriptionEvents } from './broker';
+import type { MetaProcedure, RegistrationEvents } from './dealer';
+import type { Registration, RegistrationIndex } from './registrations';
 import type { RouterSession } from './router-session';
-import type { Subscription } from './subscriptions';
+import type { Subscription, SubscriptionIndex } from './subscriptions';
+
+/** Publishes an event from the router itself to the realm's subscribers (the broker does). */
+export type RouterPublish = (topic: string, args: unknown[]) => void;
+
+/** The established sessions of a realm, by session id. */
+export type SessionDirectory = ReadonlyMap<Id, RouterSession>;
 
 /**
- * The WAMP meta API of one realm (spec: "Session Meta API", "Registration Meta API",
- * "Subscription Meta API"): procedures answered by the router itself, and the events it
- * publishes as sessions, registrations and subscriptions come and go. Callers need the
- * `call` permission on the procedure URI, subscribers `subscribe` on the topic.
+ * The meta events of one realm (spec: "Session Meta API", "Registration Meta API",
+ * "Subscription Meta API"): what it publishes as sessions, registrations and subscriptions
+ * come and go. Subscribers need the `subscribe` permission on the topic. Argument shapes are
+ * the spec's, positional.
  */
-export class MetaApi {
-  private readonly procedures: ReadonlyMap<string, MetaProcedure>;
-
-  constructor(private readonly realm: Realm) {
-    this.procedures = new Map(Object.entries(this.procedureTable()));
-  }
-
-  /** The router-provided procedure called `uri`, if there is one. */
-  procedure(uri: string): MetaProcedure | undefined {
-    return this.procedures.get(uri);
-  }
-
-  // Events. Argument shapes are the spec's, positional.
+export class MetaEvents implements RegistrationEvents, SubscriptionEvents {
+  constructor(private readonly publish: RouterPublish) {}
 
   sessionJoined(session: RouterSession): void {
     this.publish('wamp.session.on_join', [sessionDetails(session)]);
@@ -66,25 +61,43 @@ export class MetaApi {
   subscriptionDeleted(session: RouterSession, subscription: Subscription): void {
     this.publish('wamp.subscription.on_delete', [session.id, subscription.id]);
   }
+}
 
-  private publish(topic: string, args: unknown[]): void {
-    this.realm.broker.publishFromRouter(topic, args);
+/** What the meta procedures read: a realm's sessions, registrations and subscriptions. */
+export interface MetaView {
+  readonly sessions: SessionDirectory;
+  readonly registrations: RegistrationIndex;
+  readonly subscriptions: SubscriptionIndex;
+}
+
+/**
+ * The meta procedures of one realm: answered by the router itself, reading what `view`
+ * shows. Callers need the `call` permission on the procedure URI.
+ */
+export class MetaProcedures {
+  private readonly procedures: ReadonlyMap<string, MetaProcedure>;
+
+  constructor(private readonly view: MetaView) {
+    this.procedures = new Map(Object.entries(this.procedureTable()));
+  }
+
+  /** The router-provided procedure called `uri`, if there is one. */
+  procedure(uri: string): MetaProcedure | undefined {
+    return this.procedures.get(uri);
   }
 
   private procedureTable(): Record<string, MetaProcedure> {
-    const { realm } = this;
-    const registrations = realm.dealer.registrations;
-    const subscriptions = realm.broker.subscriptions;
+    const { sessions, registrations, subscriptions } = this.view;
     return {
       // wamp.session.count(filter_authroles|list?) -> count|int
-      'wamp.session.count': (_caller, args) => [sessionsWithRoles(realm, args[0]).length],
+      'wamp.session.count': (_caller, args) => [sessionsWithRoles(sessions, args[0]).length],
       // wamp.session.list(filter_authroles|list?) -> session_ids|list
-      'wamp.session.list': (_caller, args) => [sessionsWithRoles(realm, args[0]).map((s) => s.id)],
+      'wamp.session.list': (_caller, args) => [sessionsWithRoles(sessions, args[0]).map((s) => s.id)],
       // wamp.session.get(session|id) -> details|dict
-      'wamp.session.get': (_caller, args) => [sessionDetails(findSession(realm, args[0]))],
+      'wamp.session.get': (_caller, args) => [sessionDetails(findSession(sessions, args[0]))],
       // wamp.session.kill(session|id, reason|uri=, message|string=) -> (nothing)
       'wamp.session.kill': (caller, args, kwargs) => {
-        const target = findSession(realm, args[0]);
+        const target = findSession(sessions, args[0]);
         if (target === caller) throw noSuchSession(args[0]);
         kill([target], kwargs);
         return [];
@@ -94,7 +107,7 @@ export class MetaApi {
         const authid = stringArgument(args[0], 'authid');
         return [
           kill(
-            othersWhere(realm, caller, (s) => s.authid === authid),
+            othersWhere(sessions, caller, (s) => s.authid === authid),
             kwargs,
           ),
         ];
@@ -104,7 +117,7 @@ export class MetaApi {
         const authrole = stringArgument(args[0], 'authrole');
         return [
           kill(
-            othersWhere(realm, caller, (s) => s.authrole === authrole),
+            othersWhere(sessions, caller, (s) => s.authrole === authrole),
             kwargs,
           ).length,
         ];
@@ -112,7 +125,7 @@ export class MetaApi {
       // wamp.session.kill_all(reason|uri=, message|string=) -> count|int
       'wamp.session.kill_all': (caller, _args, kwargs) => [
         kill(
-          othersWhere(realm, caller, () => true),
+          othersWhere(sessions, caller, () => true),
           kwargs,
         ).length,
       ],
@@ -128,13 +141,17 @@ export class MetaApi {
         registrations.match(stringArgument(args[0], 'procedure'))?.id ?? null,
       ],
       // wamp.registration.get(registration|id) -> RegistrationDetails|dict
-      'wamp.registration.get': (_caller, args) => [registrationDetails(findRegistration(realm, args[0]))],
+      'wamp.registration.get': (_caller, args) => [
+        registrationDetails(findRegistration(registrations, args[0])),
+      ],
       // wamp.registration.list_callees(registration|id) -> callee_ids|list
       'wamp.registration.list_callees': (_caller, args) => [
-        findRegistration(realm, args[0]).callees.map((c) => c.session.id),
+        findRegistration(registrations, args[0]).callees.map((c) => c.session.id),
       ],
       // wamp.registration.count_callees(registration|id) -> count|int
-      'wamp.registration.count_callees': (_caller, args) => [findRegistration(realm, args[0]).callees.length],
+      'wamp.registration.count_callees': (_caller, args) => [
+        findRegistration(registrations, args[0]).callees.length,
+      ],
 
       // wamp.subscription.list() -> SubscriptionLists|dict
       'wamp.subscription.list': () => [idsByPolicy((m) => subscriptions.list(m))],
@@ -148,14 +165,16 @@ export class MetaApi {
         return [ids.length > 0 ? ids : null];
       },
       // wamp.subscription.get(subscription|id) -> SubscriptionDetails|dict
-      'wamp.subscription.get': (_caller, args) => [subscriptionDetails(findSubscription(realm, args[0]))],
+      'wamp.subscription.get': (_caller, args) => [
+        subscriptionDetails(findSubscription(subscriptions, args[0])),
+      ],
       // wamp.subscription.list_subscribers(subscription|id) -> subscriber_ids|list
       'wamp.subscription.list_subscribers': (_caller, args) => [
-        [...findSubscription(realm, args[0]).subscribers].map((s) => s.id),
+        [...findSubscription(subscriptions, args[0]).subscribers].map((s) => s.id),
       ],
       // wamp.subscription.count_subscribers(subscription|id) -> count|int
       'wamp.subscription.count_subscribers': (_caller, args) => [
-        findSubscription(realm, args[0]).subscribers.size,
+        findSubscription(subscriptions, args[0]).subscribers.size,
       ],
     };
   }
@@ -195,8 +214,8 @@ function idsByPolicy(list: (match: MatchPolicy) => { id: Id }[]): Dict {
   };
 }
 
-function sessionsWithRoles(realm: Realm, filter: unknown): RouterSession[] {
-  const all = [...realm.sessions.values()];
+function sessionsWithRoles(sessions: SessionDirectory, filter: unknown): RouterSession[] {
+  const all = [...sessions.values()];
   if (filter === undefined || filter === null) return all;
   if (!Array.isArray(filter) || !filter.every((r) => typeof r === 'string')) {
     throw invalidArgument('filter_authroles must be a list of strings');
@@ -205,11 +224,11 @@ function sessionsWithRoles(realm: Realm, filter: unknown): RouterSession[] {
 }
 
 function othersWhere(
-  realm: Realm,
+  sessions: SessionDirectory,
   caller: RouterSession,
   keep: (s: RouterSession) => boolean,
 ): RouterSession[] {
-  return [...realm.sessions.values()].filter((s) => s !== caller && keep(s));
+  return [...sessions.values()].filter((s) => s !== caller && keep(s));
 }
 
 /** Sends GOODBYE to each target (spec: reason defaults to `wamp.close.killed`); returns their ids. */
@@ -228,22 +247,22 @@ function kill(targets: RouterSession[], kwargs: Dict): Id[] {
   return ids;
 }
 
-function findSession(realm: Realm, id: unknown): RouterSession {
-  const session = typeof id === 'number' ? realm.sessions.get(id) : undefined;
+function findSession(sessions: SessionDirectory, id: unknown): RouterSession {
+  const session = typeof id === 'number' ? sessions.get(id) : undefined;
   if (session === undefined) throw noSuchSession(id);
   return session;
 }
 
-function findRegistration(realm: Realm, id: unknown): Registration {
-  const registration = typeof id === 'number' ? realm.dealer.registrations.get(id) : undefined;
+function findRegistration(registrations: RegistrationIndex, id: unknown): Registration {
+  const registration = typeof id === 'number' ? registrations.get(id) : undefined;
   if (registration === undefined) {
     throw new WampError(ErrorUri.NO_SUCH_REGISTRATION, `no registration ${String(id)} on this realm`);
   }
   return registration;
 }
 
-function findSubscription(realm: Realm, id: unknown): Subscription {
-  const subscription = typeof id === 'number' ? realm.broker.subscriptions.get(id) : undefined;
+function findSubscription(subscriptions: SubscriptionIndex, id: unknown): Subscription {
+  const subscription = typeof id === 'number' ? subscriptions.get(id) : undefined;
   if (subscription === undefined) {
     throw new WampError(ErrorUri.NO_SUCH_SUBSCRIPTION, `no subscription ${String(id)} on this realm`);
   }

@@ -22,13 +22,30 @@ export interface Registration {
   readonly invoke: InvokePolicy;
   /** ISO 8601, for the meta API. */
   readonly created: string;
+  readonly callees: readonly Callee[];
+}
+
+/** What the table keeps of a registration beyond what others read. */
+interface Entry extends Registration {
   readonly callees: Callee[];
   /** Next index for `roundrobin`. */
   nextIndex: number;
 }
 
-/** The registrations of one realm, by id and by URI pattern. */
-export class RegistrationTable extends IdPatternTable<Registration> {
+/** The registrations of a realm as readers see them (the meta API): no way to change them. */
+export interface RegistrationIndex {
+  readonly size: number;
+  get(id: Id): Registration | undefined;
+  lookup(uri: string, match: MatchPolicy): Registration | undefined;
+  match(procedure: string): Registration | undefined;
+  list(match?: MatchPolicy): Registration[];
+}
+
+/**
+ * The registrations of one realm, by id, by URI pattern and by callee session; owned by the
+ * realm's dealer, the only one that changes them.
+ */
+export class RegistrationTable extends IdPatternTable<Entry, RouterSession> implements RegistrationIndex {
   /** The registration a CALL of `procedure` goes to (spec: exact, longest prefix, best wildcard). */
   match(procedure: string): Registration | undefined {
     return this.patterns.best(procedure);
@@ -39,36 +56,50 @@ export class RegistrationTable extends IdPatternTable<Registration> {
     return this.add({ id, uri, match, invoke, created, callees: [], nextIndex: 0 });
   }
 
+  /** Attaches a callee to `registration`, after the ones already there. */
+  addCallee(registration: Registration, callee: Callee): void {
+    this.entry(registration).callees.push(callee);
+    this.attach(callee.session, this.entry(registration));
+  }
+
   /** Detaches `session`; true when the registration is now empty and was deleted. */
   removeCallee(registration: Registration, session: RouterSession): boolean {
-    const index = registration.callees.findIndex((c) => c.session === session);
-    if (index >= 0) registration.callees.splice(index, 1);
+    const entry = this.entry(registration);
+    this.detach(session, entry);
+    const index = entry.callees.findIndex((c) => c.session === session);
+    if (index >= 0) entry.callees.splice(index, 1);
     // Keep roundrobin's position on the same next callee.
-    if (index >= 0 && index < registration.nextIndex) registration.nextIndex--;
-    if (registration.callees.length > 0) return false;
-    this.remove(registration);
+    if (index >= 0 && index < entry.nextIndex) entry.nextIndex--;
+    if (entry.callees.length > 0) return false;
+    this.remove(entry);
     return true;
   }
-}
 
-/**
- * Picks the callee of a call by the registration's invoke policy (spec: shared
- * registration). `single`, `first` and `last` are hot stand-by; `roundrobin` and `random`
- * balance load.
- */
-export function pickCallee(registration: Registration): Callee {
-  const { callees } = registration;
-  switch (registration.invoke) {
-    case 'single':
-    case 'first':
-      return callees[0];
-    case 'last':
-      return callees[callees.length - 1];
-    case 'random':
-      return callees[Math.floor(Math.random() * callees.length)];
-    case 'roundrobin': {
-      if (registration.nextIndex >= callees.length) registration.nextIndex = 0;
-      return callees[registration.nextIndex++];
+  /**
+   * Picks the callee of a call by the registration's invoke policy (spec: shared
+   * registration). `single`, `first` and `last` are hot stand-by; `roundrobin` and `random`
+   * balance load.
+   */
+  pickCallee(registration: Registration): Callee {
+    const entry = this.entry(registration);
+    const { callees } = entry;
+    switch (entry.invoke) {
+      case 'single':
+      case 'first':
+        return callees[0];
+      case 'last':
+        return callees[callees.length - 1];
+      case 'random':
+        return callees[Math.floor(Math.random() * callees.length)];
+      case 'roundrobin': {
+        if (entry.nextIndex >= callees.length) entry.nextIndex = 0;
+        return callees[entry.nextIndex++];
+      }
     }
+  }
+
+  /** Every registration handed out is one of this table's entries. */
+  private entry(registration: Registration): Entry {
+    return registration as Entry;
   }
 }

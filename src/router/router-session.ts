@@ -2,7 +2,6 @@ import { WServiceErrorUri } from '../errors';
 import type { Logger } from '../logger';
 import { decode, encode } from '../protocol/codec';
 import { ErrorUri, ProtocolError } from '../protocol/errors';
-import { IdSequence } from '../protocol/ids';
 import {
   MessageType,
   messageName,
@@ -11,33 +10,54 @@ import {
   type Message,
   type MessageOf,
   type Roles,
+  type WelcomeDetails,
 } from '../protocol/messages';
 import type { Frame } from '../protocol/serializer';
 import { PayloadSizeError, type CloseInfo, type Transport } from '../transport/transport';
-import type { AuthChallenge, Identity } from './auth/authenticator';
-import type { ClientRole } from './features';
-import { DISPATCH, type DispatchEntry } from './dispatch';
-import { HANDSHAKE_TIMEOUT, type HandshakeHost } from './handshake';
+import type { Identity } from './auth/authenticator';
+import { DISPATCH, toRealm, type RealmMessage, type SessionState } from './dispatch';
+import { ROUTER_ROLES, type ClientRole } from './features';
 import { OutboundGuard, type SendOutcome } from './limits';
-import type { PendingCall } from './dealer';
-import type { Realm } from './realm';
-import type { Registration } from './registrations';
-import type { Subscription } from './subscriptions';
+import type { ResolvedLimits } from './options';
 
-/**
- * Router-side session states (spec: session lifecycle). `establishing` waits for HELLO (again
- * after a GOODBYE exchange: the transport may carry a new session); `challenging` waits for
- * AUTHENTICATE; `closing` waits for the GOODBYE that answers the router's own; `closed` is
- * final: the transport is gone or going.
- */
-export type SessionState = 'establishing' | 'challenging' | 'established' | 'closing' | 'closed';
+export type { SessionState };
+
+/** What a session needs from the router that serves it. */
+export interface SessionHost {
+  readonly logger: Logger;
+  readonly limits: ResolvedLimits;
+  /** HELLO arrived: find the realm, admit the session, authenticate it (the handshake). */
+  hello(session: RouterSession, message: MessageOf<typeof MessageType.HELLO>): void;
+  /** `session` no longer holds its session id. */
+  release(session: RouterSession): void;
+  /** `session`'s transport closed. */
+  detached(session: RouterSession): void;
+}
+
+/** The realm a session joined, as the session sees it. */
+export interface SessionRealm {
+  readonly name: string;
+  /** The session is welcomed (its WELCOME is sent). */
+  join(session: RouterSession): void;
+  /** A message of the established session for the realm's dealer or broker. */
+  receive(session: RouterSession, message: RealmMessage): void;
+  /** The session leaves, for any reason. */
+  leave(session: RouterSession): void;
+}
 
 /** A CHALLENGE sent, waiting for its AUTHENTICATE. */
 export interface PendingAuth {
-  realm: Realm;
-  method: string;
-  challenge: AuthChallenge;
+  /** The authmethod challenged. */
+  readonly method: string;
+  /** Checks the AUTHENTICATE that answers the CHALLENGE, then welcomes or aborts the session. */
+  answer(message: MessageOf<typeof MessageType.AUTHENTICATE>): void;
 }
+
+/**
+ * ABORT reason for a client that did not finish HELLO and authentication within
+ * `limits.handshakeTimeout` (no spec URI exists for it).
+ */
+export const HANDSHAKE_TIMEOUT = WServiceErrorUri.HANDSHAKE_TIMEOUT;
 
 /** WebSocket close codes the router uses; RawSocket and in-process transports accept them too. */
 const CLOSE_NORMAL = 1000;
@@ -46,30 +66,23 @@ const CLOSE_POLICY = 1008;
 
 /**
  * One client session on the router: the state machine, the dispatch of inbound messages by
- * code, and the outbound path (serialization, size and slow-consumer limits). What a message
- * means is decided by the realm's dealer and broker; this class only routes.
+ * code, and the outbound path (serialization, size and slow-consumer limits). It owns its
+ * state: others read it and ask for transitions (`acceptHello`, `challenge`, `welcome`,
+ * `goodbye`, `abort`, `close`). What a message means is decided by the handshake and by the
+ * realm's dealer and broker, which own their indexes of the session's registrations,
+ * subscriptions and calls.
  */
 export class RouterSession {
-  state: SessionState = 'establishing';
+  private current: SessionState = 'establishing';
   /** The WAMP session id; 0 before HELLO is accepted and after the session ends. */
-  id: Id = 0;
-  realm: Realm | null = null;
-  authid = '';
-  authrole = '';
-  authmethod = '';
-  authprovider = '';
-  authextra: Dict | undefined;
+  private sessionId: Id = 0;
+  private realm: SessionRealm | null = null;
+  /** Who the session is, once welcomed. */
+  private identity: Identity | null = null;
   /** Roles and features the client announced in HELLO. */
-  roles: Roles = {};
-  pendingAuth: PendingAuth | null = null;
-  logger: Logger;
-
-  /** Calls this session made that are in flight, by CALL.Request. */
-  readonly calls = new Map<Id, PendingCall>();
-  /** Invocations this session must answer, by INVOCATION.Request. */
-  readonly invocations = new Map<Id, PendingCall>();
-  readonly registrations = new Set<Registration>();
-  readonly subscriptions = new Set<Subscription>();
+  private roles: Roles = {};
+  private pendingAuth: PendingAuth | null = null;
+  private sessionLogger: Logger;
 
   private readonly guard: OutboundGuard;
   /** The logger without session bindings, for the next session on this transport. */
@@ -80,20 +93,16 @@ export class RouterSession {
   private goodbyeTimer: NodeJS.Timeout | undefined;
   /** Runs while the session is establishing or challenging (`limits.handshakeTimeout`). */
   private handshakeTimer: NodeJS.Timeout | undefined;
-  /** INVOCATION request ids are in the callee's session scope (spec): 1, 2, 3... per session. */
-  private invocationIds = new IdSequence();
-  /** The last INVOCATION.Request sent; answers to later ids were never asked for. */
-  private lastInvocation = 0;
 
   constructor(
     readonly transport: Transport,
-    readonly host: HandshakeHost,
+    private readonly host: SessionHost,
     /** A peer in the router's own process (see `Router.attach`). */
     readonly trusted = false,
   ) {
     this.transportLogger = host.logger.child({ peer: transport.peer, transport: transport.kind });
-    this.logger = this.transportLogger;
-    this.guard = new OutboundGuard(host.limits, this.logger);
+    this.sessionLogger = this.transportLogger;
+    this.guard = new OutboundGuard(host.limits, this.transportLogger);
     // Before attach: a transport may deliver frames, or its close, from inside attach.
     this.awaitHandshake();
     transport.attach({
@@ -103,15 +112,44 @@ export class RouterSession {
     });
   }
 
+  get state(): SessionState {
+    return this.current;
+  }
+
+  /** The WAMP session id; 0 before HELLO is accepted and after the session ends. */
+  get id(): Id {
+    return this.sessionId;
+  }
+
+  get authid(): string {
+    return this.identity?.authid ?? '';
+  }
+
+  get authrole(): string {
+    return this.identity?.authrole ?? '';
+  }
+
+  get authmethod(): string {
+    return this.identity?.authmethod ?? '';
+  }
+
+  get authprovider(): string {
+    return this.identity?.authprovider ?? '';
+  }
+
+  /** Sent in WELCOME Details, when the authenticator gave any. */
+  get authextra(): Dict | undefined {
+    return this.identity?.authextra;
+  }
+
+  /** Bound to the peer, and once welcomed to the session, its realm and authid. */
+  get logger(): Logger {
+    return this.sessionLogger;
+  }
+
   /** True when the client announced `feature` for `role` in HELLO. */
   supports(role: ClientRole, feature: string): boolean {
     return this.roles[role]?.features?.[feature] === true;
-  }
-
-  /** The realm of an established session; only called from established-state handlers. */
-  get joined(): Realm {
-    if (this.realm === null) throw new Error(`session ${this.id} is not in a realm`);
-    return this.realm;
   }
 
   /** EVENTs dropped for this session by the slow-consumer policy. */
@@ -119,22 +157,54 @@ export class RouterSession {
     return this.guard.droppedEvents;
   }
 
-  /** The request id of the next INVOCATION to this session. */
-  nextInvocationRequest(): Id {
-    this.lastInvocation = this.invocationIds.next();
-    return this.lastInvocation;
+  // -------------------------------------------------------------------------------------
+  // The handshake: HELLO accepted, CHALLENGE sent, WELCOME
+
+  /** The router admitted the HELLO: the session holds `id` and the client announced `roles`. */
+  acceptHello(id: Id, roles: Roles): void {
+    this.sessionId = id;
+    this.roles = roles;
   }
 
-  /** True for an INVOCATION.Request this session was never sent (its YIELD or ERROR is a violation). */
-  neverInvoked(request: Id): boolean {
-    return request > this.lastInvocation;
+  /** Sends CHALLENGE; the AUTHENTICATE that answers it goes to `pending`. */
+  challenge(pending: PendingAuth, extra: Dict): void {
+    this.pendingAuth = pending;
+    this.current = 'challenging';
+    this.send({ type: MessageType.CHALLENGE, authMethod: pending.method, extra });
+  }
+
+  /** Makes this session an established member of `realm` as `identity`: WELCOME, then it joins. */
+  welcome(realm: SessionRealm, identity: Identity): void {
+    this.identity = identity;
+    this.pendingAuth = null;
+    this.current = 'established';
+    this.realm = realm;
+    this.stopHandshakeTimer();
+    this.sessionLogger = this.transportLogger.child({
+      session: this.sessionId,
+      realm: realm.name,
+      authid: identity.authid,
+    });
+    const details: WelcomeDetails = {
+      realm: realm.name,
+      roles: ROUTER_ROLES,
+      authid: identity.authid,
+      authrole: identity.authrole,
+      authmethod: identity.authmethod,
+      authprovider: identity.authprovider,
+    };
+    if (identity.authextra !== undefined) details.authextra = identity.authextra;
+    this.send({ type: MessageType.WELCOME, session: this.sessionId, details });
+    this.logger.info({ authrole: identity.authrole, authmethod: identity.authmethod }, 'session joined');
+    // Sending may have closed the session (outbound limit): then it never joins.
+    if (this.current === 'established') realm.join(this);
   }
 
   // -------------------------------------------------------------------------------------
   // Inbound
 
   private receive(frame: Frame): void {
-    if (this.state === 'closed') return;
+    if (this.current === 'closed') return;
     let message: Message;
     try {
       message = decode(this.transport.serializer.deserialize(frame));
@@ -168,21 +238,41 @@ export class RouterSession {
   }
 
   private dispatch(message: Message): void {
-    if (this.state === 'closing') {
+    if (this.current === 'closing') {
       // spec: after sending GOODBYE, a peer ignores everything but the GOODBYE reply.
       if (message.type === MessageType.GOODBYE) this.goodbyeReplied();
       return;
     }
-    const entry = DISPATCH[message.type] as DispatchEntry<typeof message.type> | undefined;
+    const entry = DISPATCH[message.type];
     if (entry === undefined) {
       return this.protocolViolation(`${messageName(message.type)} is not a message a client may send`);
     }
-    if (!entry.states.includes(this.state)) {
+    if (!entry.states.includes(this.current)) {
       return this.protocolViolation(
-        `${messageName(message.type)} is not allowed while the session is ${this.state}`,
+        `${messageName(message.type)} is not allowed while the session is ${this.current}`,
       );
     }
-    entry.handle(this, message as never);
+    // Only established sessions get here with a realm message, so the realm is there.
+    if (toRealm(message, entry)) return this.realm!.receive(this, message);
+    switch (message.type) {
+      case MessageType.HELLO:
+        return this.host.hello(this, message);
+      case MessageType.AUTHENTICATE:
+        return this.answerChallenge(message);
+      case MessageType.ABORT:
+        return this.clientAbort(message);
+      case MessageType.GOODBYE:
+        return this.clientGoodbye();
+    }
+  }
+
+  // [AUTHENTICATE, Signature|string, Extra|dict]
+  private answerChallenge(message: MessageOf<typeof MessageType.AUTHENTICATE>): void {
+    const pending = this.pendingAuth;
+    // One AUTHENTICATE per CHALLENGE: a second one while the first is checked is a violation.
+    if (pending === null) return this.protocolViolation('AUTHENTICATE was already sent for this CHALLENGE');
+    this.pendingAuth = null;
+    pending.answer(message);
   }
 
   // -------------------------------------------------------------------------------------
@@ -190,7 +280,7 @@ export class RouterSession {
 
   /** Encodes, serializes and sends one message, subject to the size and buffer limits. */
   send(message: Message): SendOutcome {
-    if (this.state === 'closed' || !this.transport.isOpen) return 'closed';
+    if (this.current === 'closed' || !this.transport.isOpen) return 'closed';
     let frame: Frame;
     try {
       frame = this.transport.serializer.serialize(encode(message));
@@ -208,7 +298,7 @@ export class RouterSession {
 
   /** Sends a frame already serialized with this session's serializer (EVENT fan-out). */
   sendFrame(frame: Frame, droppable: boolean): SendOutcome {
-    if (this.state === 'closed' || !this.transport.isOpen) return 'closed';
+    if (this.current === 'closed' || !this.transport.isOpen) return 'closed';
     const admission = this.guard.admit(this.transport.bufferedAmount, droppable);
     if (admission === 'drop') return 'dropped';
     if (admission === 'overflow') {
@@ -245,7 +335,7 @@ export class RouterSession {
 
   /** Sends ABORT and closes the transport. */
   abort(reason: string, message: string, code = CLOSE_NORMAL): void {
-    if (this.state === 'closed') return;
+    if (this.current === 'closed') return;
     this.send({ type: MessageType.ABORT, details: { message }, reason });
     this.close(code, reason);
   }
@@ -256,14 +346,14 @@ export class RouterSession {
    * aborted instead. Resolves when the client replied or the session closed.
    */
   goodbye(reason: string, message?: string): Promise<void> {
-    if (this.state === 'closing') return this.goodbyeReply!;
-    if (this.state !== 'established') {
+    if (this.current === 'closing') return this.goodbyeReply!;
+    if (this.current !== 'established') {
       this.abort(reason, message ?? 'the router ends this session');
       return Promise.resolve();
     }
     this.leaveRealm();
     this.send({ type: MessageType.GOODBYE, details: message === undefined ? {} : { message }, reason });
-    this.state = 'closing';
+    this.current = 'closing';
     // A client that never answers does not keep its transport forever.
     this.goodbyeTimer = setTimeout(
       () => this.close(CLOSE_NORMAL, 'no GOODBYE reply'),
@@ -275,28 +365,10 @@ export class RouterSession {
 
   /** Closes the transport; the session leaves its realm at once (not when the close completes). */
   close(code = CLOSE_NORMAL, reason = 'closed'): void {
-    if (this.state === 'closed') return;
+    if (this.current === 'closed') return;
     this.leaveRealm();
     this.ended();
     this.transport.close(code, reason);
-  }
-
-  /** Makes this session an established member of `realm` (after authentication). */
-  establish(realm: Realm, identity: Identity): void {
-    this.authid = identity.authid;
-    this.authrole = identity.authrole;
-    this.authmethod = identity.authmethod;
-    this.authprovider = identity.authprovider;
-    this.authextra = identity.authextra;
-    this.pendingAuth = null;
-    this.state = 'established';
-    this.realm = realm;
-    this.stopHandshakeTimer();
-    this.logger = this.transportLogger.child({
-      session: this.id,
-      realm: realm.name,
-      authid: identity.authid,
-    });
   }
 
   /** The client answered our GOODBYE: the transport may carry a new session. */
@@ -305,16 +377,18 @@ export class RouterSession {
     this.awaitHandshake();
   }
 
-  /** The client said GOODBYE first: reply, leave the realm, wait for a new HELLO or the close. */
-  clientGoodbye(): void {
+  // [GOODBYE, Details|dict, Reason|uri]: the client said GOODBYE first: reply, leave the
+  // realm, wait for a new HELLO or the close.
+  private clientGoodbye(): void {
     // Leaving first: whatever the cleanup sends this session arrives before the GOODBYE.
     this.leaveRealm();
     this.send({ type: MessageType.GOODBYE, details: {}, reason: ErrorUri.GOODBYE_AND_OUT });
     this.awaitHandshake();
   }
 
-  /** The client gave up (during authentication, usually): no reply (spec), the link closes. */
-  clientAbort(message: MessageOf<typeof MessageType.ABORT>): void {
+  // [ABORT, Details|dict, Reason|uri]: the client gave up (during authentication, usually):
+  // no reply (spec), the link closes.
+  private clientAbort(message: MessageOf<typeof MessageType.ABORT>): void {
     this.logger.info(
       { session: this.id || undefined, reason: message.reason, details: message.details },
       'client aborted',
@@ -328,9 +402,9 @@ export class RouterSession {
    * and stalls holds no resources for long.
    */
   private awaitHandshake(): void {
-    this.state = 'establishing';
-    this.invocationIds = new IdSequence();
-    this.lastInvocation = 0;
+    this.current = 'establishing';
+    this.identity = null;
+    this.roles = {};
     this.stopHandshakeTimer();
     const timeout = this.host.limits.handshakeTimeout;
     this.handshakeTimer = setTimeout(
@@ -341,7 +415,7 @@ export class RouterSession {
 
   private handshakeTimedOut(timeout: number): void {
     this.handshakeTimer = undefined;
-    const awaited = this.state === 'challenging' ? 'AUTHENTICATE' : 'HELLO';
+    const awaited = this.current === 'challenging' ? 'AUTHENTICATE' : 'HELLO';
     this.logger.info({ session: this.id || undefined, timeout }, `no ${awaited} in time; closing`);
     this.abort(HANDSHAKE_TIMEOUT, `no ${awaited} within ${timeout} ms`);
   }
@@ -360,7 +434,7 @@ export class RouterSession {
       details: { message: text },
       reason: ErrorUri.PAYLOAD_SIZE_EXCEEDED,
     };
-    if (this.state !== 'closed') this.send(abort);
+    if (this.current !== 'closed') this.send(abort);
     this.leaveRealm();
     this.ended();
   }
@@ -382,13 +456,13 @@ export class RouterSession {
     this.pendingAuth = null;
     if (realm !== null) realm.leave(this);
     if (this.id !== 0) this.host.release(this);
-    this.id = 0;
-    this.logger = this.transportLogger;
+    this.sessionId = 0;
+    this.sessionLogger = this.transportLogger;
   }
 
   /** The session is over for good: no timer of it may run on. */
   private ended(): void {
-    this.state = 'closed';
+    this.current = 'closed';
     this.stopHandshakeTimer();
     this.settleGoodbye();
   }

@@ -12,11 +12,28 @@ export interface Subscription {
   readonly match: MatchPolicy;
   /** ISO 8601, for the meta API. */
   readonly created: string;
+  readonly subscribers: ReadonlySet<RouterSession>;
+}
+
+/** What the table keeps of a subscription: the same, changeable. */
+interface Entry extends Subscription {
   readonly subscribers: Set<RouterSession>;
 }
 
-/** The subscriptions of one realm, by id and by topic pattern. */
-export class SubscriptionTable extends IdPatternTable<Subscription> {
+/** The subscriptions of a realm as readers see them (the meta API): no way to change them. */
+export interface SubscriptionIndex {
+  readonly size: number;
+  get(id: Id): Subscription | undefined;
+  lookup(uri: string, match: MatchPolicy): Subscription | undefined;
+  matching(topic: string): Subscription[];
+  list(match?: MatchPolicy): Subscription[];
+}
+
+/**
+ * The subscriptions of one realm, by id, by topic pattern and by subscriber session; owned by
+ * the realm's broker, the only one that changes them.
+ */
+export class SubscriptionTable extends IdPatternTable<Entry, RouterSession> implements SubscriptionIndex {
   /** Every subscription an event on `topic` goes to: exact, prefix and wildcard ones. */
   matching(topic: string): Subscription[] {
     return this.patterns.matching(topic);
@@ -26,11 +43,23 @@ export class SubscriptionTable extends IdPatternTable<Subscription> {
     return this.add({ id, uri, match, created: new Date().toISOString(), subscribers: new Set() });
   }
 
+  /** Attaches `session`; false when it was already a subscriber. */
+  addSubscriber(subscription: Subscription, session: RouterSession): boolean {
+    const entry = subscription as Entry;
+    if (entry.subscribers.has(session)) return false;
+    entry.subscribers.add(session);
+    this.attach(session, entry);
+    return true;
+  }
+
   /** Detaches `session`; true when the subscription is now empty and was deleted. */
   removeSubscriber(subscription: Subscription, session: RouterSession): boolean {
-    subscription.subscribers.delete(session);
-    if (subscription.subscribers.size > 0) return false;
-    this.remove(subscription);
+    // Every subscription handed out is one of this table's entries.
+    const entry = subscription as Entry;
+    entry.subscribers.delete(session);
+    this.detach(session, entry);
+    if (entry.subscribers.size > 0) return false;
+    this.remove(entry);
     return true;
   }
 }

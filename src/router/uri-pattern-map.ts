@@ -195,9 +195,15 @@ export interface IdentifiedEntry extends PatternEntry {
   readonly id: number;
 }
 
-/** Entries by id and by (URI, match policy): what registrations and subscriptions share. */
-export class IdPatternTable<T extends IdentifiedEntry> {
+/**
+ * Entries by id, by (URI, match policy), and by holder (the sessions attached to each),
+ * which is what registrations and subscriptions share. Subclasses attach and detach holders,
+ * so both directions of the relation change together.
+ */
+export class IdPatternTable<T extends IdentifiedEntry, H> {
   private readonly byId = new Map<number, T>();
+  /** What each holder is attached to; a holder with nothing attached has no entry. */
+  private readonly byHolder = new Map<H, Set<T>>();
   protected readonly patterns = new UriPatternMap<T>();
 
   get(id: number): T | undefined {
@@ -218,6 +224,22 @@ export class IdPatternTable<T extends IdentifiedEntry> {
     return this.patterns.values(match);
   }
 
+  /** True when `holder` is attached to `entry`. */
+  holds(holder: H, entry: T): boolean {
+    return this.byHolder.get(holder)?.has(entry) === true;
+  }
+
+  /** The entries `holder` is attached to, as a snapshot (safe to detach while iterating). */
+  heldBy(holder: H): T[] {
+    const held = this.byHolder.get(holder);
+    return held === undefined ? [] : [...held];
+  }
+
+  /** The holders attached to something now. */
+  holders(): IterableIterator<H> {
+    return this.byHolder.keys();
+  }
+
   protected add(entry: T): T {
     this.byId.set(entry.id, entry);
     this.patterns.set(entry);
@@ -227,5 +249,18 @@ export class IdPatternTable<T extends IdentifiedEntry> {
   protected remove(entry: T): void {
     this.byId.delete(entry.id);
     this.patterns.delete(entry.uri, entry.match);
+  }
+
+  protected attach(holder: H, entry: T): void {
+    let held = this.byHolder.get(holder);
+    if (held === undefined) this.byHolder.set(holder, (held = new Set()));
+    held.add(entry);
+  }
+
+  protected detach(holder: H, entry: T): void {
+    const held = this.byHolder.get(holder);
+    if (held === undefined) return;
+    held.delete(entry);
+    if (held.size === 0) this.byHolder.delete(holder);
   }
 }

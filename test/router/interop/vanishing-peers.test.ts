@@ -43,6 +43,8 @@ describe.each(LINK_KINDS)('a peer over $transport/$serializer that vanishes', (k
 
   afterEach(async () => {
     await eventually(() => expect(router.stats).toEqual(baseline));
+    // Nor does any per-session index of a dealer or broker keep the vanished session.
+    expect(router.strayedSessions).toBe(0);
   });
 
   async function open(): Promise<{ link: SocketLink; peer: ScriptedPeer }> {
