@@ -70,8 +70,47 @@ export type {
   TransportFactory,
 } from './client';
 
-// The framework: services, entrypoints, dependencies, the runner.
-export * from './service';
+// The framework: services, entrypoints, dependencies, the runner. What users write against
+// (README, docs/, examples/, templates/), by name; internals such as `readServiceDefinition`
+// or the container's constructor are imported by path where needed.
+export { Service, Rpc, Subscribe, Timer, Inject, Injectable, Singleton } from './service/decorators';
+export { rpcProxy } from './service/proxy';
+export { EventDispatcher, type DispatchOptions } from './service/events';
+export {
+  ServiceRunner,
+  type ServiceRunnerOptions,
+  type ServiceSpec,
+  type PerServiceOptions,
+} from './service/runner';
+// What `runner.container(name)` returns: users read it (`instance`, `state`), never construct it.
+export type {
+  ServiceContainer,
+  ServiceOverrides,
+  ContainerState,
+  OnStart,
+  OnStop,
+} from './service/container';
+export { currentContext, type CallContext } from './service/context';
+export type { DependencyProvider, WorkerContext } from './service/providers';
+export { CallLogger } from './service/call-logger';
+export { RemoteErrorClass } from './service/errors';
+export { ServiceStateError, ServiceLookupError, ServiceOptionsError } from './service/runtime-errors';
+export { ServiceDefinitionError } from './service/metadata';
+export { WAMP_CONNECTION, LOGGER, SETTINGS, SERVICE_NAME } from './service/tokens';
+export { ServiceErrorUri } from './service/constants';
+export type {
+  ServiceClass,
+  ServiceOptions,
+  RpcOptions,
+  SubscribeOptions,
+  TimerOptions,
+  EventDelivery,
+  ServiceDefinition,
+  RpcDefinition,
+  SubscribeDefinition,
+  TimerDefinition,
+  EntrypointDefinition,
+} from './service/definition';
 export type { ProxyCallOptions } from './client';
 export { loadConfig, ConfigError, type WServiceConfig, type ConfigFlags } from './config';
 export { createLogger, type Logger, type LogLevel } from './logger';

@@ -20,6 +20,3 @@ export const ServiceErrorUri = {
   /** The instance is stopping and takes no new calls. */
   UNAVAILABLE: WServiceErrorUri.UNAVAILABLE,
 } as const;
-
-/** The kwargs key that carries the call context (correlation id) from a proxy to a service. */
-export const CONTEXT_KWARG = '_wservice';

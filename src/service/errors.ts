@@ -25,11 +25,6 @@ export function RemoteErrorClass(uri: string) {
   };
 }
 
-/** The registered class for `uri`, if any. */
-export function remoteErrorClassFor(uri: string): RemoteErrorConstructor | undefined {
-  return registry.get(uri);
-}
-
 /**
  * Re-creates a `RemoteError` as its registered class (same uri, args, kwargs, message and
  * stack); returns it unchanged when no class is registered for its URI.

@@ -1,4 +1,4 @@
-import type { Serializer, Subprotocol } from '../serializer';
+import type { Serializer } from '../serializer';
 import { cborSerializer } from './cbor';
 import { jsonSerializer } from './json';
 import { msgpackSerializer } from './msgpack';
@@ -13,16 +13,6 @@ import { msgpackSerializer } from './msgpack';
  * strengths, fewer peers speak it.
  */
 export const SERIALIZERS: readonly Serializer[] = [jsonSerializer, msgpackSerializer, cborSerializer];
-
-/** The serializer of a WebSocket subprotocol, if we speak it. */
-export function serializerForSubprotocol(subprotocol: string): Serializer | undefined {
-  return SERIALIZERS.find((s) => s.subprotocol === (subprotocol as Subprotocol));
-}
-
-/** The serializer of a RawSocket serializer id (1 json, 2 msgpack, 3 cbor), if we speak it. */
-export function serializerForRawSocketId(id: number): Serializer | undefined {
-  return SERIALIZERS.find((s) => s.rawSocketId === id);
-}
 
 /** The serializer called `name` (`json`, `msgpack`, `cbor`), if we speak it. */
 export function serializerByName(name: string): Serializer | undefined {
