@@ -1,7 +1,8 @@
 export * from './transport';
 export { createInProcessPair, inProcessSerializer } from './inprocess';
 export type { Listener } from './listener';
-export type { KeepAliveOptions } from './keepalive';
+export { DEFAULT_KEEPALIVE, type KeepAliveOptions } from './keepalive';
+export { PendingConnections, type PendingLimits } from './pending';
 export type { ClientTlsOptions, ServerTlsOptions } from './tls';
 export { DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_CONNECT_TIMEOUT } from './constants';
 export { connectWebSocket, type WebSocketClientOptions } from './websocket/client';

@@ -1,14 +1,33 @@
 import { TransportError } from './transport';
 
-/** Transport-level heartbeat: a ping every `interval` ms; no pong within `timeout` ms ends the link. */
+/**
+ * Transport-level liveness: a link that has been silent (no byte received) for `interval` ms
+ * gets a ping (WebSocket ping / RawSocket PING); if it stays silent `timeout` ms more, it is
+ * dropped. Any inbound traffic counts as a sign of life, so a busy link is never pinged.
+ */
 export interface KeepAliveOptions {
   interval: number;
   timeout: number;
 }
 
+/**
+ * On by default for our clients and the router's listeners: a peer whose packets stop (a
+ * crashed host, a cut cable, a frozen NAT) is noticed within 20 to 30 s.
+ */
+export const DEFAULT_KEEPALIVE: Readonly<KeepAliveOptions> = Object.freeze({
+  interval: 10_000,
+  timeout: 10_000,
+});
+
+/** The keep-alive of an option that may be absent (the default) or `false` (off). */
+export function keepAliveOf(options: KeepAliveOptions | false | undefined): KeepAliveOptions | undefined {
+  if (options === false) return undefined;
+  return options ?? DEFAULT_KEEPALIVE;
+}
+
 /** Throws a `TransportError` naming the option when the keep-alive settings cannot work. */
-export function checkKeepAliveOptions(options: KeepAliveOptions | undefined): void {
-  if (options === undefined) return;
+export function checkKeepAliveOptions(options: KeepAliveOptions | false | undefined): void {
+  if (options === undefined || options === false) return;
   for (const key of ['interval', 'timeout'] as const) {
     const value = options[key];
     if (!Number.isFinite(value) || value <= 0) {
@@ -18,19 +37,19 @@ export function checkKeepAliveOptions(options: KeepAliveOptions | undefined): vo
 }
 
 /**
- * One connection's heartbeat, driven by a single timer that alternates between "wait until
- * the next ping" and "wait for the pong": no timer per message, none while idle in between.
+ * One connection's heartbeat, driven by a single timer: no timer per message, and no clock
+ * read per message either — inbound traffic only sets a flag (`heard`) that the timer reads.
  */
 export class KeepAlive {
   private timer: NodeJS.Timeout | null = null;
-  private awaitingPong = false;
-  private pingSentAt = 0;
+  private heardSinceTick = false;
+  private awaiting = false;
 
   constructor(
     private readonly options: KeepAliveOptions,
     /** Sends one ping on the link. */
     private readonly ping: () => void,
-    /** Called once when a pong is overdue; the owner drops the link. */
+    /** Called once when the link stayed silent too long; the owner drops the link. */
     private readonly expire: (error: TransportError) => void,
   ) {}
 
@@ -38,12 +57,9 @@ export class KeepAlive {
     this.arm(this.options.interval);
   }
 
-  /** A pong arrived: the peer is alive; the next ping goes out one interval after the last. */
-  pong(): void {
-    if (!this.awaitingPong || this.timer === null) return;
-    this.awaitingPong = false;
-    const elapsed = Date.now() - this.pingSentAt;
-    this.arm(Math.max(0, this.options.interval - elapsed));
+  /** Bytes arrived from the peer (a pong, a message, anything). */
+  heard(): void {
+    this.heardSinceTick = true;
   }
 
   stop(): void {
@@ -52,20 +68,28 @@ export class KeepAlive {
   }
 
   private arm(delay: number): void {
-    if (this.timer !== null) clearTimeout(this.timer);
     this.timer = setTimeout(this.tick, delay);
+    // A heartbeat never keeps a process alive on its own.
+    this.timer.unref();
   }
 
   private readonly tick = (): void => {
-    if (this.awaitingPong) {
-      this.stop();
-      this.expire(
-        new TransportError(`keep-alive: no pong within ${this.options.timeout} ms`, 'KEEPALIVE_TIMEOUT'),
-      );
-      return;
+    if (this.heardSinceTick) {
+      this.heardSinceTick = false;
+      this.awaiting = false;
+      return this.arm(this.options.interval);
     }
-    this.awaitingPong = true;
-    this.pingSentAt = Date.now();
+    if (this.awaiting) {
+      this.timer = null;
+      const { interval, timeout } = this.options;
+      return this.expire(
+        new TransportError(
+          `keep-alive: the peer sent nothing for ${interval + timeout} ms, not even a pong`,
+          'KEEPALIVE_TIMEOUT',
+        ),
+      );
+    }
+    this.awaiting = true;
     this.arm(this.options.timeout);
     this.ping();
   };

@@ -64,6 +64,11 @@ export interface Transport {
   readonly origin?: string;
   /** The client's TLS certificate (server side of a TLS link), when it presented one. */
   readonly peerCertificate?: PeerCertificate;
+  /**
+   * Bytes held for an unfinished inbound message (socket transports): what a peer that
+   * starts a message and never ends it costs, for the router's buffer budget.
+   */
+  readonly inboundBufferedAmount?: number;
 
   attach(handlers: TransportHandlers): void;
   /**
@@ -71,6 +76,11 @@ export interface Transport {
    * (nothing is sent, the link stays open); a send on a closed transport is dropped.
    */
   send(frame: Frame): void;
+  /**
+   * The owner's session on this link is established. Until then a link accepted by a
+   * listener with shared `pending` caps counts as not yet joined (and may be evicted).
+   */
+  joined?(): void;
   /** Close the link; `handlers.close` follows. Idempotent. */
   close(code?: number, reason?: string): void;
 }

@@ -5,7 +5,7 @@ import type { Serializer } from '../../protocol/serializer';
 import { jsonSerializer } from '../../protocol/serializers';
 import { DEFAULT_HOST } from '../../defaults';
 import { DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_MESSAGE_SIZE } from '../constants';
-import { checkKeepAliveOptions, type KeepAliveOptions } from '../keepalive';
+import { checkKeepAliveOptions, keepAliveOf, type KeepAliveOptions } from '../keepalive';
 import { describePeer, urlHost } from '../peer';
 import { checkMaxMessageSize, connectFailure } from '../problems';
 import type { ClientTlsOptions } from '../tls';
@@ -26,8 +26,10 @@ export type RawSocketClientOptions = RawSocketTarget & {
    * 16 MiB (the handshake's 2^(9+L)). Default 16 MiB.
    */
   maxMessageSize?: number;
-  /** RawSocket ping / pong heartbeat; off when absent. */
-  keepAlive?: KeepAliveOptions;
+  /** PING the router when the link is silent for `interval` ms, drop it after `timeout` more. Default on (10 s, 10 s); `false` turns it off. */
+  keepAlive?: KeepAliveOptions | false;
+  /** Milliseconds an inbound frame may take from its first byte to its last. Default 30 s. */
+  messageTimeout?: number;
   /** Speak TLS (trusting `ca`, presenting `cert` / `key` for mutual TLS). */
   tls?: ClientTlsOptions;
   /** Milliseconds to connect, finish TLS and get the router's handshake reply. Default 10 s. */
@@ -68,7 +70,8 @@ export async function connectRawSocket(options: RawSocketClientOptions): Promise
     peer: describePeer(socket, options.path),
     maxMessageSize: maxLengthOf(lengthExponent),
     negotiate: clientNegotiation(serializer, target),
-    keepAlive: options.keepAlive,
+    keepAlive: keepAliveOf(options.keepAlive),
+    messageTimeout: options.messageTimeout,
     logger: options.logger ?? defaultLogger(),
   });
   transport.sendHandshake(encodeHandshake(lengthExponent, serializerId));

@@ -58,9 +58,14 @@ export class RawSocketFramer {
   private prefixFill = 0;
   private payloadType: FrameType = FrameType.MESSAGE;
   private payloadLength = 0;
-  /** Partial payload, when one spans chunks. */
-  private payload: Buffer | null = null;
+  /**
+   * Partial payload, when one spans chunks: the chunks as they came, so a peer holds only
+   * the bytes it really sent (never the size it announced), joined once complete.
+   */
+  private payload: Buffer[] | null = null;
   private payloadFill = 0;
+  /** Frames read so far (messages, pings and pongs). */
+  private frames = 0;
 
   constructor(
     public sink: FramerSink,
@@ -76,10 +81,28 @@ export class RawSocketFramer {
     return this.current;
   }
 
+  /** True when the input read so far ends inside a frame (prefix or payload). */
+  get unfinished(): boolean {
+    return (
+      this.current === FramerState.PAYLOAD || (this.current === FramerState.HEADER && this.prefixFill > 0)
+    );
+  }
+
+  /** Payload bytes of the unfinished frame held so far. */
+  get bufferedBytes(): number {
+    return this.payloadFill;
+  }
+
+  /** Frames completed so far: compare before and after a push to know if one completed. */
+  get completedFrames(): number {
+    return this.frames;
+  }
+
   /** Ignore all further input (the link is closing). */
   stop(): void {
     this.current = FramerState.STOPPED;
     this.payload = null;
+    this.payloadFill = 0;
   }
 
   push(chunk: Uint8Array): void {
@@ -170,12 +193,12 @@ export class RawSocketFramer {
       this.emit(asBuffer(chunk, pos, end));
       return end;
     }
-    this.payload ??= Buffer.allocUnsafe(this.payloadLength);
+    this.payload ??= [];
     const take = Math.min(this.payloadLength - this.payloadFill, available);
-    this.payload.set(chunk.subarray(pos, pos + take), this.payloadFill);
+    this.payload.push(asBuffer(chunk, pos, pos + take));
     this.payloadFill += take;
     if (this.payloadFill === this.payloadLength) {
-      const payload = this.payload;
+      const payload = Buffer.concat(this.payload, this.payloadLength);
       this.payload = null;
       this.payloadFill = 0;
       this.current = FramerState.HEADER;
@@ -185,6 +208,7 @@ export class RawSocketFramer {
   }
 
   private emit(payload: Buffer): void {
+    this.frames++;
     switch (this.payloadType) {
       case FrameType.MESSAGE:
         return this.sink.message(payload);

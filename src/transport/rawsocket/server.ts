@@ -4,8 +4,9 @@ import { defaultLogger, type Logger } from '../../logger';
 import type { Serializer } from '../../protocol/serializer';
 import { SERIALIZERS } from '../../protocol/serializers';
 import { DEFAULT_HOST } from '../../defaults';
-import { DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_MESSAGE_SIZE } from '../constants';
-import { checkKeepAliveOptions, type KeepAliveOptions } from '../keepalive';
+import { DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_OPEN_TIMEOUT } from '../constants';
+import { checkKeepAliveOptions, keepAliveOf, type KeepAliveOptions } from '../keepalive';
+import { PendingConnections } from '../pending';
 import { describeCertificate, describePeer, urlHost } from '../peer';
 import { checkMaxMessageSize } from '../problems';
 import { closeAll, handOver, listenOn, type Listener } from '../listener';
@@ -27,12 +28,18 @@ export type RawSocketListenOptions = RawSocketBind & {
   maxMessageSize?: number;
   /** Open connections allowed; further clients are refused in the handshake (error 4). */
   maxConnections?: number;
-  /** RawSocket ping / pong heartbeat per connection; off when absent. */
-  keepAlive?: KeepAliveOptions;
+  /** PING a link silent for `interval` ms, drop it after `timeout` more. Default on (10 s, 10 s); `false` turns it off. */
+  keepAlive?: KeepAliveOptions | false;
   /** Speak TLS; with `requestCert`, only clients with a certificate from `ca` get in. */
   tls?: ServerTlsOptions;
-  /** Milliseconds a new connection has to send its handshake. Default 10 s. */
+  /** Milliseconds a new connection has to send its handshake (TLS included). Default 10 s. */
   handshakeTimeout?: number;
+  /** Milliseconds an inbound frame may take from its first byte to its last. Default 30 s. */
+  messageTimeout?: number;
+  /** Unsent bytes (messages and PONGs) above which a link is dropped. Default 64 MiB. */
+  outboundLimit?: number;
+  /** Caps on connections not yet joined; see `WebSocketListenOptions.pending`. */
+  pending?: PendingConnections;
   logger?: Logger;
 };
 
@@ -69,6 +76,9 @@ class RawSocketEndpoint implements Listener {
   private readonly open = new Set<RawSocketTransport>();
   /** Still in the handshake: cut when the listener closes. */
   private readonly handshaking = new Set<RawSocketTransport>();
+  private readonly pending: PendingConnections;
+  private readonly holdUntilJoined: boolean;
+  private readonly keepAlive: KeepAliveOptions | undefined;
   private accepting = true;
   private closing: Promise<void> | undefined;
 
@@ -79,17 +89,25 @@ class RawSocketEndpoint implements Listener {
     this.serializers = options.serializers ?? SERIALIZERS;
     const maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.maxConnections = options.maxConnections ?? Number.POSITIVE_INFINITY;
-    this.handshakeTimeout = options.handshakeTimeout ?? DEFAULT_CONNECT_TIMEOUT;
+    this.handshakeTimeout = options.handshakeTimeout ?? DEFAULT_OPEN_TIMEOUT;
     this.logger = options.logger ?? defaultLogger();
     checkMaxMessageSize(maxMessageSize);
     checkKeepAliveOptions(options.keepAlive);
+    this.keepAlive = keepAliveOf(options.keepAlive);
+    this.holdUntilJoined = options.pending !== undefined;
+    this.pending = options.pending ?? new PendingConnections({}, this.logger);
     if (!this.serializers.some((s) => s.rawSocketId !== undefined)) {
       const names = this.serializers.map((s) => s.name).join(', ');
       throw new TransportError(`none of the serializers [${names}] has a RawSocket id`);
     }
     this.lengthExponent = lengthExponentOf(maxMessageSize);
     this.path = options.path;
-    this.server = createServer(options.tls, (socket) => this.accept(socket), this.logger);
+    this.server = createServer(
+      options.tls,
+      this.handshakeTimeout,
+      (socket) => this.accept(socket),
+      this.logger,
+    );
   }
 
   async start(): Promise<void> {
@@ -131,6 +149,7 @@ class RawSocketEndpoint implements Listener {
       this.lengthExponent,
       () => this.open.size >= this.maxConnections,
     );
+    const ticket = this.pending.add(socket.remoteAddress ?? 'unix', () => socket.destroy());
     const transport: RawSocketTransport = new RawSocketTransport(socket, {
       peer: describePeer(socket, this.options.path),
       peerCertificate: describeCertificate(socket),
@@ -141,9 +160,13 @@ class RawSocketEndpoint implements Listener {
         if (outcome.ok) this.open.add(transport);
         return outcome;
       },
-      keepAlive: this.options.keepAlive,
+      keepAlive: this.keepAlive,
+      messageTimeout: this.options.messageTimeout,
+      outboundLimit: this.options.outboundLimit,
+      pending: ticket,
       logger: this.logger,
     });
+    ticket.onEvict(() => transport.close(1013, 'too many connections not yet joined'));
     this.handshaking.add(transport);
     void transport.closed.then(() => this.open.delete(transport)); // closed never rejects
     const timer = setTimeout(() => {
@@ -155,6 +178,7 @@ class RawSocketEndpoint implements Listener {
       () => {
         clearTimeout(timer);
         this.handshaking.delete(transport);
+        if (!this.holdUntilJoined) ticket.done();
         handOver(transport, this.onTransport, this.logger);
       },
       (err: TransportError) => {
@@ -168,12 +192,14 @@ class RawSocketEndpoint implements Listener {
 
 function createServer(
   tls: ServerTlsOptions | undefined,
+  handshakeTimeout: number,
   accept: (socket: Socket) => void,
   logger: Logger,
 ): Server {
   if (tls === undefined) return createNetServer(accept);
   const server = createTlsServer(
     {
+      handshakeTimeout,
       cert: tls.cert,
       key: tls.key,
       ca: tls.ca,

@@ -1,8 +1,10 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '../../logger';
 import type { Frame, Serializer } from '../../protocol/serializer';
-import { LISTENER_CLOSE_GRACE } from '../constants';
+import { CLOSE_GRACE, DEFAULT_MESSAGE_TIMEOUT, DEFAULT_OUTBOUND_LIMIT } from '../constants';
 import { KeepAlive, type KeepAliveOptions } from '../keepalive';
+import { MessageDeadline } from '../message-deadline';
+import type { PendingTicket } from '../pending';
 import { SocketTransport } from '../socket-transport';
 import { PayloadSizeError, TransportError, type PeerCertificate, type Transport } from '../transport';
 import { WriteBatch } from '../write-batch';
@@ -25,7 +27,17 @@ export interface RawSocketTransportOptions {
   /** Our limit, announced in the handshake (a power of two). */
   maxMessageSize: number;
   negotiate: Negotiate;
+  /** Off when absent. */
   keepAlive?: KeepAliveOptions;
+  /** Milliseconds an inbound frame may take from its first byte to its last. Default 30 s. */
+  messageTimeout?: number;
+  /**
+   * Unsent bytes the link may hold: a PING whose PONG would pass it drops the link, and a
+   * close past it drops the link at once. Default 64 MiB.
+   */
+  outboundLimit?: number;
+  /** The listener's count of connections not yet joined, left when the owner calls `joined`. */
+  pending?: PendingTicket;
   logger: Logger;
   /** The client's TLS certificate (a TLS listener that asked for one). */
   peerCertificate?: PeerCertificate;
@@ -51,6 +63,9 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
   private readonly keepAlive: KeepAlive | null;
   private readonly negotiate: Negotiate;
   private readonly batch: WriteBatch;
+  private readonly deadline: MessageDeadline;
+  private readonly outboundLimit: number;
+  private readonly pending: PendingTicket | undefined;
   private handshaking = true;
   private closing = false;
   private closeCode = CLOSE_NORMAL;
@@ -77,6 +92,11 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
             () => this.socket.write(PING_FRAME),
             (err) => this.drop(err),
           );
+    this.deadline = new MessageDeadline(options.messageTimeout ?? DEFAULT_MESSAGE_TIMEOUT, (err) =>
+      this.drop(err),
+    );
+    this.outboundLimit = options.outboundLimit ?? DEFAULT_OUTBOUND_LIMIT;
+    this.pending = options.pending;
     this.ready = new Promise<void>((resolve, reject) => {
       this.settleReady = (error) => (error === undefined ? resolve() : reject(error));
     });
@@ -93,6 +113,16 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
 
   get bufferedAmount(): number {
     return this.socket.writableLength;
+  }
+
+  /** Bytes of an unfinished inbound frame held so far. */
+  get inboundBufferedAmount(): number {
+    return this.framer.bufferedBytes;
+  }
+
+  /** The owner's session is established: the link no longer counts as pending. */
+  joined(): void {
+    this.pending?.done();
   }
 
   /** Sends our handshake (client side); the router's reply drives `ready`. */
@@ -113,6 +143,12 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
 
   close(code = CLOSE_NORMAL, reason = ''): void {
     if (this.closing) return;
+    // Its peer is not reading: a half-close would never get through; free the buffers now.
+    if (this.socket.writableLength > this.outboundLimit) {
+      this.closeCode = code;
+      this.closeReason = reason;
+      return this.terminate();
+    }
     this.closing = true;
     this.open = false;
     this.closeCode = code;
@@ -121,7 +157,7 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
     // A half-close lets queued frames (a last ABORT) reach the peer; a peer that never
     // closes its side is cut after the grace period.
     this.socket.end();
-    this.endTimer = setTimeout(() => this.socket.destroy(), LISTENER_CLOSE_GRACE);
+    this.endTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE);
     this.endTimer.unref();
   }
 
@@ -169,6 +205,15 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
   // spec: a PING is answered at once by exactly one PONG echoing its payload.
   ping(payload: Buffer): void {
     if (!this.open) return;
+    // A PONG is output like any other: a peer that pings and never reads must not grow it.
+    if (this.socket.writableLength + 4 + payload.length > this.outboundLimit) {
+      return this.drop(
+        new TransportError(
+          `the peer does not read its PONGs: more than ${this.outboundLimit} bytes unsent`,
+          'OUTBOUND_LIMIT',
+        ),
+      );
+    }
     this.socket.cork();
     this.socket.write(encodeFramePrefix(FrameType.PONG, payload.length));
     if (payload.length > 0) this.socket.write(payload);
@@ -176,7 +221,7 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
   }
 
   pong(): void {
-    this.keepAlive?.pong();
+    // Any inbound bytes count as a sign of life (see onData).
   }
 
   oversize(size: number): void {
@@ -206,8 +251,11 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    this.keepAlive?.heard();
+    const before = this.framer.completedFrames;
     try {
       this.framer.push(chunk);
+      this.deadline.update(this.framer.unfinished, this.framer.completedFrames !== before);
     } catch (err) {
       const error = err as TransportError;
       this.logger.warn({ peer: this.peer, err: error }, 'RawSocket framing error; closing');
@@ -220,7 +268,10 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
     }
   };
 
-  /** Keep-alive expired: the peer is gone or stuck, so there is no half-close to wait for. */
+  /**
+   * Keep-alive expired, a frame is overdue, or the peer does not read: there is no half-close
+   * to wait for.
+   */
   private drop(error: TransportError): void {
     this.logger.warn({ peer: this.peer }, error.message);
     this.abort(error);
@@ -235,6 +286,8 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
   private onSocketClose(): void {
     this.closing = true;
     this.keepAlive?.stop();
+    this.deadline.stop();
+    this.pending?.done();
     if (this.endTimer !== null) clearTimeout(this.endTimer);
     if (this.handshaking) {
       this.handshaking = false;

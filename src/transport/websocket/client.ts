@@ -5,13 +5,13 @@ import { defaultLogger, type Logger } from '../../logger';
 import type { Serializer } from '../../protocol/serializer';
 import { SERIALIZERS } from '../../protocol/serializers';
 import { DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_MESSAGE_SIZE } from '../constants';
-import { checkKeepAliveOptions, type KeepAliveOptions } from '../keepalive';
+import { checkKeepAliveOptions, keepAliveOf, type KeepAliveOptions } from '../keepalive';
 import { describePeer } from '../peer';
 import { checkMaxMessageSize, connectFailure } from '../problems';
 import type { ClientTlsOptions } from '../tls';
 import { TransportError, type Transport } from '../transport';
 import { serializerOfSubprotocol, subprotocolsOf } from './subprotocol';
-import { WebSocketTransport, websocketMaxPayload } from './transport';
+import { CLOSE_TIMEOUT_OPTION, WebSocketTransport } from './transport';
 
 /** Options of `connectWebSocket`. */
 export interface WebSocketClientOptions {
@@ -19,8 +19,10 @@ export interface WebSocketClientOptions {
   serializers?: readonly Serializer[];
   /** Largest message accepted or sent, in bytes. Default 16 MiB. */
   maxMessageSize?: number;
-  /** WebSocket ping / pong heartbeat; off when absent. */
-  keepAlive?: KeepAliveOptions;
+  /** Ping the router when the link is silent for `interval` ms, drop it after `timeout` more. Default on (10 s, 10 s); `false` turns it off. */
+  keepAlive?: KeepAliveOptions | false;
+  /** Milliseconds an inbound message may take from its first byte to its last. Default 30 s. */
+  messageTimeout?: number;
   /** For `wss://` URLs. */
   tls?: ClientTlsOptions;
   /** Extra HTTP headers on the opening handshake (e.g. a cookie or a bearer token). */
@@ -51,7 +53,8 @@ export function connectWebSocket(url: string, options: WebSocketClientOptions = 
     checkKeepAliveOptions(options.keepAlive);
     const protocols = subprotocolsOf(serializers);
     const socket = new WebSocket(url, protocols, {
-      maxPayload: websocketMaxPayload(maxMessageSize),
+      ...CLOSE_TIMEOUT_OPTION,
+      maxPayload: maxMessageSize,
       perMessageDeflate: false,
       headers: options.headers,
       ca: options.tls?.ca,
@@ -69,7 +72,8 @@ export function connectWebSocket(url: string, options: WebSocketClientOptions = 
         peer,
         stream,
         maxMessageSize,
-        keepAlive: options.keepAlive,
+        keepAlive: keepAliveOf(options.keepAlive),
+        messageTimeout: options.messageTimeout,
         logger: options.logger ?? defaultLogger(),
       });
     });

@@ -6,14 +6,16 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { defaultLogger, type Logger } from '../../logger';
 import type { Serializer } from '../../protocol/serializer';
 import { SERIALIZERS } from '../../protocol/serializers';
 import { DEFAULT_HOST, DEFAULT_WEBSOCKET_PATH } from '../../defaults';
-import { DEFAULT_MAX_MESSAGE_SIZE } from '../constants';
-import { checkKeepAliveOptions, type KeepAliveOptions } from '../keepalive';
+import { DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_OPEN_TIMEOUT } from '../constants';
+import { checkKeepAliveOptions, keepAliveOf, type KeepAliveOptions } from '../keepalive';
+import { PendingConnections, type PendingTicket } from '../pending';
 import { describeCertificate, describePeer, urlHost } from '../peer';
 import { OriginPolicy } from './origin';
 import { checkMaxMessageSize } from '../problems';
@@ -21,7 +23,7 @@ import { closeAll, handOver, listenOn, type Listener } from '../listener';
 import type { ServerTlsOptions } from '../tls';
 import type { Transport } from '../transport';
 import { parseSubprotocolHeader, selectSubprotocol, subprotocolsOf } from './subprotocol';
-import { CloseCode, WebSocketTransport, websocketMaxPayload } from './transport';
+import { CLOSE_TIMEOUT_OPTION, CloseCode, WebSocketTransport } from './transport';
 
 /** Options of `listenWebSocket`. */
 export interface WebSocketListenOptions {
@@ -33,10 +35,26 @@ export interface WebSocketListenOptions {
   path?: string;
   /** Serializers accepted, most preferred first. Default: every serializer wservice speaks. */
   serializers?: readonly Serializer[];
-  /** Largest message accepted or sent, in bytes. Default 16 MiB. */
+  /**
+   * Largest message accepted or sent, in bytes. Default 16 MiB. A larger inbound message is
+   * refused on its frame header, before any of it is buffered: the owner's `oversize` hook
+   * runs (the router sends ABORT), then the link closes with 1009.
+   */
   maxMessageSize?: number;
-  /** WebSocket ping / pong heartbeat per connection; off when absent. */
-  keepAlive?: KeepAliveOptions;
+  /** Ping a link silent for `interval` ms, drop it after `timeout` more. Default on (10 s, 10 s); `false` turns it off. */
+  keepAlive?: KeepAliveOptions | false;
+  /** Milliseconds a new connection has to complete the WebSocket upgrade (TLS included). Default 10 s. */
+  openTimeout?: number;
+  /** Milliseconds an inbound message may take from its first byte to its last. Default 30 s. */
+  messageTimeout?: number;
+  /** Unsent bytes above which a closing link is dropped at once. Default 64 MiB. */
+  outboundLimit?: number;
+  /**
+   * The caps on connections not yet joined, shared by every listener of a router: a link
+   * counts from its TCP accept until its owner calls `transport.joined()`. Absent, the
+   * listener keeps its own caps (256 in all, 64 per address) and a link counts until it opens.
+   */
+  pending?: PendingConnections;
   /** Serve `wss://`. */
   tls?: ServerTlsOptions;
   /**
@@ -91,6 +109,13 @@ class WebSocketEndpoint implements Listener {
   private readonly wss: WebSocketServer;
   private readonly transports = new Set<WebSocketTransport>();
   private readonly origins: OriginPolicy;
+  private readonly pending: PendingConnections;
+  /** Whether the owner calls `joined()` (a shared `pending`), or a link counts until it opens. */
+  private readonly holdUntilJoined: boolean;
+  private readonly openTimeout: number;
+  private readonly keepAlive: KeepAliveOptions | undefined;
+  /** Connections of our own server that have not upgraded yet. */
+  private readonly opening = new Map<Duplex, { ticket: PendingTicket; timer: NodeJS.Timeout }>();
   private accepting = true;
   private closing: Promise<void> | undefined;
 
@@ -105,15 +130,20 @@ class WebSocketEndpoint implements Listener {
     this.logger = options.logger ?? defaultLogger();
     checkMaxMessageSize(this.maxMessageSize);
     checkKeepAliveOptions(options.keepAlive);
+    this.keepAlive = keepAliveOf(options.keepAlive);
+    this.openTimeout = options.openTimeout ?? DEFAULT_OPEN_TIMEOUT;
+    this.holdUntilJoined = options.pending !== undefined;
+    this.pending = options.pending ?? new PendingConnections({}, this.logger);
     this.spoken = subprotocolsOf(this.serializers).join(', ');
     this.origins = new OriginPolicy(options.allowedOrigins);
     this.owned = options.server === undefined;
-    this.server = options.server ?? createServer(options.tls);
+    this.server = options.server ?? createServer(options.tls, this.openTimeout);
     this.wss = new WebSocketServer({
+      ...CLOSE_TIMEOUT_OPTION,
       noServer: true,
       clientTracking: false,
       perMessageDeflate: false,
-      maxPayload: websocketMaxPayload(this.maxMessageSize),
+      maxPayload: this.maxMessageSize,
       // Only reached for upgrades onUpgrade accepted, so a match exists.
       handleProtocols: (offered) => selectSubprotocol(offered, this.serializers)?.subprotocol ?? false,
     });
@@ -122,6 +152,8 @@ class WebSocketEndpoint implements Listener {
   async start(): Promise<void> {
     this.server.on('upgrade', this.onUpgrade);
     if (this.owned) {
+      // With TLS, a connection is tracked once secured; the TLS handshake has its own timeout.
+      this.server.on(this.options.tls ? 'secureConnection' : 'connection', this.trackConnection);
       this.server.on('request', (req, res) => this.answerPlainRequest(req, res));
       this.server.on('tlsClientError', (err) =>
         this.logger.debug({ err }, 'TLS handshake with a client failed'),
@@ -145,6 +177,7 @@ class WebSocketEndpoint implements Listener {
     this.closing ??= (async () => {
       this.accepting = false;
       this.server.off('upgrade', this.onUpgrade);
+      for (const socket of [...this.opening.keys()]) socket.destroy();
       await closeAll(this.transports, CloseCode.GOING_AWAY, 'server shutting down');
       this.wss.close();
       if (this.owned) await closeServer(this.server);
@@ -182,7 +215,37 @@ class WebSocketEndpoint implements Listener {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, socket, serializer));
   };
 
+  /**
+   * A new connection to our own server: it counts as pending, and must upgrade within
+   * `openTimeout` (a socket that sends nothing, or a header a byte a second, is cut).
+   */
+  private readonly trackConnection = (socket: Socket): void => {
+    const ticket = this.pending.add(socket.remoteAddress ?? 'unix', () => socket.destroy());
+    const timer = setTimeout(() => {
+      this.logger.debug({ address: socket.remoteAddress }, 'no WebSocket upgrade in time; closing');
+      socket.destroy();
+    }, this.openTimeout);
+    timer.unref();
+    this.opening.set(socket, { ticket, timer });
+    socket.once('close', () => {
+      clearTimeout(timer);
+      ticket.done();
+      this.opening.delete(socket);
+    });
+  };
+
+  /** The pending ticket of an upgraded connection: ours since its accept, or a new one. */
+  private ticketOf(stream: Duplex, req: IncomingMessage): PendingTicket {
+    const opening = this.opening.get(stream);
+    if (opening === undefined)
+      return this.pending.add(req.socket.remoteAddress ?? 'unix', () => stream.destroy());
+    clearTimeout(opening.timer);
+    this.opening.delete(stream);
+    return opening.ticket;
+  }
+
   private accept(socket: WebSocket, req: IncomingMessage, stream: Duplex, serializer: Serializer): void {
+    const ticket = this.ticketOf(stream, req);
     const transport = new WebSocketTransport(socket, {
       serializer,
       stream,
@@ -190,11 +253,16 @@ class WebSocketEndpoint implements Listener {
       origin: req.headers.origin,
       peerCertificate: describeCertificate(req.socket),
       maxMessageSize: this.maxMessageSize,
-      keepAlive: this.options.keepAlive,
+      keepAlive: this.keepAlive,
+      messageTimeout: this.options.messageTimeout,
+      outboundLimit: this.options.outboundLimit,
+      pending: ticket,
       logger: this.logger,
     });
+    ticket.onEvict(() => transport.close(CloseCode.TRY_AGAIN_LATER, 'too many connections not yet joined'));
     this.transports.add(transport);
     void transport.closed.then(() => this.transports.delete(transport)); // closed never rejects
+    if (!this.holdUntilJoined) ticket.done();
     handOver(transport, this.onTransport, this.logger);
   }
 
@@ -215,9 +283,10 @@ class WebSocketEndpoint implements Listener {
   }
 }
 
-function createServer(tls: ServerTlsOptions | undefined): HttpServer | HttpsServer {
+function createServer(tls: ServerTlsOptions | undefined, openTimeout: number): HttpServer | HttpsServer {
   if (tls === undefined) return createHttpServer();
   return createHttpsServer({
+    handshakeTimeout: openTimeout,
     cert: tls.cert,
     key: tls.key,
     ca: tls.ca,

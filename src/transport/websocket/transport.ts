@@ -2,35 +2,34 @@ import type { Writable } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { Logger } from '../../logger';
 import type { Frame, Serializer } from '../../protocol/serializer';
+import { CLOSE_GRACE, DEFAULT_MESSAGE_TIMEOUT, DEFAULT_OUTBOUND_LIMIT } from '../constants';
 import { KeepAlive, type KeepAliveOptions } from '../keepalive';
+import { MessageDeadline } from '../message-deadline';
+import type { PendingTicket } from '../pending';
 import { SocketTransport } from '../socket-transport';
 import { PayloadSizeError, TransportError, type PeerCertificate, type Transport } from '../transport';
 import { WriteBatch } from '../write-batch';
+import { FrameWatcher } from './frame-watcher';
 
 /** Close codes (RFC 6455 section 7.4.1). */
 export const CloseCode = {
   NORMAL: 1000,
   GOING_AWAY: 1001,
   ABNORMAL: 1006,
+  POLICY_VIOLATION: 1008,
   MESSAGE_TOO_BIG: 1009,
   INTERNAL_ERROR: 1011,
+  TRY_AGAIN_LATER: 1013,
 } as const;
 
 /** ws rejects reasons longer than this many UTF-8 bytes (a close frame payload is at most 125). */
 const MAX_CLOSE_REASON_BYTES = 123;
 
-/** The ws error code for a frame above its own `maxPayload`, past our headroom. */
-const WS_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+/** ws waits this long for the peer's close frame, then destroys the socket (absent from @types/ws). */
+export const CLOSE_TIMEOUT_OPTION = { closeTimeout: CLOSE_GRACE } as object;
 
-/**
- * How far above `maxMessageSize` ws itself buffers a frame. Within it, the frame is read, the
- * owner's `oversize` hook runs while the link is still open (so it can send ABORT) and the
- * link closes with 1009. Beyond it, ws fails the link on the frame header (no buffering of
- * giant frames); the hook still runs, but the link is already closing.
- */
-export function websocketMaxPayload(maxMessageSize: number): number {
-  return maxMessageSize + Math.max(maxMessageSize, 1024 * 1024);
-}
+/** The ws error code for a message above its `maxPayload`. */
+const WS_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 
 /** A close code ws will send: the caller's, or 1000 when the caller's is not allowed on the wire. */
 function sendableCloseCode(code: number): number {
@@ -53,13 +52,21 @@ export interface WebSocketTransportOptions {
   serializer: Serializer;
   peer: string;
   maxMessageSize: number;
+  /** Off when absent. */
   keepAlive?: KeepAliveOptions;
+  /** Milliseconds an inbound message may take from its first byte to its last. Default 30 s. */
+  messageTimeout?: number;
+  /** Unsent bytes above which a close drops the link at once (nothing would reach the peer). */
+  outboundLimit?: number;
+  /** The listener's count of connections not yet joined, left when the owner calls `joined`. */
+  pending?: PendingTicket;
   logger: Logger;
   /**
    * The TCP / TLS stream under the WebSocket (the upgrade's socket). Given, frames sent in one
-   * tick leave in one write (see WriteBatch); absent, each frame is written on its own.
+   * tick leave in one write (see WriteBatch), and inbound bytes are watched for the message
+   * deadline, the early size check and liveness; absent, only whole messages are seen.
    */
-  stream?: Writable;
+  stream?: Writable & NodeJS.EventEmitter;
   /** The upgrade request's `Origin` header (server side). */
   origin?: string;
   /** The client's TLS certificate (server side of `wss://`). */
@@ -80,6 +87,11 @@ export class WebSocketTransport extends SocketTransport implements Transport {
   private readonly sendOptions: { binary: boolean };
   private readonly keepAlive: KeepAlive | null;
   private readonly batch: WriteBatch | null;
+  private readonly watcher: FrameWatcher;
+  private readonly deadline: MessageDeadline;
+  private readonly outboundLimit: number;
+  private readonly pending: PendingTicket | undefined;
+  private oversized = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -100,9 +112,17 @@ export class WebSocketTransport extends SocketTransport implements Transport {
             () => this.ping(),
             (err) => this.fail(err),
           );
+    this.outboundLimit = options.outboundLimit ?? DEFAULT_OUTBOUND_LIMIT;
+    this.pending = options.pending;
+    this.watcher = new FrameWatcher(this.maxMessageSize, (size) => this.rejectOversize(size));
+    this.deadline = new MessageDeadline(options.messageTimeout ?? DEFAULT_MESSAGE_TIMEOUT, (err) =>
+      this.fail(err),
+    );
 
+    // Before ws reads a chunk: an oversize message is refused before any of it is buffered.
+    options.stream?.prependListener('data', this.onRawData);
     socket.on('message', this.onMessage);
-    socket.on('pong', () => this.keepAlive?.pong());
+    if (options.stream === undefined) socket.on('pong', () => this.keepAlive?.heard());
     socket.on('error', (err) => this.onSocketError(err));
     socket.on('close', (code: number, reason: Buffer) => this.onClose(code, reason));
     this.keepAlive?.start();
@@ -110,6 +130,16 @@ export class WebSocketTransport extends SocketTransport implements Transport {
 
   get bufferedAmount(): number {
     return this.socket.bufferedAmount;
+  }
+
+  /** Bytes of an unfinished inbound message that ws holds. */
+  get inboundBufferedAmount(): number {
+    return this.watcher.bufferedBytes;
+  }
+
+  /** The owner's session is established: the link no longer counts as pending. */
+  joined(): void {
+    this.pending?.done();
   }
 
   send(frame: Frame): void {
@@ -126,8 +156,14 @@ export class WebSocketTransport extends SocketTransport implements Transport {
     this.socket.send(frame, this.sendOptions);
   }
 
+  /**
+   * Starts the closing handshake; ws destroys the socket if the peer has not answered within
+   * `CLOSE_GRACE`. A link holding more unsent bytes than its outbound limit is dropped at
+   * once: its peer is not reading, so the close frame would never reach it.
+   */
   close(code: number = CloseCode.NORMAL, reason = ''): void {
     if (!this.open) return;
+    if (this.socket.bufferedAmount > this.outboundLimit) return this.terminate();
     this.open = false;
     this.socket.close(sendableCloseCode(code), sendableCloseReason(reason));
   }
@@ -142,6 +178,12 @@ export class WebSocketTransport extends SocketTransport implements Transport {
     if (size > this.maxMessageSize) throw new PayloadSizeError(size, this.maxMessageSize);
   }
 
+  private readonly onRawData = (chunk: Buffer): void => {
+    this.keepAlive?.heard();
+    const outcome = this.watcher.push(chunk);
+    this.deadline.update(outcome.unfinished, outcome.completed);
+  };
+
   private readonly onMessage = (data: RawData, isBinary: boolean): void => {
     // binaryType is 'nodebuffer': ws hands over one Buffer per message, fragments joined.
     const bytes = data as Buffer;
@@ -151,6 +193,8 @@ export class WebSocketTransport extends SocketTransport implements Transport {
   };
 
   private rejectOversize(size: number): void {
+    if (this.oversized) return;
+    this.oversized = true;
     this.logger.warn(
       { peer: this.peer, size, limit: this.maxMessageSize },
       'inbound WebSocket message too big',
@@ -163,7 +207,10 @@ export class WebSocketTransport extends SocketTransport implements Transport {
     if (this.open) this.socket.ping();
   }
 
-  /** Keep-alive expired: the peer is gone or stuck, so there is no closing handshake to wait for. */
+  /**
+   * Keep-alive expired or a message is overdue: the peer is gone or stalling, so there is no
+   * closing handshake to wait for.
+   */
   private fail(error: TransportError): void {
     this.logger.warn({ peer: this.peer }, error.message);
     this.failure = error;
@@ -172,10 +219,12 @@ export class WebSocketTransport extends SocketTransport implements Transport {
 
   private onSocketError(err: Error & { code?: string }): void {
     if (err.code === WS_TOO_BIG) {
-      // ws has already started closing with 1009; the size is only known to exceed its limit.
-      this.open = false;
+      // Seen by the frame watcher first, unless there is no stream to watch.
       this.failure = new TransportError(`inbound message exceeds ${this.maxMessageSize} bytes`, 'OVERSIZE');
-      this.inbox.oversize(websocketMaxPayload(this.maxMessageSize) + 1);
+      if (this.oversized) return;
+      this.oversized = true;
+      this.open = false;
+      this.inbox.oversize(this.maxMessageSize + 1);
       return;
     }
     this.logger.warn({ peer: this.peer, err }, 'WebSocket error');
@@ -184,9 +233,12 @@ export class WebSocketTransport extends SocketTransport implements Transport {
 
   private onClose(code: number, reason: Buffer): void {
     this.keepAlive?.stop();
+    this.deadline.stop();
+    this.pending?.done();
     const failure = this.failure;
     this.finish({
-      code,
+      // An oversize message is refused on its header, so the peer's close frame is never read.
+      code: this.oversized && code === CloseCode.ABNORMAL ? CloseCode.MESSAGE_TOO_BIG : code,
       reason: failure !== undefined && reason.length === 0 ? failure.message : reason.toString('utf8'),
       // ws reports 1006 when the link ended without a closing handshake (dropped, terminated).
       wasClean: code !== CloseCode.ABNORMAL,
