@@ -26,7 +26,7 @@ export function bindArguments(entrypoint: EntrypointDefinition, args: Args, kwar
     while (bound.length < index) bound.push(undefined);
     bound[index] = kwargs[key];
   }
-  for (let i = 0; i < bound.length; i++) checkType(entrypoint, params[i], bound[i]);
+  for (let i = 0; i < bound.length; i++) bound[i] = checkType(entrypoint, params[i], bound[i]);
   if (restIndex !== -1 && args.length > fixed) {
     while (bound.length < fixed) bound.push(undefined);
     bound.push(...args.slice(fixed));
@@ -34,8 +34,12 @@ export function bindArguments(entrypoint: EntrypointDefinition, args: Args, kwar
   return bound;
 }
 
-function checkType(entrypoint: EntrypointDefinition, param: ParameterDefinition, value: unknown): void {
-  if (value === undefined || param.type === 'any' || matchesType(param.type, value)) return;
+/** The value as the parameter takes it; a `bigint` parameter takes integer Numbers as BigInt. */
+function checkType(entrypoint: EntrypointDefinition, param: ParameterDefinition, value: unknown): unknown {
+  if (value === undefined || param.type === 'any') return value;
+  // The serializers give integers up to 2^53 as Numbers, larger ones as BigInt.
+  if (param.type === 'bigint' && Number.isInteger(value)) return BigInt(value as number);
+  if (matchesType(param.type, value)) return value;
   throw invalid(
     entrypoint,
     `argument '${param.name}' must be ${ARTICLE[param.type]}, got ${describe(value)}`,
@@ -48,6 +52,7 @@ function matchesType(type: ParameterType, value: unknown): boolean {
     case 'string':
     case 'number':
     case 'boolean':
+    case 'bigint':
       return typeof value === type;
     case 'array':
       return Array.isArray(value);
@@ -61,6 +66,7 @@ function matchesType(type: ParameterType, value: unknown): boolean {
 const ARTICLE: Record<ParameterType, string> = {
   string: 'a string',
   number: 'a number',
+  bigint: 'an integer',
   boolean: 'a boolean',
   array: 'a list',
   bytes: 'bytes',
@@ -71,6 +77,7 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (value instanceof Uint8Array) return 'bytes';
+  if (typeof value === 'bigint') return `the integer ${value} (beyond 2^53: declare the parameter bigint)`;
   return typeof value === 'object' ? 'a dictionary' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
@@ -85,6 +92,7 @@ function invalid(entrypoint: EntrypointDefinition, problem: string, parameter?: 
 export function parameterType(designType: unknown): ParameterType {
   if (designType === String) return 'string';
   if (designType === Number) return 'number';
+  if (designType === BigInt) return 'bigint';
   if (designType === Boolean) return 'boolean';
   if (designType === Array) return 'array';
   if (designType === Buffer || designType === Uint8Array) return 'bytes';

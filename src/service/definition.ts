@@ -46,7 +46,7 @@ export interface TimerOptions {
 }
 
 /** Type checks applied to one parameter, from `design:paramtypes`. */
-export type ParameterType = 'string' | 'number' | 'boolean' | 'array' | 'bytes' | 'any';
+export type ParameterType = 'string' | 'number' | 'bigint' | 'boolean' | 'array' | 'bytes' | 'any';
 
 export interface ParameterDefinition {
   name: string;

@@ -6,7 +6,9 @@ import { MAX_ID, MessageType, type Dict, type Message, type Payload } from '../.
  * exact. Left out on purpose, each for a stated reason:
  * - strings starting with NUL: JSON reads them as binary (spec: "\u0000" + base64);
  * - the key `__proto__`: msgpackr and cbor-x rename it to keep prototypes safe;
- * - -0, NaN, Infinity: not representable in JSON; BigInt beyond 2^53: not in JSON either.
+ * - -0, NaN, Infinity: not representable in JSON;
+ * - integral doubles beyond 2^53: JSON writes them as integer literals, read back exactly as
+ *   BigInt (integers beyond 2^53 travel as BigInt on every serializer, see `wide`).
  */
 
 const text = fc.string({ unit: 'binary', maxLength: 12 }).filter((s) => s.charCodeAt(0) !== 0);
@@ -18,7 +20,13 @@ const integer = fc.oneof(
   fc.maxSafeInteger(),
   fc.constantFrom(2 ** 53, -(2 ** 53), 2 ** 32, 2 ** 32 - 1, -(2 ** 31), -(2 ** 31) - 1, 2 ** 31),
 );
-const double = fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Object.is(d, -0));
+const double = fc
+  .double({ noNaN: true, noDefaultInfinity: true })
+  .filter((d) => !Object.is(d, -0) && !(Number.isInteger(d) && Math.abs(d) > 2 ** 53));
+/** Integers beyond 2^53 and within 64 bits: BigInt in, BigInt out. */
+const wide = fc
+  .bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n })
+  .filter((n) => n > 2n ** 53n || n < -(2n ** 53n));
 const bytes = fc.uint8Array({ maxLength: 16 }).map((b) => Buffer.from(b));
 
 /** Any value a WAMP payload may carry, nested a few levels deep. */
@@ -29,6 +37,7 @@ export const wampValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((t
     fc.boolean(),
     integer,
     double,
+    wide,
     text,
     bytes,
     fc.array(tie('value'), { maxLength: 4 }),

@@ -42,6 +42,7 @@ export function binarySerializer(format: BinaryFormat): Serializer {
       try {
         return format.decode(bytes);
       } catch (err) {
+        if (err instanceof ProtocolError) throw err;
         throw new ProtocolError(`invalid ${name} frame: ${detail(err)}`);
       }
     },

@@ -2,6 +2,7 @@ import { Decoder, Encoder, type Options } from 'cbor-x';
 import type { WireMessage } from '../messages';
 import type { Serializer } from '../serializer';
 import { binarySerializer } from './binary-frame';
+import { checkCbor } from './data-model';
 import { narrowIntegers, widenIntegers } from './int64';
 
 /**
@@ -42,6 +43,8 @@ function encode(message: WireMessage): Uint8Array {
  * inside a string), which cost a walk but never a wrong value.
  */
 function decode(bytes: Buffer): unknown {
+  // cbor-x decodes tags (dates, regular expressions, sets, shared references...) globally.
+  checkCbor(bytes);
   const value: unknown = decoder.decode(bytes);
   const mayHoldInt64 = bytes.includes(UINT64_HEAD) || bytes.includes(NINT64_HEAD);
   return mayHoldInt64 ? narrowIntegers(value) : value;

@@ -1,3 +1,4 @@
+import { isInteger, isSafeNumber, parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { ProtocolError } from '../errors';
 import type { WireMessage } from '../messages';
 import { SerializationError, type Frame, type Serializer } from '../serializer';
@@ -26,26 +27,80 @@ function binaryReviver(_key: string, value: unknown): unknown {
 /** Nesting depth beyond which the scan gives up and the replacer runs anyway. */
 const MAX_SCAN_DEPTH = 64;
 
+/** What a value holds that plain `JSON.stringify` cannot write as WAMP wants. */
+const PLAIN = 0;
+const BINARY = 1;
+const BIGINT = 2;
+
 /**
- * True when `value` may hold a Uint8Array, so the slower replacer is needed. Past
- * MAX_SCAN_DEPTH it answers true: the replacer is always correct, only slower, and a cycle
- * then ends in JSON.stringify's own error instead of a deep recursion here.
+ * Whether `value` may hold a Uint8Array (the replacer is needed) or a BigInt (the lossless
+ * writer is). Past MAX_SCAN_DEPTH it answers "binary": the replacer is always correct, only
+ * slower, and a cycle then ends in JSON.stringify's own error instead of a deep recursion here.
  */
-function containsBinary(value: unknown, depth = 0): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  if (value instanceof Uint8Array) return true;
-  if (depth > MAX_SCAN_DEPTH) return true;
+function special(value: unknown, depth = 0): number {
+  if (typeof value === 'bigint') return BIGINT;
+  if (typeof value !== 'object' || value === null) return PLAIN;
+  if (value instanceof Uint8Array) return BINARY;
+  if (depth > MAX_SCAN_DEPTH) return BINARY;
+  let found = PLAIN;
   if (Array.isArray(value)) {
-    for (const item of value) if (containsBinary(item, depth + 1)) return true;
-    return false;
+    for (const item of value) found |= special(item, depth + 1);
+    return found;
   }
-  for (const key in value) {
-    if (containsBinary((value as Record<string, unknown>)[key], depth + 1)) return true;
-  }
-  return false;
+  for (const key in value) found |= special((value as Record<string, unknown>)[key], depth + 1);
+  return found;
 }
 
-/** `wamp.2.json`: text frames; binary values as `"\u0000" + base64`. */
+/**
+ * A run of 16 digits: an integer literal that may lie beyond 2^53 (9007199254740992 has 16
+ * digits), which JSON.parse would round. Such frames (rare) take the lossless parser.
+ */
+const LONG_DIGITS = /\d{16}/;
+
+const MAX_EXACT = 2n ** 53n;
+
+/**
+ * Integers beyond 2^53 become BigInt, exactly; every other number is a Number as usual (as
+ * the binary serializers give them: WAMP ids reach 2^53 and stay Numbers).
+ */
+function parseNumber(text: string): number | bigint {
+  if (isSafeNumber(text) || !isInteger(text)) return Number(text);
+  const value = BigInt(text);
+  return value > MAX_EXACT || value < -MAX_EXACT ? value : Number(text);
+}
+
+/** Bytes as WAMP's JSON writes them, copy-on-write, for the lossless writer (which has no holder-aware replacer). */
+function encodeBinary(value: unknown): unknown {
+  if (value instanceof Uint8Array) return BINARY_PREFIX + Buffer.from(value).toString('base64');
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const encoded = encodeBinary(item);
+      if (encoded !== item) (copy ??= value.slice())[i] = encoded;
+    });
+    return copy ?? value;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const encoded = encodeBinary(item);
+    if (encoded !== item) (copy ??= { ...value })[key] = encoded;
+  }
+  return copy ?? value;
+}
+
+function stringify(message: WireMessage): string {
+  const found = special(message);
+  if (found === PLAIN) return JSON.stringify(message);
+  if ((found & BIGINT) === 0) return JSON.stringify(message, binaryReplacer);
+  // BigInt: written as the exact integer it is (JSON numbers have no size limit).
+  return stringifyLossless(encodeBinary(message)) as string;
+}
+
+/**
+ * `wamp.2.json`: text frames; binary values as `"\u0000" + base64`; integers beyond 2^53
+ * carried exactly, as BigInt both ways.
+ */
 export const jsonSerializer: Serializer = {
   name: 'json',
   subprotocol: 'wamp.2.json',
@@ -54,7 +109,7 @@ export const jsonSerializer: Serializer = {
 
   serialize(message: WireMessage): string {
     try {
-      return containsBinary(message) ? JSON.stringify(message, binaryReplacer) : JSON.stringify(message);
+      return stringify(message);
     } catch (err) {
       throw new SerializationError(`cannot serialize to JSON: ${(err as Error).message}`, { cause: err });
     }
@@ -69,7 +124,9 @@ export const jsonSerializer: Serializer = {
       throw new ProtocolError('invalid JSON frame: not UTF-8');
     }
     try {
-      return text.includes(ESCAPED_NUL) ? JSON.parse(text, binaryReviver) : JSON.parse(text);
+      const reviver = text.includes(ESCAPED_NUL) ? binaryReviver : undefined;
+      if (LONG_DIGITS.test(text)) return parseLossless(text, reviver, parseNumber);
+      return reviver === undefined ? JSON.parse(text) : JSON.parse(text, reviver);
     } catch (err) {
       throw new ProtocolError(`invalid JSON frame: ${(err as Error).message}`);
     }

@@ -2,6 +2,7 @@ import { Packr, Unpackr, type Options } from 'msgpackr';
 import type { WireMessage } from '../messages';
 import type { Serializer } from '../serializer';
 import { binarySerializer } from './binary-frame';
+import { checkMsgpack } from './data-model';
 import { widenIntegers } from './int64';
 
 /**
@@ -39,5 +40,9 @@ export const msgpackSerializer: Serializer = binarySerializer({
   subprotocol: 'wamp.2.msgpack',
   rawSocketId: 2,
   encode: (message: WireMessage) => packr.pack(widenIntegers(message)),
-  decode: (bytes: Buffer): unknown => unpackr.unpack(bytes),
+  decode: (bytes: Buffer): unknown => {
+    // msgpackr decodes its extension types (Date, RegExp, Set, Error, records...) globally.
+    checkMsgpack(bytes);
+    return unpackr.unpack(bytes);
+  },
 });

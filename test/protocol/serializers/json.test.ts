@@ -74,10 +74,9 @@ describe('json serializer', () => {
     expect(typeof parse.mock.calls[0][1]).toBe('function');
   });
 
-  it('throws SerializationError for BigInt and cycles', () => {
+  it('throws SerializationError for cycles', () => {
     const cycle: unknown[] = [1];
     cycle.push(cycle);
-    expect(() => jsonSerializer.serialize([1, 2n ** 60n])).toThrow(SerializationError);
     expect(() => jsonSerializer.serialize(cycle)).toThrow(SerializationError);
     expect(() => jsonSerializer.serialize([1, { b: Buffer.from('x'), cycle }])).toThrow(SerializationError);
   });

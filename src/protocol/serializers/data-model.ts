@@ -1,0 +1,311 @@
+import { ProtocolError } from '../errors';
+
+/**
+ * WAMP's data model is JSON's plus bytes: null, booleans, integers, floats, strings, bytes,
+ * lists and dictionaries with string keys. msgpack and CBOR can say more (extension types,
+ * tags: dates, regular expressions, sets, errors, records, shared references that build
+ * cycles), and their libraries decode all of it by default. These checks walk the bytes of
+ * one document before it is decoded and refuse anything outside the model, so no such value
+ * reaches the router or an argument binder. They also refuse lengths the bytes cannot hold
+ * (no allocation for an array "of 4 billion elements" in a 10-byte frame), `__proto__` keys,
+ * and nesting deeper than MAX_DEPTH.
+ *
+ * Iterative, over a stack of "items still expected" counts: no recursion, no allocation per
+ * item; strings and bytes are skipped by their length.
+ */
+
+/** Deepest nesting of lists and dictionaries accepted. */
+export const MAX_DEPTH = 256;
+
+/** `__proto__` in UTF-8: a key that would set a decoded object's prototype. */
+const PROTO = Buffer.from('__proto__');
+
+class Walk {
+  pos = 0;
+  /** Items still expected at each open level; -1 for an indefinite-length CBOR container. */
+  readonly pending: number[] = [];
+  /** Whether the next item at each level is a map key (for maps: keys and values alternate). */
+  readonly keyNext: boolean[] = [];
+  readonly isMap: boolean[] = [];
+
+  constructor(
+    readonly bytes: Buffer,
+    readonly format: string,
+  ) {}
+
+  fail(problem: string): never {
+    throw new ProtocolError(`invalid ${this.format} frame: ${problem}`);
+  }
+
+  /** `n` bytes must follow at `pos`. */
+  need(n: number): void {
+    if (n > this.bytes.length - this.pos) this.fail('truncated');
+  }
+
+  /** True when the item about to be read is a map key. */
+  atKey(): boolean {
+    const depth = this.pending.length;
+    return depth > 0 && this.isMap[depth - 1] && this.keyNext[depth - 1];
+  }
+
+  /** Opens a container of `items` items (-1: indefinite); each needs at least one byte. */
+  open(items: number, map: boolean): void {
+    if (this.pending.length >= MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
+    if (items > this.bytes.length - this.pos)
+      this.fail(`a length of ${items} items in ${this.bytes.length} bytes`);
+    this.pending.push(items);
+    this.isMap.push(map);
+    this.keyNext.push(true);
+  }
+
+  /** One item (scalar or a whole container's head) was read at the current level. */
+  itemDone(): void {
+    for (;;) {
+      const depth = this.pending.length;
+      if (depth === 0) return;
+      const i = depth - 1;
+      if (this.isMap[i]) this.keyNext[i] = !this.keyNext[i];
+      if (this.pending[i] === -1) return;
+      if (--this.pending[i] > 0) return;
+      this.pop();
+    }
+  }
+
+  pop(): void {
+    this.pending.pop();
+    this.isMap.pop();
+    this.keyNext.pop();
+  }
+
+  /** A string of `length` bytes at `pos`, which may be a map key. */
+  string(length: number): void {
+    this.need(length);
+    if (
+      length === PROTO.length &&
+      this.atKey() &&
+      this.bytes.compare(PROTO, 0, length, this.pos, this.pos + length) === 0
+    ) {
+      this.fail('a "__proto__" key');
+    }
+    this.pos += length;
+  }
+
+  noKey(what: string): void {
+    if (this.atKey()) this.fail(`a dictionary key that is ${what}, not a string`);
+  }
+
+  end(): void {
+    if (this.pending.length > 0) this.fail('truncated');
+    if (this.pos !== this.bytes.length) this.fail('bytes after the end of the message');
+  }
+}
+
+/** Throws ProtocolError unless `bytes` is one msgpack document within WAMP's data model. */
+export function checkMsgpack(bytes: Buffer): void {
+  const w = new Walk(bytes, 'msgpack');
+  do {
+    w.need(1);
+    const b = bytes[w.pos++];
+    if (b <= 0x7f || b >= 0xe0) w.noKey('an integer');
+    else if (b <= 0x8f) {
+      w.noKey('a dictionary');
+      if ((b & 0x0f) > 0) {
+        w.open((b & 0x0f) * 2, true);
+        continue;
+      }
+    } else if (b <= 0x9f) {
+      w.noKey('a list');
+      if ((b & 0x0f) > 0) {
+        w.open(b & 0x0f, false);
+        continue;
+      }
+    } else if (b <= 0xbf) w.string(b & 0x1f);
+    else if (!readMsgpackHead(w, b)) continue;
+    w.itemDone();
+  } while (w.pending.length > 0);
+  w.end();
+}
+
+/** Reads the item of head byte 0xc0..0xdf; false when it opened a non-empty container. */
+function readMsgpackHead(w: Walk, b: number): boolean {
+  const bytes = w.bytes;
+  switch (b) {
+    case 0xc0:
+      w.noKey('null');
+      return true;
+    case 0xc2:
+    case 0xc3:
+      w.noKey('a boolean');
+      return true;
+    case 0xc4:
+    case 0xc5:
+    case 0xc6: {
+      w.noKey('bytes');
+      const size = 1 << (b - 0xc4);
+      w.need(size);
+      const length = readUint(bytes, w.pos, size);
+      w.pos += size;
+      w.need(length);
+      w.pos += length;
+      return true;
+    }
+    case 0xca:
+    case 0xcb:
+    case 0xcc:
+    case 0xcd:
+    case 0xce:
+    case 0xcf:
+    case 0xd0:
+    case 0xd1:
+    case 0xd2:
+    case 0xd3: {
+      w.noKey('a number');
+      const size = b === 0xca ? 4 : b === 0xcb ? 8 : 1 << ((b - 0xcc) & 3);
+      w.need(size);
+      w.pos += size;
+      return true;
+    }
+    case 0xd9:
+    case 0xda:
+    case 0xdb: {
+      const size = 1 << (b - 0xd9);
+      w.need(size);
+      const length = readUint(bytes, w.pos, size);
+      w.pos += size;
+      w.string(length);
+      return true;
+    }
+    case 0xdc:
+    case 0xdd:
+    case 0xde:
+    case 0xdf: {
+      const map = b >= 0xde;
+      w.noKey(map ? 'a dictionary' : 'a list');
+      const size = (b & 1) === 0 ? 2 : 4;
+      w.need(size);
+      const items = readUint(bytes, w.pos, size) * (map ? 2 : 1);
+      w.pos += size;
+      if (items === 0) return true;
+      w.open(items, map);
+      return false;
+    }
+    case 0xc1:
+      return w.fail('the never-used byte 0xc1');
+    default:
+      // 0xc7..0xc9 and 0xd4..0xd8: ext / fixext.
+      return w.fail(`an extension type (0x${b.toString(16)}), outside WAMP's data model`);
+  }
+}
+
+/** CBOR major types (the top 3 bits of a head). */
+const UINT = 0;
+const NINT = 1;
+const BYTES = 2;
+const TEXT = 3;
+const ARRAY = 4;
+const MAP = 5;
+const TAG = 6;
+const SIMPLE = 7;
+const INDEFINITE = 31;
+
+/** Throws ProtocolError unless `bytes` is one CBOR document within WAMP's data model. */
+export function checkCbor(bytes: Buffer): void {
+  const w = new Walk(bytes, 'cbor');
+  do {
+    w.need(1);
+    const head = bytes[w.pos++];
+    const major = head >> 5;
+    const info = head & 0x1f;
+    if (head === 0xff) {
+      // "break": ends the innermost indefinite-length container.
+      const depth = w.pending.length;
+      if (depth === 0 || w.pending[depth - 1] !== -1) w.fail('a "break" outside an indefinite-length item');
+      if (w.isMap[depth - 1] && !w.keyNext[depth - 1]) w.fail('a dictionary key without a value');
+      w.pop();
+      w.itemDone();
+      continue;
+    }
+    if (major === TAG) w.fail(`tag ${readArgument(w, info)}, outside WAMP's data model`);
+    if (major === SIMPLE) {
+      readCborSimple(w, info);
+      w.itemDone();
+      continue;
+    }
+    if (info === INDEFINITE) {
+      if (major === UINT || major === NINT) w.fail('an indefinite-length integer');
+      // cbor-x cannot read them either; no WAMP peer we know writes them.
+      if (major === BYTES || major === TEXT) w.fail('an indefinite-length string');
+      w.noKey(major === MAP ? 'a dictionary' : 'a list');
+      w.open(-1, major === MAP);
+      continue;
+    }
+    const argument = readArgument(w, info);
+    switch (major) {
+      case UINT:
+      case NINT:
+        w.noKey('an integer');
+        break;
+      case BYTES:
+        w.noKey('bytes');
+        w.need(argument);
+        w.pos += argument;
+        break;
+      case TEXT:
+        w.string(argument);
+        break;
+      case ARRAY:
+      case MAP: {
+        w.noKey(major === MAP ? 'a dictionary' : 'a list');
+        const items = major === MAP ? argument * 2 : argument;
+        if (items > 0) {
+          w.open(items, major === MAP);
+          continue;
+        }
+        break;
+      }
+    }
+    w.itemDone();
+  } while (w.pending.length > 0);
+  w.end();
+}
+
+// false, true, null, undefined (sent for JavaScript's undefined by some peers), and floats.
+function readCborSimple(w: Walk, info: number): void {
+  if (info >= 20 && info <= 23) {
+    w.noKey(info <= 21 ? 'a boolean' : 'null');
+    return;
+  }
+  if (info >= 25 && info <= 27) {
+    w.noKey('a number');
+    const size = 1 << (info - 24);
+    w.need(size);
+    w.pos += size;
+    return;
+  }
+  w.fail(`simple value ${info === 24 ? 'of one byte' : info}, outside WAMP's data model`);
+}
+
+/** The head's argument: the value of `info` itself, or the 1, 2, 4 or 8 bytes after it. */
+function readArgument(w: Walk, info: number): number {
+  if (info < 24) return info;
+  if (info > 27) w.fail(`reserved additional information ${info}`);
+  const size = 1 << (info - 24);
+  w.need(size);
+  const value = readUint(w.bytes, w.pos, size);
+  w.pos += size;
+  return value;
+}
+
+/** A big-endian unsigned integer of 1, 2, 4 or 8 bytes (8-byte values beyond 2^53 lose precision, which only lengths use). */
+function readUint(bytes: Buffer, pos: number, size: number): number {
+  switch (size) {
+    case 1:
+      return bytes[pos];
+    case 2:
+      return bytes.readUInt16BE(pos);
+    case 4:
+      return bytes.readUInt32BE(pos);
+    default:
+      return bytes.readUInt32BE(pos) * 2 ** 32 + bytes.readUInt32BE(pos + 4);
+  }
+}
