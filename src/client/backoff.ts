@@ -3,11 +3,15 @@
  * backoff with jitter. The n-th retry in a row waits
  * `min(maxDelay, initialDelay * multiplier^n)`, varied at random by ± `jitter` of itself
  * (so clients restarted together do not reconnect together) and never above `maxDelay`.
+ *
+ * The default `maxDelay` is 2 s, so a service comes back within about 2 s of its router
+ * returning, however long the router was away (a delay that kept growing with the outage
+ * would keep it away for as long again).
  */
 export interface ReconnectOptions {
   /** Milliseconds before the first retry. Default 1 000. */
   initialDelay?: number;
-  /** Upper bound of any delay, in milliseconds. Default 30 000. */
+  /** Upper bound of any delay, in milliseconds. Default 2 000. */
   maxDelay?: number;
   /** Growth factor from one retry to the next, >= 1. Default 2. */
   multiplier?: number;
@@ -20,7 +24,7 @@ export interface ReconnectOptions {
 /** The defaults of `ReconnectOptions`. */
 export const DEFAULT_RECONNECT: Readonly<Required<ReconnectOptions>> = Object.freeze({
   initialDelay: 1_000,
-  maxDelay: 30_000,
+  maxDelay: 2_000,
   multiplier: 2,
   jitter: 0.1,
   maxRetries: Number.POSITIVE_INFINITY,

@@ -87,11 +87,18 @@ describe('backoff', () => {
     expect(retryDelay(5, policy, () => 0)).toBe(500);
   });
 
+  it('by default waits at most 2 s, however many retries came before, and keeps its jitter', () => {
+    const delays = Array.from({ length: 200 }, (_, n) => retryDelay(n, DEFAULT_RECONNECT));
+    expect(Math.max(...delays)).toBeLessThanOrEqual(2000);
+    // Retries after a long outage still spread (1.8 s .. 2 s), so clients do not come back in step.
+    expect(new Set(delays.slice(10)).size).toBeGreaterThan(10);
+  });
+
   it('has documented defaults and refuses values out of range', () => {
     expect(reconnectPolicy()).toEqual(DEFAULT_RECONNECT);
     expect(DEFAULT_RECONNECT).toMatchObject({
       initialDelay: 1000,
-      maxDelay: 30000,
+      maxDelay: 2000,
       multiplier: 2,
       jitter: 0.1,
     });
