@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from '../logger';
 import type { Serializer } from '../protocol/serializer';
 import { serializerByName } from '../protocol/serializers';
-import type { Listener, ServerTlsOptions, Transport } from '../transport';
+import type { Listener, PendingConnections, ServerTlsOptions, Transport } from '../transport';
 import { listenRawSocket, listenWebSocket } from '../transport';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WEBSOCKET_PATH } from '../defaults';
 import {
@@ -24,9 +24,17 @@ export interface ListenerInfo {
   readonly path?: string;
 }
 
-/** What the router needs of every listener. */
+/** What the router gives every listener. */
 export interface ListenerSetup {
   maxMessageSize: number;
+  openTimeout: number;
+  messageTimeout: number;
+  /** The router's `outboundHardLimit`: PONGs count against it too. */
+  outboundLimit: number;
+  /** Shared by every listener: the router says when a link joined (`transport.joined()`). */
+  pending: PendingConnections;
+  /** An unfinished inbound message grew: the router checks its buffer budget. */
+  onBuffering: () => void;
   logger: Logger;
   onTransport: (transport: Transport) => void;
 }
@@ -40,6 +48,11 @@ export async function openListener(
   const common = {
     serializers: serializersOf(options.serializers, index),
     maxMessageSize: setup.maxMessageSize,
+    messageTimeout: setup.messageTimeout,
+    outboundLimit: setup.outboundLimit,
+    pending: setup.pending,
+    onBuffering: setup.onBuffering,
+    keepAlive: options.keepAlive,
     tls: options.tls === undefined ? undefined : readTls(options.tls, ['listeners', index, 'tls']),
     logger: setup.logger,
   };
@@ -51,6 +64,7 @@ export async function openListener(
         port: options.port ?? DEFAULT_PORT,
         path: options.path ?? DEFAULT_WEBSOCKET_PATH,
         allowedOrigins: options.allowedOrigins,
+        openTimeout: setup.openTimeout,
       },
       setup.onTransport,
     );
@@ -60,7 +74,10 @@ export async function openListener(
     options.path !== undefined
       ? { path: options.path }
       : { host: options.host ?? DEFAULT_HOST, port: options.port ?? 0 };
-  const listener = await listenRawSocket({ ...common, ...bind }, setup.onTransport);
+  const listener = await listenRawSocket(
+    { ...common, ...bind, handshakeTimeout: setup.openTimeout },
+    setup.onTransport,
+  );
   return { info: describe('rawsocket', listener), listener };
 }
 

@@ -48,7 +48,17 @@ export interface WebSocketListenerOptions {
    * for every page.
    */
   allowedOrigins?: string[];
+  /** See `ListenerKeepAlive`. Default on. */
+  keepAlive?: ListenerKeepAlive;
 }
+
+/**
+ * Liveness of a listener's links: a link silent for `interval` ms gets a WebSocket ping /
+ * RawSocket PING; silent `timeout` ms more, it is dropped (its session ends, its callers'
+ * calls fail, its registrations go). Default `{ interval: 10000, timeout: 10000 }`: a peer
+ * whose packets stop is noticed within 20 to 30 s. `false` turns it off.
+ */
+export type ListenerKeepAlive = { interval: number; timeout: number } | false;
 
 /**
  * A RawSocket listener, on TCP (`host` and `port`) or on a unix socket (`path`), optionally
@@ -64,6 +74,8 @@ export interface RawSocketListenerOptions {
   path?: string;
   serializers?: SerializerName[];
   tls?: TlsOptions;
+  /** See `ListenerKeepAlive`. Default on. */
+  keepAlive?: ListenerKeepAlive;
 }
 
 /** Where the router accepts connections. */
@@ -139,6 +151,33 @@ export interface LimitsOptions {
    * Milliseconds, default 10000.
    */
   handshakeTimeout?: number;
+  /**
+   * How long a new connection has for its opening handshake (the WebSocket upgrade, TLS, the
+   * RawSocket octets): a socket that sends nothing, or its headers a byte a second, is cut.
+   * Milliseconds, default 10000.
+   */
+  openTimeout?: number;
+  /**
+   * How long an inbound message may take from its first byte to its last. A peer still
+   * sending one after this long is dropped (its bytes were held for nothing). Milliseconds,
+   * default 30000.
+   */
+  messageTimeout?: number;
+  /**
+   * Connections accepted and not yet joined (opening handshake, HELLO, authentication), over
+   * all listeners. Past it the OLDEST such connection is closed (WebSocket 1013 once open), so
+   * idle sockets cannot lock real clients out. Default 256.
+   */
+  maxPendingConnections?: number;
+  /** Of those, from one remote address. Default 64. */
+  maxPendingPerAddress?: number;
+  /**
+   * The router-wide budget of buffered bytes: unfinished inbound messages plus unsent
+   * outbound bytes, over every session. Past it, new sessions are refused (ABORT
+   * `wservice.error.router_overloaded`) and the sessions holding the most are dropped first
+   * until the router is back within it. Default 256 MiB.
+   */
+  maxBufferedBytes?: number;
 }
 
 /**
@@ -178,6 +217,11 @@ export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = Object.freeze({
   outboundHardLimit: 64 * 1024 * 1024,
   shutdownTimeout: 1000,
   handshakeTimeout: 10_000,
+  openTimeout: 10_000,
+  messageTimeout: 30_000,
+  maxPendingConnections: 256,
+  maxPendingPerAddress: 64,
+  maxBufferedBytes: 256 * 1024 * 1024,
 });
 
 /** The longest delay Node's timers keep (2^31 - 1 ms); longer ones would fire at once. */
@@ -210,7 +254,8 @@ export function validateRouterOptions(value: unknown): RouterOptions {
 
 function validateListener(c: Check): void {
   const type = c.enumValue('type', ['websocket', 'rawsocket'] as const, true);
-  c.object(['type', 'host', 'port', 'path', 'serializers', 'tls', 'allowedOrigins']);
+  c.object(['type', 'host', 'port', 'path', 'serializers', 'tls', 'allowedOrigins', 'keepAlive']);
+  validateKeepAlive(c);
   c.optionalString('host');
   c.optionalInteger('port', 0, 65535);
   c.optionalString('path');
@@ -245,6 +290,19 @@ function validateListener(c: Check): void {
   }
 }
 
+function validateKeepAlive(c: Check): void {
+  const value = (c.value as { keepAlive?: unknown }).keepAlive;
+  if (value === undefined || value === false) return;
+  c.required('keepAlive', (k) => {
+    k.object(['interval', 'timeout']);
+    k.optionalInteger('interval', 1, MAX_TIMER_DELAY);
+    k.optionalInteger('timeout', 1, MAX_TIMER_DELAY);
+    const { interval, timeout } = k.value as { interval?: number; timeout?: number };
+    if (interval === undefined || timeout === undefined)
+      throw k.error(undefined, 'needs interval and timeout (ms), or false');
+  });
+}
+
 function validateRealm(c: Check): void {
   c.object(['name', 'roles', 'auth']);
   c.uri('name');
@@ -275,6 +333,11 @@ function validateLimits(c: Check): void {
   c.optionalInteger('outboundHardLimit', 1);
   c.optionalInteger('shutdownTimeout', 0, MAX_TIMER_DELAY);
   c.optionalInteger('handshakeTimeout', 1, MAX_TIMER_DELAY);
+  c.optionalInteger('openTimeout', 1, MAX_TIMER_DELAY);
+  c.optionalInteger('messageTimeout', 1, MAX_TIMER_DELAY);
+  c.optionalInteger('maxPendingConnections', 1);
+  c.optionalInteger('maxPendingPerAddress', 1);
+  c.optionalInteger('maxBufferedBytes', 1);
 }
 
 /** The limits with defaults applied. */

@@ -194,7 +194,9 @@ export class RouterSession {
       authprovider: identity.authprovider,
     };
     if (identity.authextra !== undefined) details.authextra = identity.authextra;
-    this.send({ type: MessageType.WELCOME, session: this.sessionId, details });
+    if (!this.sendWelcome(details)) return;
+    // No longer a pending connection for the listeners' caps.
+    this.transport.joined?.();
     this.logger.info({ authrole: identity.authrole, authmethod: identity.authmethod }, 'session joined');
     // Sending may have closed the session (outbound limit): then it never joins.
     if (this.current === 'established') realm.join(this);
@@ -372,6 +374,24 @@ export class RouterSession {
   }
 
   /** The client answered our GOODBYE: the transport may carry a new session. */
+  /**
+   * WELCOME, even to a RawSocket peer that announced the smallest limit (512 bytes): without
+   * the feature lists if the full one does not fit (features are optional announcements), or
+   * ABORT `wamp.error.payload_size_exceeded` if even that does not. False when not welcomed.
+   */
+  private sendWelcome(details: WelcomeDetails): boolean {
+    const welcome = (d: WelcomeDetails): Message => ({
+      type: MessageType.WELCOME,
+      session: this.sessionId,
+      details: d,
+    });
+    if (this.send(welcome(details)) !== 'too_big') return true;
+    const roles = Object.fromEntries(Object.keys(ROUTER_ROLES).map((role) => [role, {}]));
+    if (this.send(welcome({ ...details, roles })) !== 'too_big') return true;
+    this.abort(ErrorUri.PAYLOAD_SIZE_EXCEEDED, `WELCOME exceeds ${this.transport.maxMessageSize} bytes`);
+    return false;
+  }
+
   private goodbyeReplied(): void {
     this.settleGoodbye();
     this.awaitHandshake();

@@ -2,7 +2,8 @@ import { defaultLogger, type Logger } from '../logger';
 import { ErrorUri } from '../protocol/errors';
 import { IdSequence, randomId } from '../protocol/ids';
 import type { Id } from '../protocol/messages';
-import type { Listener, Transport } from '../transport';
+import { PendingConnections, type Listener, type Transport } from '../transport';
+import { BufferBudget, bufferedBytesOf } from './budget';
 import { Handshake } from './handshake';
 import { openListener, type ListenerInfo } from './listeners';
 import {
@@ -29,6 +30,12 @@ export interface RouterStats {
   subscriptions: number;
   /** Calls whose INVOCATION went out and whose final answer has not come back. */
   callsInFlight: number;
+  /** Connections accepted by the listeners that have not joined yet. */
+  pendingConnections: number;
+  /** Bytes buffered over every link now: unsent output and unfinished inbound messages. */
+  bufferedBytes: number;
+  /** EVENTs the slow-consumer policy dropped, summed over the sessions open now. */
+  droppedEvents: number;
 }
 
 /**
@@ -62,6 +69,8 @@ export class Router {
   private readonly logger: Logger;
   private readonly autoCreateRealms: boolean;
   private readonly host: SessionHost;
+  private readonly pending: PendingConnections;
+  private readonly budget: BufferBudget;
   private stopping: Promise<void> | undefined;
 
   private constructor(
@@ -72,6 +81,14 @@ export class Router {
     this.limits = resolveLimits(options.limits);
     this.autoCreateRealms = options.autoCreateRealms ?? options.realms === undefined;
     for (const realm of options.realms ?? []) this.createRealm(realm);
+    this.pending = new PendingConnections(
+      {
+        maxPending: this.limits.maxPendingConnections,
+        maxPendingPerAddress: this.limits.maxPendingPerAddress,
+      },
+      this.logger,
+    );
+    this.budget = new BufferBudget(this.limits.maxBufferedBytes, () => this.sessions, this.logger);
     const handshake = new Handshake({
       limits: this.limits,
       findRealm: (name) => this.findRealm(name),
@@ -98,6 +115,11 @@ export class Router {
       for (const [index, listenerOptions] of (router.options.listeners ?? []).entries()) {
         const { info, listener } = await openListener(listenerOptions, index, {
           maxMessageSize: router.limits.maxMessageSize,
+          openTimeout: router.limits.openTimeout,
+          messageTimeout: router.limits.messageTimeout,
+          outboundLimit: router.limits.outboundHardLimit,
+          pending: router.pending,
+          onBuffering: () => router.budget.check(),
           logger: router.logger,
           onTransport: (transport) => router.attach(transport),
         });
@@ -106,6 +128,7 @@ export class Router {
         router.logger.info({ url: info.url }, 'router listening');
       }
     } catch (error) {
+      router.budget.stop();
       await Promise.allSettled(router.openListeners.map((l) => l.close()));
       throw error;
     }
@@ -151,7 +174,14 @@ export class Router {
       registrations: 0,
       subscriptions: 0,
       callsInFlight: 0,
+      pendingConnections: this.pending.size,
+      bufferedBytes: 0,
+      droppedEvents: 0,
     };
+    for (const session of this.sessions) {
+      stats.bufferedBytes += bufferedBytesOf(session.transport);
+      stats.droppedEvents += session.droppedEvents;
+    }
     for (const realm of this.realms.values()) {
       const held = realm.stats;
       stats.registrations += held.registrations;
@@ -195,6 +225,7 @@ export class Router {
     for (const session of [...this.sessions]) session.close(1001, 'router shutting down');
     for (const realm of this.realms.values()) realm.close();
     await Promise.allSettled(this.openListeners.map((l) => l.close()));
+    this.budget.stop();
     this.logger.info('router stopped');
   }
 
@@ -218,6 +249,8 @@ export class Router {
 
   private admit(session: RouterSession): Id | undefined {
     if (this.sessionIds.size >= this.limits.maxSessions) return undefined;
+    // Over the buffer budget: no new session until the router is back within it.
+    if (this.budget.overloaded) return undefined;
     let id = randomId();
     while (this.sessionIds.has(id)) id = randomId();
     this.sessionIds.set(id, session);

@@ -29,3 +29,6 @@ export const DEFAULT_MAX_PENDING = 256;
 
 /** Of those, from one remote address. */
 export const DEFAULT_MAX_PENDING_PER_ADDRESS = 64;
+
+/** Every this many more bytes held for an unfinished inbound message, the owner's buffer budget hears of it. */
+export const BUFFERING_REPORT_STEP = 256 * 1024;

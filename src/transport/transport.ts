@@ -81,6 +81,8 @@ export interface Transport {
    * listener with shared `pending` caps counts as not yet joined (and may be evicted).
    */
   joined?(): void;
+  /** Drops the link at once, without a closing handshake, freeing its buffers (socket transports). */
+  terminate?(): void;
   /** Close the link; `handlers.close` follows. Idempotent. */
   close(code?: number, reason?: string): void;
 }

@@ -286,7 +286,9 @@ describe('Callee: invocations', () => {
 
   it('answers ERROR when the result cannot be serialized', async () => {
     const { session, router } = await joinSession(BASIC);
-    await registered(session, router, 'p', () => 10n);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    await registered(session, router, 'p', () => cyclic);
     const reply = await invoke(router, { request: 6, registration: 100 });
     expect(reply).toMatchObject({ type: MessageType.ERROR, error: ErrorUri.APPLICATION_ERROR });
     expect(session.isOpen).toBe(true);

@@ -1,4 +1,9 @@
-import { isInteger, isSafeNumber, parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
+import {
+  isInteger,
+  isSafeNumber,
+  parse as parseLossless,
+  stringify as stringifyLossless,
+} from 'lossless-json';
 import { ProtocolError } from '../errors';
 import type { WireMessage } from '../messages';
 import { SerializationError, type Frame, type Serializer } from '../serializer';

@@ -40,6 +40,8 @@ export type RawSocketListenOptions = RawSocketBind & {
   outboundLimit?: number;
   /** Caps on connections not yet joined; see `WebSocketListenOptions.pending`. */
   pending?: PendingConnections;
+  /** Called as an unfinished inbound frame grows (every 256 KiB more held): a buffer budget's check. */
+  onBuffering?: () => void;
   logger?: Logger;
 };
 
@@ -164,6 +166,7 @@ class RawSocketEndpoint implements Listener {
       messageTimeout: this.options.messageTimeout,
       outboundLimit: this.options.outboundLimit,
       pending: ticket,
+      onBuffering: this.options.onBuffering,
       logger: this.logger,
     });
     ticket.onEvict(() => transport.close(1013, 'too many connections not yet joined'));

@@ -1,7 +1,12 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '../../logger';
 import type { Frame, Serializer } from '../../protocol/serializer';
-import { CLOSE_GRACE, DEFAULT_MESSAGE_TIMEOUT, DEFAULT_OUTBOUND_LIMIT } from '../constants';
+import {
+  BUFFERING_REPORT_STEP,
+  CLOSE_GRACE,
+  DEFAULT_MESSAGE_TIMEOUT,
+  DEFAULT_OUTBOUND_LIMIT,
+} from '../constants';
 import { KeepAlive, type KeepAliveOptions } from '../keepalive';
 import { MessageDeadline } from '../message-deadline';
 import type { PendingTicket } from '../pending';
@@ -38,6 +43,8 @@ export interface RawSocketTransportOptions {
   outboundLimit?: number;
   /** The listener's count of connections not yet joined, left when the owner calls `joined`. */
   pending?: PendingTicket;
+  /** Called as an unfinished inbound message grows (every 256 KiB more held): a budget check. */
+  onBuffering?: () => void;
   logger: Logger;
   /** The client's TLS certificate (a TLS listener that asked for one). */
   peerCertificate?: PeerCertificate;
@@ -66,6 +73,9 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
   private readonly deadline: MessageDeadline;
   private readonly outboundLimit: number;
   private readonly pending: PendingTicket | undefined;
+  private readonly onBuffering: (() => void) | undefined;
+  /** Held bytes last reported to `onBuffering`. */
+  private reportedBuffering = 0;
   private handshaking = true;
   private closing = false;
   private closeCode = CLOSE_NORMAL;
@@ -97,6 +107,7 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
     );
     this.outboundLimit = options.outboundLimit ?? DEFAULT_OUTBOUND_LIMIT;
     this.pending = options.pending;
+    this.onBuffering = options.onBuffering;
     this.ready = new Promise<void>((resolve, reject) => {
       this.settleReady = (error) => (error === undefined ? resolve() : reject(error));
     });
@@ -118,6 +129,14 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
   /** Bytes of an unfinished inbound frame held so far. */
   get inboundBufferedAmount(): number {
     return this.framer.bufferedBytes;
+  }
+
+  /** Tells the owner's budget when the unfinished inbound message has grown by another step. */
+  private reportBuffering(held: number): void {
+    if (held < this.reportedBuffering) this.reportedBuffering = 0;
+    if (this.onBuffering === undefined || held - this.reportedBuffering < BUFFERING_REPORT_STEP) return;
+    this.reportedBuffering = held;
+    this.onBuffering();
   }
 
   /** The owner's session is established: the link no longer counts as pending. */
@@ -255,7 +274,9 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
     const before = this.framer.completedFrames;
     try {
       this.framer.push(chunk);
-      this.deadline.update(this.framer.unfinished, this.framer.completedFrames !== before);
+      const unfinished = this.framer.unfinished;
+      this.deadline.update(unfinished, this.framer.completedFrames !== before);
+      if (unfinished) this.reportBuffering(this.framer.bufferedBytes);
     } catch (err) {
       const error = err as TransportError;
       this.logger.warn({ peer: this.peer, err: error }, 'RawSocket framing error; closing');

@@ -55,6 +55,8 @@ export interface WebSocketListenOptions {
    * listener keeps its own caps (256 in all, 64 per address) and a link counts until it opens.
    */
   pending?: PendingConnections;
+  /** Called as an unfinished inbound message grows (every 256 KiB more held): a buffer budget's check. */
+  onBuffering?: () => void;
   /** Serve `wss://`. */
   tls?: ServerTlsOptions;
   /**
@@ -257,6 +259,7 @@ class WebSocketEndpoint implements Listener {
       messageTimeout: this.options.messageTimeout,
       outboundLimit: this.options.outboundLimit,
       pending: ticket,
+      onBuffering: this.options.onBuffering,
       logger: this.logger,
     });
     ticket.onEvict(() => transport.close(CloseCode.TRY_AGAIN_LATER, 'too many connections not yet joined'));

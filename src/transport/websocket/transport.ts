@@ -2,7 +2,12 @@ import type { Writable } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { Logger } from '../../logger';
 import type { Frame, Serializer } from '../../protocol/serializer';
-import { CLOSE_GRACE, DEFAULT_MESSAGE_TIMEOUT, DEFAULT_OUTBOUND_LIMIT } from '../constants';
+import {
+  BUFFERING_REPORT_STEP,
+  CLOSE_GRACE,
+  DEFAULT_MESSAGE_TIMEOUT,
+  DEFAULT_OUTBOUND_LIMIT,
+} from '../constants';
 import { KeepAlive, type KeepAliveOptions } from '../keepalive';
 import { MessageDeadline } from '../message-deadline';
 import type { PendingTicket } from '../pending';
@@ -60,6 +65,8 @@ export interface WebSocketTransportOptions {
   outboundLimit?: number;
   /** The listener's count of connections not yet joined, left when the owner calls `joined`. */
   pending?: PendingTicket;
+  /** Called as an unfinished inbound message grows (every 256 KiB more held): a budget check. */
+  onBuffering?: () => void;
   logger: Logger;
   /**
    * The TCP / TLS stream under the WebSocket (the upgrade's socket). Given, frames sent in one
@@ -91,6 +98,9 @@ export class WebSocketTransport extends SocketTransport implements Transport {
   private readonly deadline: MessageDeadline;
   private readonly outboundLimit: number;
   private readonly pending: PendingTicket | undefined;
+  private readonly onBuffering: (() => void) | undefined;
+  /** Held bytes last reported to `onBuffering`. */
+  private reportedBuffering = 0;
   private oversized = false;
 
   constructor(
@@ -114,6 +124,7 @@ export class WebSocketTransport extends SocketTransport implements Transport {
           );
     this.outboundLimit = options.outboundLimit ?? DEFAULT_OUTBOUND_LIMIT;
     this.pending = options.pending;
+    this.onBuffering = options.onBuffering;
     this.watcher = new FrameWatcher(this.maxMessageSize, (size) => this.rejectOversize(size));
     this.deadline = new MessageDeadline(options.messageTimeout ?? DEFAULT_MESSAGE_TIMEOUT, (err) =>
       this.fail(err),
@@ -135,6 +146,14 @@ export class WebSocketTransport extends SocketTransport implements Transport {
   /** Bytes of an unfinished inbound message that ws holds. */
   get inboundBufferedAmount(): number {
     return this.watcher.bufferedBytes;
+  }
+
+  /** Tells the owner's budget when the unfinished inbound message has grown by another step. */
+  private reportBuffering(held: number): void {
+    if (held < this.reportedBuffering) this.reportedBuffering = 0;
+    if (this.onBuffering === undefined || held - this.reportedBuffering < BUFFERING_REPORT_STEP) return;
+    this.reportedBuffering = held;
+    this.onBuffering();
   }
 
   /** The owner's session is established: the link no longer counts as pending. */
@@ -182,6 +201,7 @@ export class WebSocketTransport extends SocketTransport implements Transport {
     this.keepAlive?.heard();
     const outcome = this.watcher.push(chunk);
     this.deadline.update(outcome.unfinished, outcome.completed);
+    if (outcome.unfinished) this.reportBuffering(this.watcher.bufferedBytes);
   };
 
   private readonly onMessage = (data: RawData, isBinary: boolean): void => {

@@ -1,0 +1,173 @@
+import { encodeFramePrefix, FrameType } from '../../../src/transport';
+import { MessageType as M } from '../../../src/protocol';
+import type { Router, RouterStartOptions } from '../../../src/router';
+import { FaultProxy } from '../../helpers/fault-proxy';
+import { until } from '../../helpers/until';
+import { RawClient } from '../../transport/rawsocket/raw-peers';
+import { Opcode, RawWebSocket } from '../../transport/websocket/raw-websocket';
+import { ALL_CLIENT_ROLES, ScriptedPeer } from '../helpers/peer';
+import { startRouter } from '../helpers/router';
+
+/**
+ * The attacks of issue 11 against a live router over real sockets, with small limits so each
+ * stays cheap: what a hostile or vanished peer costs is bounded (bytes the router reports
+ * through `router.stats`, time), and a reference session keeps working throughout.
+ */
+describe('a live router under memory and liveness attacks', () => {
+  let router: Router;
+  const undo: (() => unknown)[] = [];
+
+  async function start(options: RouterStartOptions = {}): Promise<void> {
+    router = await startRouter({
+      listeners: [
+        { type: 'websocket', port: 0, keepAlive: false },
+        { type: 'rawsocket', port: 0, keepAlive: false },
+      ],
+      ...options,
+    });
+  }
+
+  afterEach(async () => {
+    for (const step of undo.splice(0).reverse()) await step();
+    await router?.stop();
+  });
+
+  const wsPort = () => router.listeners[0].port!;
+  const rsPort = () => router.listeners[1].port!;
+  const hello = JSON.stringify([M.HELLO, 'realm1', { roles: ALL_CLIENT_ROLES }]);
+
+  async function rawWebSocket(join: boolean): Promise<RawWebSocket> {
+    const raw = await RawWebSocket.open(wsPort());
+    undo.push(() => raw.destroy());
+    if (join) {
+      raw.write(RawWebSocket.frame(Opcode.TEXT, true, hello));
+      await until(() => raw.received.includes('"realm1"') || raw.received.length > 20, { what: 'WELCOME' });
+    }
+    return raw;
+  }
+
+  async function rawSocket(join: boolean): Promise<RawClient> {
+    const raw = await RawClient.connect({ port: rsPort() });
+    undo.push(() => raw.destroy());
+    raw.write([0x7f, 0xf1, 0, 0]);
+    await raw.bytes(4);
+    if (join) {
+      const bytes = Buffer.from(hello);
+      raw.write(Buffer.concat([encodeFramePrefix(FrameType.MESSAGE, bytes.length), bytes]));
+      await raw.bytes(12);
+    }
+    return raw;
+  }
+
+  /** A joined reference session that must keep working. */
+  async function reference(): Promise<ScriptedPeer> {
+    const peer = await ScriptedPeer.connect(router.listeners[0].url);
+    await peer.hello();
+    undo.push(() => peer.transport.close());
+    return peer;
+  }
+
+  it('unfinished messages of the maximum size: the router stays within its budget, drops the largest holders, refuses new sessions while over, and serves the others', async () => {
+    const maxMessageSize = 256 * 1024;
+    const maxBufferedBytes = 2 * 1024 * 1024;
+    await start({ limits: { maxMessageSize, maxBufferedBytes } });
+    const ref = await reference();
+    const attackers = [
+      ...(await Promise.all(Array.from({ length: 8 }, () => rawWebSocket(true)))),
+      ...(await Promise.all(Array.from({ length: 8 }, () => rawSocket(true)))),
+    ];
+    // Each sends all but the last byte of a message of the maximum size, then nothing.
+    const body = Buffer.alloc(maxMessageSize - 1, 0x20);
+    for (const a of attackers) {
+      if (a instanceof RawWebSocket)
+        a.write(Buffer.concat([RawWebSocket.header(Opcode.TEXT, true, maxMessageSize), body]));
+      else a.write(Buffer.concat([encodeFramePrefix(FrameType.MESSAGE, maxMessageSize), body]));
+    }
+    // 16 x 256 KiB = 4 MiB wanted; the budget allows 2.
+    await until(() => attackers.filter((a) => a.socket.destroyed).length >= 8, {
+      what: 'the largest holders dropped',
+    });
+    const dropped = attackers.filter((a) => a.socket.destroyed).length;
+    expect(dropped).toBeLessThan(attackers.length);
+    await until(() => router.stats.bufferedBytes <= maxBufferedBytes, { what: 'back within the budget' });
+    expect(await ref.callForResult('wamp.session.count')).toEqual([expect.any(Number)]);
+  });
+
+  it('an unfinished message is dropped after limits.messageTimeout, on either transport', async () => {
+    await start({ limits: { messageTimeout: 300 } });
+    const ws = await rawWebSocket(true);
+    const rs = await rawSocket(true);
+    ws.write(RawWebSocket.header(Opcode.TEXT, true, 1000));
+    rs.write(encodeFramePrefix(FrameType.MESSAGE, 1000));
+    await Promise.all([ws.closed, rs.closed]);
+    await until(() => router.stats.transports === 0, { what: 'no transport left' });
+  });
+
+  it('a RawSocket peer that PINGs and never reads is dropped at the outbound limit, even before HELLO', async () => {
+    await start({ limits: { outboundHardLimit: 512 * 1024 } });
+    const raw = await rawSocket(false);
+    raw.socket.pause();
+    const ping = Buffer.concat([encodeFramePrefix(FrameType.PING, 64 * 1024), Buffer.alloc(64 * 1024)]);
+    for (let i = 0; i < 1024 && !raw.socket.destroyed && router.stats.transports > 0; i++) {
+      if (!raw.socket.write(ping)) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await until(() => router.stats.transports === 0, { what: 'the pinger dropped' });
+  });
+
+  it('idle sockets cannot lock clients out: past maxPendingConnections the oldest go; nothing is held past openTimeout', async () => {
+    await start({ limits: { maxPendingConnections: 20, maxPendingPerAddress: 20, openTimeout: 500 } });
+    const idle = await Promise.all(Array.from({ length: 30 }, () => RawWebSocket.tcp(wsPort())));
+    undo.push(() => idle.forEach((s) => s.destroy()));
+    await until(() => idle.filter((s) => s.socket.destroyed).length >= 10, {
+      what: 'the oldest idle sockets closed',
+    });
+    // A real client still gets in, and joins.
+    await reference();
+    await Promise.all(idle.map((s) => s.closed));
+    await until(() => router.stats.pendingConnections === 0, { what: 'no pending connection left' });
+  });
+
+  it('a paused caller past the outbound hard limit is dropped and its buffers freed at once', async () => {
+    await start({ limits: { outboundHardLimit: 1024 * 1024, outboundHighWaterMark: 256 * 1024 } });
+    const callee = await reference();
+    await callee.register('com.example.big');
+    const caller = await rawWebSocket(true);
+    caller.socket.pause();
+    const big = 'x'.repeat(128 * 1024);
+    for (let i = 1; i <= 60; i++) {
+      caller.write(RawWebSocket.frame(Opcode.TEXT, true, JSON.stringify([M.CALL, i, {}, 'com.example.big'])));
+    }
+    for (let i = 0; i < 60; i++) {
+      let invocation: unknown[];
+      try {
+        invocation = await callee.expect(M.INVOCATION, 1000);
+      } catch {
+        break;
+      }
+      callee.send([M.YIELD, invocation[1], {}, [big]]);
+    }
+    const before = router.stats.transports;
+    await until(() => router.stats.transports < before, { what: 'the paused caller dropped', timeout: 3000 });
+    // Not ws's 30 s close timeout: the link is gone, and its bytes with it.
+    expect(router.stats.bufferedBytes).toBeLessThan(1024 * 1024);
+  });
+
+  it('a joined callee whose packets stop is dropped by keep-alive, and its caller hears at that moment', async () => {
+    router = await startRouter({
+      listeners: [{ type: 'websocket', port: 0, keepAlive: { interval: 200, timeout: 200 } }],
+    });
+    const proxy = await FaultProxy.start(wsPort());
+    undo.push(() => proxy.stop());
+    const callee = await ScriptedPeer.connect(`ws://127.0.0.1:${proxy.port}/ws`);
+    await callee.hello();
+    await callee.register('com.example.slow');
+    const caller = await reference();
+    const request = caller.call('com.example.slow');
+    await callee.expect(M.INVOCATION);
+    proxy.freeze();
+    const frozenAt = Date.now();
+    const error = await caller.expect(M.ERROR, 5000);
+    expect(error.slice(0, 5)).toEqual([M.ERROR, M.CALL, request, {}, 'wamp.error.canceled']);
+    expect(Date.now() - frozenAt).toBeLessThan(2000);
+  });
+});
