@@ -6,6 +6,10 @@
  * `--quick`: small counts and one round. `--only <regexp>`: the scenarios whose key
  * (`rpc: <name>`, `pubsub 1→N: <name>`, `idle: <name>`) matches. `BENCH_ROUNDS=<n>`
  * overrides the rounds; `BENCH_CPU_PROF=<dir>` writes a CPU profile of every process.
+ *
+ * The limits scenarios (`limits: hostile`, `limits: soak`, see limits.ts) run only when
+ * `--only` names them: `npm run bench -- --only hostile`, `npm run bench -- --only soak`
+ * (`BENCH_SOAK_SECONDS`, default 600).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +17,7 @@ import { renderReport } from './lib/report';
 import { runIdle, runPubSub, runRpc, type Counts, type Sample } from './lib/run';
 import { scenarioKey, type Scenario } from './lib/scenario';
 import { median } from './lib/stats';
+import { LIMITS_SCENARIOS, runHostile, runSoak } from './limits';
 import { allScenarios } from './scenarios';
 
 const quick = process.argv.includes('--quick');
@@ -40,8 +45,26 @@ function runScenario(scenario: Scenario): Promise<Sample> {
   }
 }
 
+/** The limits scenarios `--only` names, as one markdown section. */
+async function runLimits(): Promise<string> {
+  const selected = LIMITS_SCENARIOS.filter((key) => only?.test(key) === true);
+  const sections: string[] = [];
+  if (selected.includes('limits: hostile')) sections.push(await runHostile(rounds));
+  if (selected.includes('limits: soak'))
+    sections.push(await runSoak(Number(process.env.BENCH_SOAK_SECONDS ?? 600)));
+  return sections.join('\n');
+}
+
 async function main(): Promise<void> {
+  const limits = await runLimits();
+  if (limits !== '') {
+    process.stdout.write(limits);
+    const dir = join(__dirname, '..', '..', 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-limits.md`), limits);
+  }
   const scenarios = allScenarios(shape).filter((s) => only === undefined || only.test(scenarioKey(s)));
+  if (scenarios.length === 0) return;
   const samples = new Map<string, Sample[]>();
   const began = Date.now();
   for (let round = 1; round <= rounds; round++) {

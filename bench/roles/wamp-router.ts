@@ -16,7 +16,11 @@ const LISTENERS: ListenerOptions[] = [
  */
 export default async function wampRouter(args: Record<string, unknown>): Promise<Role> {
   const encodes = countEventEncodes();
-  const limits = args.maxSessions === undefined ? undefined : { maxSessions: Number(args.maxSessions) };
+  // The idle scenario opens thousands of sessions from one address, 64 at a time.
+  const limits =
+    args.maxSessions === undefined
+      ? undefined
+      : { maxSessions: Number(args.maxSessions), maxPendingPerAddress: 256 };
   let router: Router;
   let stop: () => Promise<void>;
   if (args.services === true) {
