@@ -68,6 +68,8 @@ export const WServiceErrorUri = {
   INTERNAL: 'wservice.error.internal_error',
   /** ABORT for a HELLO beyond the router's `maxSessions`. */
   TOO_MANY_SESSIONS: 'wservice.error.too_many_sessions',
+  /** ABORT for a HELLO while the router is over its buffer budget (`limits.maxBufferedBytes`): retry later. */
+  ROUTER_OVERLOADED: 'wservice.error.router_overloaded',
   /** ABORT for a peer that did not finish the opening handshake within `handshakeTimeout`. */
   HANDSHAKE_TIMEOUT: 'wservice.error.handshake_timeout',
   /** ERROR when a service instance has `maxQueued` calls waiting: retry later or add instances. */

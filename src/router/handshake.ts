@@ -16,6 +16,8 @@ export interface HandshakeHost {
   findRealm(name: string): Realm | undefined;
   /** A fresh session id for `session`, or undefined when `maxSessions` is reached. */
   admit(session: RouterSession): Id | undefined;
+  /** True while the router is over its buffer budget and refuses new sessions. */
+  overloaded(): boolean;
 }
 
 /** ABORT reason when `maxSessions` is reached (no spec URI exists for it). */
@@ -40,6 +42,12 @@ export class Handshake {
     if (realm === undefined) {
       session.logger.info({ realm: message.realm }, 'HELLO for an unknown realm');
       return session.abort(ErrorUri.NO_SUCH_REALM, `no realm "${message.realm}" on this router`);
+    }
+    if (this.host.overloaded()) {
+      return session.abort(
+        WServiceErrorUri.ROUTER_OVERLOADED,
+        'the router is over its buffer budget; try again later',
+      );
     }
     const id = this.host.admit(session);
     if (id === undefined) {

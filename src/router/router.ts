@@ -93,6 +93,7 @@ export class Router {
       limits: this.limits,
       findRealm: (name) => this.findRealm(name),
       admit: (session) => this.admit(session),
+      overloaded: () => this.budget.overloaded,
     });
     this.host = {
       logger: this.logger,
@@ -249,8 +250,6 @@ export class Router {
 
   private admit(session: RouterSession): Id | undefined {
     if (this.sessionIds.size >= this.limits.maxSessions) return undefined;
-    // Over the buffer budget: no new session until the router is back within it.
-    if (this.budget.overloaded) return undefined;
     let id = randomId();
     while (this.sessionIds.has(id)) id = randomId();
     this.sessionIds.set(id, session);

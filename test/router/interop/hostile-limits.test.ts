@@ -1,5 +1,6 @@
 import { encodeFramePrefix, FrameType } from '../../../src/transport';
 import { MessageType as M } from '../../../src/protocol';
+import { cborSerializer, jsonSerializer, msgpackSerializer } from '../../../src/protocol/serializers';
 import type { Router, RouterStartOptions } from '../../../src/router';
 import { FaultProxy } from '../../helpers/fault-proxy';
 import { until } from '../../helpers/until';
@@ -87,6 +88,10 @@ describe('a live router under memory and liveness attacks', () => {
     await until(() => attackers.filter((a) => a.socket.destroyed).length >= 8, {
       what: 'the largest holders dropped',
     });
+    // Still above three quarters of the budget: a new session is refused for now.
+    const late = await ScriptedPeer.connect(router.listeners[0].url);
+    late.send([M.HELLO, 'realm1', { roles: ALL_CLIENT_ROLES }]);
+    expect((await late.expect(M.ABORT))[2]).toBe('wservice.error.router_overloaded');
     const dropped = attackers.filter((a) => a.socket.destroyed).length;
     expect(dropped).toBeLessThan(attackers.length);
     await until(() => router.stats.bufferedBytes <= maxBufferedBytes, { what: 'back within the budget' });
@@ -150,6 +155,38 @@ describe('a live router under memory and liveness attacks', () => {
     await until(() => router.stats.transports < before, { what: 'the paused caller dropped', timeout: 3000 });
     // Not ws's 30 s close timeout: the link is gone, and its bytes with it.
     expect(router.stats.bufferedBytes).toBeLessThan(1024 * 1024);
+  });
+
+  it('every legal RawSocket length octet gets WELCOME (or ABORT), never silence and no zombie session', async () => {
+    await start({ auth: { anonymous: { role: 'anonymous' } } });
+    for (let exponent = 0; exponent <= 15; exponent++) {
+      for (const serializer of [1, 2, 3]) {
+        const raw = await RawClient.connect({ port: rsPort() });
+        undo.push(() => raw.destroy());
+        raw.write([0x7f, (exponent << 4) | serializer, 0, 0]);
+        expect([...(await raw.bytes(4))]).toEqual([0x7f, 0xf0 | serializer, 0, 0]);
+        const helloFrame =
+          serializer === 1
+            ? Buffer.from(hello)
+            : Buffer.from(
+                (serializer === 2 ? msgpackSerializer : cborSerializer).serialize(
+                  JSON.parse(hello) as never,
+                ) as Uint8Array,
+              );
+        raw.write(Buffer.concat([encodeFramePrefix(FrameType.MESSAGE, helloFrame.length), helloFrame]));
+        const prefix = await raw.bytes(8);
+        const length = prefix.readUInt32BE(4) & 0xffffff;
+        expect(length).toBeLessThanOrEqual(2 ** (9 + exponent));
+        const payload = (await raw.bytes(8 + length)).subarray(8);
+        const serializerOf = [jsonSerializer, msgpackSerializer, cborSerializer][serializer - 1];
+        const message = serializerOf.deserialize(
+          serializer === 1 ? payload.toString() : payload,
+        ) as unknown[];
+        expect([M.WELCOME, M.ABORT]).toContain(message[0]);
+        raw.destroy();
+      }
+    }
+    await until(() => router.stats.sessions === 0 && router.stats.transports === 0, { what: 'nothing held' });
   });
 
   it('a joined callee whose packets stop is dropped by keep-alive, and its caller hears at that moment', async () => {
