@@ -4,8 +4,8 @@ import { CLIENT_ROLES } from '../../src/client/features';
 import { openClient } from '../lib/wservice';
 import type { Role } from './entry';
 
-/** The largest message our router accepts by default, and what the attackers aim at. */
-const MAX_MESSAGE = 16 * 1024 * 1024;
+/** Just under the largest message our router accepts by default (16 MiB): what the attackers aim at. */
+const MAX_MESSAGE = 16 * 1024 * 1024 - 1;
 const HELLO = Buffer.from(JSON.stringify([1, 'realm1', { roles: CLIENT_ROLES, agent: 'hostile' }]));
 const CHUNK = Buffer.alloc(64 * 1024, 0x20);
 
@@ -25,6 +25,14 @@ function tcp(port: number): Promise<Socket> {
     socket.on('error', () => undefined);
     socket.once('connect', () => resolve(socket));
     socket.once('error', reject);
+  });
+}
+
+/** The next chunk the router sends, or its close (a cap may close a link mid-handshake). */
+function reply(socket: Socket): Promise<unknown> {
+  return new Promise((resolve) => {
+    socket.once('data', resolve);
+    socket.once('close', resolve);
   });
 }
 
@@ -60,9 +68,9 @@ async function rawWebSocket(port: number): Promise<Socket> {
       `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
       `Sec-WebSocket-Protocol: wamp.2.json\r\n\r\n`,
   );
-  await new Promise((resolve) => socket.once('data', resolve));
+  await reply(socket);
   socket.write(Buffer.concat([wsHeader(1, HELLO.length), HELLO]));
-  await new Promise((resolve) => socket.once('data', resolve));
+  await reply(socket);
   return socket;
 }
 
@@ -70,10 +78,10 @@ async function rawWebSocket(port: number): Promise<Socket> {
 async function rawSocket(port: number, join: boolean): Promise<Socket> {
   const socket = await tcp(port);
   socket.write(Buffer.from([0x7f, 0xf1, 0, 0]));
-  await new Promise((resolve) => socket.once('data', resolve));
+  await reply(socket);
   if (join) {
     socket.write(Buffer.concat([rsPrefix(0, HELLO.length), HELLO]));
-    await new Promise((resolve) => socket.once('data', resolve));
+    await reply(socket);
   }
   return socket;
 }
@@ -114,7 +122,7 @@ export default async function hostile(args: Record<string, unknown>): Promise<Ro
       case 'unfinished-rs': {
         const s = await rawSocket(rs, true);
         sockets.push(s);
-        s.write(rsPrefix(0, MAX_MESSAGE & 0xffffff));
+        s.write(rsPrefix(0, MAX_MESSAGE));
         return stream(s, MAX_MESSAGE - 1);
       }
       case 'ping-flood': {
