@@ -1,18 +1,24 @@
+import type { ValidateFunction } from 'ajv/dist/2020';
+import { compileSchema, convertsNested, problemOf } from '../contracts/validate';
+import { WSERVICE_TYPE } from '../contracts/schema';
+import type { JsonSchema } from '../contracts/types';
 import { ErrorUri, WampError } from '../protocol/errors';
 import type { Args, Kwargs } from '../protocol/messages';
 import type { EntrypointDefinition, ParameterDefinition, ParameterType } from './definition';
 
 /**
  * Maps a call's positional `args` to parameters by position and its `kwargs` to parameters
- * by name (so Python and JS callers that use keyword arguments work), checking each value
- * against the parameter's declared primitive type. A mismatch is a WampError
- * `wamp.error.invalid_argument` naming the parameter.
+ * by name (so Python and JS callers that use keyword arguments work; the properties of a
+ * destructured parameter are keywords too), then checks every value against its parameter's
+ * schema at any depth. A mismatch is a WampError `wamp.error.invalid_argument` whose message
+ * and kwargs name the path and the expectation (`order.items[2].qty: expected number, got
+ * string "5"`).
  */
 export function bindArguments(entrypoint: EntrypointDefinition, args: Args, kwargs: Kwargs): unknown[] {
   const params = entrypoint.parameters;
-  const restIndex = params.length > 0 && params[params.length - 1].rest ? params.length - 1 : -1;
-  const fixed = restIndex === -1 ? params.length : restIndex;
-  if (restIndex === -1 && args.length > fixed) {
+  const binder = binderOf(entrypoint);
+  const fixed = binder.restIndex === -1 ? params.length : binder.restIndex;
+  if (binder.restIndex === -1 && args.length > fixed) {
     throw invalid(
       entrypoint,
       `takes ${fixed} positional argument${fixed === 1 ? '' : 's'} but ${args.length} were given`,
@@ -20,72 +26,164 @@ export function bindArguments(entrypoint: EntrypointDefinition, args: Args, kwar
   }
   const bound: unknown[] = args.slice(0, fixed);
   for (const key of Object.keys(kwargs)) {
-    const index = params.findIndex((p) => p.name === key && !p.rest);
-    if (index === -1) throw invalid(entrypoint, `got an unexpected keyword argument '${key}'`, key);
-    if (index < args.length) throw invalid(entrypoint, `got multiple values for argument '${key}'`, key);
-    while (bound.length < index) bound.push(undefined);
-    bound[index] = kwargs[key];
+    const index = binder.byName.get(key);
+    if (index !== undefined) {
+      if (index < args.length) throw invalid(entrypoint, `got multiple values for argument '${key}'`, key);
+      while (bound.length < index) bound.push(undefined);
+      bound[index] = kwargs[key];
+      continue;
+    }
+    const owner = binder.byProperty.get(key);
+    if (owner === undefined) throw invalid(entrypoint, `got an unexpected keyword argument '${key}'`, key);
+    if (owner < args.length) throw invalid(entrypoint, `got multiple values for argument '${key}'`, key);
+    while (bound.length <= owner) bound.push(undefined);
+    bound[owner] ??= {};
+    (bound[owner] as Record<string, unknown>)[key] = kwargs[key];
   }
-  for (let i = 0; i < bound.length; i++) bound[i] = checkType(entrypoint, params[i], bound[i]);
-  if (restIndex !== -1 && args.length > fixed) {
+  const rest = binder.restIndex !== -1 && args.length > fixed ? args.slice(fixed) : undefined;
+  if (binder.validate === undefined) {
+    if (rest !== undefined) {
+      while (bound.length < fixed) bound.push(undefined);
+      bound.push(...rest);
+    }
+    return bound;
+  }
+  // One object holding every argument by name: one validation, paths that start with the name.
+  const named: Record<string, unknown> = {};
+  for (let i = 0; i < bound.length; i++) {
+    if (bound[i] !== undefined) named[params[i].name] = binder.clone ? copy(bound[i]) : bound[i];
+  }
+  if (rest !== undefined) named[params[binder.restIndex].name] = binder.clone ? copy(rest) : rest;
+  if (!binder.validate(named)) throw refused(entrypoint, binder.validate);
+  for (let i = 0; i < bound.length; i++) if (bound[i] !== undefined) bound[i] = named[params[i].name];
+  if (rest !== undefined) {
     while (bound.length < fixed) bound.push(undefined);
-    bound.push(...args.slice(fixed));
+    bound.push(...(named[params[binder.restIndex].name] as unknown[]));
   }
   return bound;
 }
 
-/** The value as the parameter takes it; a `bigint` parameter takes integer Numbers as BigInt. */
-function checkType(entrypoint: EntrypointDefinition, param: ParameterDefinition, value: unknown): unknown {
-  if (value === undefined || param.type === 'any') return value;
-  // The serializers give integers up to 2^53 as Numbers, larger ones as BigInt.
-  if (param.type === 'bigint' && Number.isInteger(value)) return BigInt(value as number);
-  if (matchesType(param.type, value)) return value;
-  throw invalid(
-    entrypoint,
-    `argument '${param.name}' must be ${ARTICLE[param.type]}, got ${describe(value)}`,
-    param.name,
-  );
+interface Binder {
+  restIndex: number;
+  /** Parameter index by name (rest excluded). */
+  byName: Map<string, number>;
+  /** Destructured parameter's index by property name. */
+  byProperty: Map<string, number>;
+  /** Absent when no parameter has anything to check. */
+  validate?: ValidateFunction;
+  /** Checking converts values inside objects: work on a copy, never on what the caller holds. */
+  clone: boolean;
 }
 
-function matchesType(type: ParameterType, value: unknown): boolean {
+// Built on the first call of each entrypoint, then reused for every call.
+const binders = new WeakMap<EntrypointDefinition, Binder>();
+
+function binderOf(entrypoint: EntrypointDefinition): Binder {
+  let binder = binders.get(entrypoint);
+  if (binder === undefined) {
+    binder = compileBinder(entrypoint);
+    binders.set(entrypoint, binder);
+  }
+  return binder;
+}
+
+function compileBinder(entrypoint: EntrypointDefinition): Binder {
+  const params = entrypoint.parameters;
+  const last = params.length - 1;
+  const restIndex = last >= 0 && params[last].rest ? last : -1;
+  const byName = new Map<string, number>();
+  const byProperty = new Map<string, number>();
+  params.forEach((p, i) => {
+    if (!p.rest) byName.set(p.name, i);
+    for (const property of p.properties ?? []) if (!byProperty.has(property)) byProperty.set(property, i);
+  });
+  const properties: Record<string, JsonSchema> = {};
+  for (const p of params) properties[p.name] = p.rest ? { type: 'array', items: p.schema } : p.schema;
+  const required = params.filter((p) => p.required).map((p) => p.name);
+  const checks = required.length > 0 || params.some((p) => p.schema !== true);
+  if (!checks) return { restIndex, byName, byProperty, clone: false };
+  const schema = {
+    type: 'object',
+    properties,
+    required,
+    ...(entrypoint.defs === undefined ? {} : { $defs: entrypoint.defs }),
+  };
+  const coerce = entrypoint.coerce;
+  return {
+    restIndex,
+    byName,
+    byProperty,
+    validate: compileSchema(schema, coerce),
+    clone: params.some((p) => convertsNested(p.rest ? { type: 'array', items: p.schema } : p.schema, coerce)),
+  };
+}
+
+/** A copy of plain wire data (arrays, dictionaries; bytes and dates are kept as they are). */
+function copy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copy);
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array || value instanceof Date) {
+    return value;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = copy((value as Record<string, unknown>)[key]);
+  return out;
+}
+
+function refused(entrypoint: EntrypointDefinition, validate: ValidateFunction): WampError {
+  const problem = problemOf(validate.errors!);
+  const [first] = problem.path.split(/[.[]/, 1);
+  const param = entrypoint.parameters.find((p) => p.name === first);
+  if (param !== undefined && problem.path === param.name && problem.expected === 'missing (required)') {
+    const name = param.properties?.[0] ?? param.name;
+    return invalid(entrypoint, `missing required argument '${name}'`, name, {
+      path: name,
+      expected: 'required',
+    });
+  }
+  // A destructured parameter's properties are named by themselves: `qty`, not `arg0.qty`.
+  const path =
+    param?.properties !== undefined && problem.path !== param.name
+      ? problem.path.slice(param.name.length).replace(/^\./, '')
+      : problem.path;
+  if (param?.properties?.includes(path) && problem.expected === 'missing (required)') {
+    return invalid(entrypoint, `missing required argument '${path}'`, path, { path, expected: 'required' });
+  }
+  const got = problem.got === undefined ? '' : `, got ${problem.got}`;
+  return invalid(entrypoint, `${path}: ${problem.expected}${got}`, first, {
+    path,
+    expected: problem.expected,
+    ...(problem.got === undefined ? {} : { got: problem.got }),
+  });
+}
+
+function invalid(
+  entrypoint: EntrypointDefinition,
+  problem: string,
+  parameter?: string,
+  detail: Record<string, string> = {},
+): WampError {
+  return new WampError(ErrorUri.INVALID_ARGUMENT, [`${entrypoint.method}() ${problem}`], {
+    method: entrypoint.method,
+    ...(parameter === undefined ? {} : { parameter }),
+    ...detail,
+  });
+}
+
+/** The schema checked for a `design:paramtypes` type, when no contract could be read. */
+export function schemaOfDesignType(type: ParameterType): JsonSchema {
   switch (type) {
     case 'string':
     case 'number':
     case 'boolean':
-    case 'bigint':
-      return typeof value === type;
     case 'array':
-      return Array.isArray(value);
+      return { type };
+    case 'bigint':
+      return { type: 'integer', [WSERVICE_TYPE]: 'bigint' };
     case 'bytes':
-      return value instanceof Uint8Array;
+      return { type: 'string', contentEncoding: 'base64', [WSERVICE_TYPE]: 'bytes' };
     case 'any':
       return true;
   }
-}
-
-const ARTICLE: Record<ParameterType, string> = {
-  string: 'a string',
-  number: 'a number',
-  bigint: 'an integer',
-  boolean: 'a boolean',
-  array: 'a list',
-  bytes: 'bytes',
-  any: 'anything',
-};
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (value instanceof Uint8Array) return 'bytes';
-  if (typeof value === 'bigint') return `the integer ${value} (beyond 2^53: declare the parameter bigint)`;
-  return typeof value === 'object' ? 'a dictionary' : `${typeof value} ${JSON.stringify(value)}`;
-}
-
-function invalid(entrypoint: EntrypointDefinition, problem: string, parameter?: string): WampError {
-  return new WampError(ErrorUri.INVALID_ARGUMENT, [`${entrypoint.method}() ${problem}`], {
-    method: entrypoint.method,
-    ...(parameter === undefined ? {} : { parameter }),
-  });
 }
 
 /** The parameter type checked for a `design:paramtypes` entry. */
@@ -175,7 +273,10 @@ function splitTopLevel(list: string): string[] {
   return parts;
 }
 
-/** Parameter definitions from the parsed names and the declared design types. */
+/**
+ * Parameter definitions from the parsed names and the declared design types: what is checked
+ * when the class's contract cannot be read (primitive types only, nothing required).
+ */
 export function buildParameters(
   fn: (...args: never[]) => unknown,
   designTypes: readonly unknown[],
@@ -183,6 +284,7 @@ export function buildParameters(
   return parameterNames(fn).map(({ name, rest }, i) => ({
     name,
     rest,
-    type: rest ? 'any' : parameterType(designTypes[i]),
+    required: false,
+    schema: rest ? true : schemaOfDesignType(parameterType(designTypes[i])),
   }));
 }

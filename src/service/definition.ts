@@ -1,3 +1,4 @@
+import type { JsonSchema, MethodContract, ParameterContract, ServiceContract } from '../contracts/types';
 import type { InvokePolicy, MatchPolicy } from '../protocol/messages';
 
 /** A class a service is made from. */
@@ -14,6 +15,13 @@ export interface ServiceOptions {
   stopTimeout?: number;
   /** Dependency providers whose worker hooks wrap every entrypoint call of this service. */
   providers?: ServiceClass[];
+  /**
+   * Convert what a caller's language or wire lost instead of refusing it: strings to numbers
+   * and booleans (serverwamp's conversion by type hints), digit strings to `bigint`. Default
+   * false. ISO strings to `Date` and integers to `bigint` are always converted: they can
+   * arrive no other way.
+   */
+  coerce?: boolean;
 }
 
 /** Options of `@Rpc(uri?, options?)`. */
@@ -24,6 +32,8 @@ export interface RpcOptions {
   match?: MatchPolicy;
   /** Longest a call may run, in ms: the handler's `signal` aborts and the caller gets `wamp.error.timeout`. */
   timeout?: number;
+  /** This method's `coerce`, instead of the service's. */
+  coerce?: boolean;
 }
 
 /** How a `@Subscribe` handler shares events among the instances of its service. */
@@ -37,6 +47,8 @@ export interface SubscribeOptions {
    * `pool` (nameko's service pool): one instance of the service handles each event.
    */
   delivery?: EventDelivery;
+  /** This handler's `coerce`, instead of the service's. */
+  coerce?: boolean;
 }
 
 /** Options of `@Timer(interval, options?)`. */
@@ -45,20 +57,22 @@ export interface TimerOptions {
   eager?: boolean;
 }
 
-/** Type checks applied to one parameter, from `design:paramtypes`. */
+/** What `design:paramtypes` tells of a parameter, when no contract can be read. */
 export type ParameterType = 'string' | 'number' | 'bigint' | 'boolean' | 'array' | 'bytes' | 'any';
 
-export interface ParameterDefinition {
-  name: string;
-  type: ParameterType;
-  /** A `...rest` parameter takes every remaining positional argument. */
-  rest: boolean;
-}
+/** One parameter as it is bound and checked: its name, schema, whether it is required. */
+export type ParameterDefinition = ParameterContract;
 
 interface EntrypointBase {
   /** The method's name on the service class. */
   method: string;
   parameters: ParameterDefinition[];
+  /** The method's contract: parameters, result, doc comment. */
+  contract: MethodContract;
+  /** Convert strings to numbers / booleans instead of refusing them (`coerce` option). */
+  coerce: boolean;
+  /** The `$defs` the parameters' schemas refer to. */
+  defs?: Record<string, JsonSchema>;
 }
 
 export interface RpcDefinition extends EntrypointBase {
@@ -70,7 +84,7 @@ export interface RpcDefinition extends EntrypointBase {
 export interface SubscribeDefinition extends EntrypointBase {
   kind: 'subscribe';
   topic: string;
-  options: Required<SubscribeOptions>;
+  options: Required<Omit<SubscribeOptions, 'coerce'>>;
 }
 
 export interface TimerDefinition extends EntrypointBase {
@@ -86,6 +100,10 @@ export interface ServiceDefinition {
   name: string;
   target: ServiceClass;
   options: Required<Omit<ServiceOptions, 'providers'>> & { providers: ServiceClass[] };
+  /** The file that declared the class, when known. */
+  file?: string;
+  /** Every entrypoint's parameters and result, and what could not be derived. */
+  contract: ServiceContract;
   rpcs: RpcDefinition[];
   subscriptions: SubscribeDefinition[];
   timers: TimerDefinition[];

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { ErrorCode, WServiceError } from '../errors';
 import { isReservedUri, isValidUri } from '../protocol/uri';
+import { loadContract } from '../contracts/load';
+import type { MethodContract, ServiceContract } from '../contracts/types';
 import { buildParameters } from './arguments';
 import {
   DEFAULT_INVOKE,
@@ -45,8 +47,20 @@ export class ServiceDefinitionError extends WServiceError {
   }
 }
 
-export function recordService(target: ServiceClass, name: string, options: ServiceOptions): void {
-  Reflect.defineMetadata(SERVICE_KEY, { name, options }, target);
+interface RecordedService {
+  name: string;
+  options: ServiceOptions;
+  /** The file that declared the class (read from the stack while `@Service` ran). */
+  file?: string;
+}
+
+export function recordService(
+  target: ServiceClass,
+  name: string,
+  options: ServiceOptions,
+  file: string | undefined,
+): void {
+  Reflect.defineMetadata(SERVICE_KEY, { name, options, file } satisfies RecordedService, target);
 }
 
 export function recordEntrypoint(prototype: object, entry: RecordedEntrypoint): void {
@@ -72,13 +86,12 @@ function recordedEntrypoints(target: ServiceClass): RecordedEntrypoint[] {
 
 /** Reads, validates and completes everything the decorators recorded on `target`. */
 export function readServiceDefinition(target: ServiceClass): ServiceDefinition {
-  const recorded = Reflect.getOwnMetadata(SERVICE_KEY, target) as
-    { name: string; options: ServiceOptions } | undefined;
+  const recorded = Reflect.getOwnMetadata(SERVICE_KEY, target) as RecordedService | undefined;
   const className = target.name || '<anonymous class>';
   if (!recorded) {
     throw new ServiceDefinitionError(`${className} is not a service: decorate it with @Service('name')`);
   }
-  const { name, options } = recorded;
+  const { name, options, file } = recorded;
   if (typeof name !== 'string' || !isValidUri(name)) {
     throw new ServiceDefinitionError(
       `${className}: @Service needs a name that is a valid URI (like 'orders'), got ${JSON.stringify(name)}`,
@@ -96,7 +109,10 @@ export function readServiceDefinition(target: ServiceClass): ServiceDefinition {
       maxQueued: nonNegativeInteger(options.maxQueued, DEFAULT_MAX_QUEUED, `${className} maxQueued`),
       stopTimeout: nonNegativeInteger(options.stopTimeout, DEFAULT_STOP_TIMEOUT, `${className} stopTimeout`),
       providers: options.providers ?? [],
+      coerce: options.coerce ?? false,
     },
+    ...(file === undefined ? {} : { file }),
+    contract: contractOf(target, className, file),
     rpcs: [],
     subscriptions: [],
     timers: [],
@@ -107,8 +123,17 @@ export function readServiceDefinition(target: ServiceClass): ServiceDefinition {
     if (typeof method !== 'function') throw new ServiceDefinitionError(`${where} is not a method`);
     const designTypes: unknown[] =
       Reflect.getMetadata('design:paramtypes', target.prototype as object, entry.method) ?? [];
-    const parameters = buildParameters(method as (...args: never[]) => unknown, designTypes);
-    const built = buildEntrypoint(entry, name, where, parameters);
+    const contract = methodContract(definition.contract, entry.method, () =>
+      buildParameters(method as (...args: never[]) => unknown, designTypes),
+    );
+    const coerce = (entry.kind === 'timer' ? undefined : entry.options.coerce) ?? definition.options.coerce;
+    const built = buildEntrypoint(entry, name, where, {
+      method: entry.method,
+      parameters: contract.parameters,
+      contract,
+      coerce,
+      ...(definition.contract.$defs === undefined ? {} : { defs: definition.contract.$defs }),
+    });
     if (built.kind === 'rpc') definition.rpcs.push(built);
     else if (built.kind === 'subscribe') definition.subscriptions.push(built);
     else definition.timers.push(built);
@@ -118,11 +143,53 @@ export function readServiceDefinition(target: ServiceClass): ServiceDefinition {
   return definition;
 }
 
+// Read once per class: the definition is read again by proxies and the test kit.
+const contracts = new WeakMap<ServiceClass, ServiceContract>();
+
+/** The class's contract from its source or contract file; else an empty one that says why. */
+function contractOf(target: ServiceClass, className: string, file: string | undefined): ServiceContract {
+  let contract = contracts.get(target);
+  if (contract !== undefined) return contract;
+  const loaded =
+    file === undefined
+      ? { missing: 'the file that declares it is not known' }
+      : loadContract(file, className);
+  contract =
+    'missing' in loaded
+      ? {
+          className,
+          ...(file === undefined ? {} : { file }),
+          source: 'decorator-metadata',
+          methods: {},
+          warnings: [
+            `${className}: no contract (${loaded.missing}); arguments are checked by their declared primitive types only`,
+          ],
+        }
+      : loaded;
+  contracts.set(target, contract);
+  return contract;
+}
+
+/** The method's contract, or one made of its `design:paramtypes` when the contract has none. */
+function methodContract(
+  contract: ServiceContract,
+  method: string,
+  fromDesignTypes: () => MethodContract['parameters'],
+): MethodContract {
+  const known = contract.methods[method];
+  if (known !== undefined) return known;
+  const made: MethodContract = { parameters: fromDesignTypes(), result: true };
+  contract.methods[method] = made;
+  return made;
+}
+
+type EntrypointBase = Pick<EntrypointDefinition, 'method' | 'parameters' | 'contract' | 'coerce' | 'defs'>;
+
 function buildEntrypoint(
   entry: RecordedEntrypoint,
   service: string,
   where: string,
-  parameters: EntrypointDefinition['parameters'],
+  base: EntrypointBase,
 ): EntrypointDefinition {
   switch (entry.kind) {
     case 'rpc': {
@@ -136,7 +203,7 @@ function buildEntrypoint(
         match,
         timeout: entry.options.timeout,
       };
-      return { kind: 'rpc', method: entry.method, parameters, uri, options } satisfies RpcDefinition;
+      return { kind: 'rpc', ...base, uri, options } satisfies RpcDefinition;
     }
     case 'subscribe': {
       const match = entry.options.match ?? 'exact';
@@ -147,8 +214,7 @@ function buildEntrypoint(
       }
       return {
         kind: 'subscribe',
-        method: entry.method,
-        parameters,
+        ...base,
         topic: entry.topic,
         options: { match, delivery },
       } satisfies SubscribeDefinition;
@@ -157,8 +223,7 @@ function buildEntrypoint(
       positiveInteger(entry.interval, 0, `${where} @Timer interval`);
       return {
         kind: 'timer',
-        method: entry.method,
-        parameters,
+        ...base,
         interval: entry.interval,
         options: { eager: entry.options.eager ?? false },
       } satisfies TimerDefinition;

@@ -116,6 +116,9 @@ export class ServiceRunner {
     const realm = options.realm ?? DEFAULT_REALM;
     const specs = options.services.map((spec) => (typeof spec === 'function' ? { service: spec } : spec));
     const definitions = specs.map((spec) => readServiceDefinition(spec.service));
+    // What could not be derived is said once per class: its parameters are checked as "any".
+    for (const contract of new Set(definitions.map((d) => d.contract)))
+      for (const warning of contract.warnings) logger.warn({ service: contract.className }, warning);
     const ownsRouter = options.router === undefined && options.routerInstance === undefined;
     const router = ownsRouter
       ? await Router.start({ ...(options.embedded ?? DEFAULT_EMBEDDED), logger })

@@ -53,19 +53,28 @@ describe('bindArguments', () => {
 
   it('checks declared primitive types, naming the parameter', () => {
     const e = invalidArgument(() => bindArguments(entry('add'), [1, '2'], {}));
-    expect(e.args[0]).toBe(`add() argument 'b' must be a number, got string "2"`);
-    expect(e.kwargs).toEqual({ method: 'add', parameter: 'b' });
+    expect(e.args[0]).toBe(`add() b: expected number, got string "2"`);
+    expect(e.kwargs).toEqual({
+      method: 'add',
+      parameter: 'b',
+      path: 'b',
+      expected: 'expected number',
+      got: 'string "2"',
+    });
     expect(invalidArgument(() => bindArguments(entry('greet'), [null], {})).args[0]).toBe(
-      "greet() argument 'name' must be a string, got null",
+      'greet() name: expected string, got null',
     );
     expect(invalidArgument(() => bindArguments(entry('greet'), ['a', 'yes'], {})).args[0]).toBe(
-      'greet() argument \'loud\' must be a boolean, got string "yes"',
+      'greet() loud: expected boolean, got string "yes"',
     );
     expect(invalidArgument(() => bindArguments(entry('greet'), ['a', true, {}], {})).args[0]).toBe(
-      "greet() argument 'tags' must be a list, got a dictionary",
+      'greet() tags: expected array, got a dictionary',
+    );
+    expect(invalidArgument(() => bindArguments(entry('greet'), ['a', true, ['x', 1]], {})).args[0]).toBe(
+      'greet() tags[1]: expected string, got number 1',
     );
     expect(invalidArgument(() => bindArguments(entry('blob'), ['abc'], {})).args[0]).toBe(
-      'blob() argument \'data\' must be bytes, got string "abc"',
+      'blob() data: expected bytes, got string "abc"',
     );
     expect(bindArguments(entry('blob'), [Buffer.from('abc')], {})).toHaveLength(1);
   });

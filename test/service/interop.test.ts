@@ -89,7 +89,7 @@ describe('a wservice service called by autobahn-js', () => {
   it('answers a wrong argument with wamp.error.invalid_argument naming the parameter', async () => {
     const wrongType = await callError(session, 'calc.add', [1, 'two']);
     expect(wrongType.error).toBe('wamp.error.invalid_argument');
-    expect(wrongType.args).toEqual(['add() argument \'b\' must be a number, got string "two"']);
+    expect(wrongType.args).toEqual(['add() b: expected number, got string "two"']);
     const unknown = await callError(session, 'calc.add', [1], { c: 2 });
     expect(unknown.error).toBe('wamp.error.invalid_argument');
     expect(unknown.kwargs).toEqual({ method: 'add', parameter: 'c' });

@@ -21,16 +21,25 @@ describe('readServiceDefinition', () => {
     }
     const def = readServiceDefinition(Greeter);
     expect(def.name).toBe('greeter');
-    expect(def.options).toEqual({ maxConcurrency: 10, maxQueued: 100, stopTimeout: 10000, providers: [] });
+    expect(def.options).toEqual({
+      maxConcurrency: 10,
+      maxQueued: 100,
+      stopTimeout: 10000,
+      providers: [],
+      coerce: false,
+    });
+    expect(def.contract.source).toBe('typescript');
     expect(def.rpcs).toEqual([
       {
         kind: 'rpc',
         method: 'hello',
         uri: 'greeter.hello',
         options: { invoke: 'roundrobin', match: 'exact', timeout: undefined },
+        coerce: false,
+        contract: def.contract.methods.hello,
         parameters: [
-          { name: 'name', type: 'string', rest: false },
-          { name: 'times', type: 'any', rest: false },
+          { name: 'name', schema: { type: 'string' }, required: true, rest: false },
+          { name: 'times', schema: { type: 'number' }, required: false, rest: false, default: '1' },
         ],
       },
       expect.objectContaining({
@@ -41,7 +50,14 @@ describe('readServiceDefinition', () => {
     expect(def.subscriptions[0]).toMatchObject({
       topic: 'users.created',
       options: { match: 'exact', delivery: 'pool' },
-      parameters: [{ name: '_user', type: 'any', rest: false }],
+      parameters: [
+        {
+          name: '_user',
+          schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+          required: true,
+          rest: false,
+        },
+      ],
     });
     expect(def.timers[0]).toMatchObject({ method: 'tick', interval: 1000, options: { eager: true } });
   });

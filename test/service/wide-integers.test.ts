@@ -42,8 +42,6 @@ describe('integers beyond 2^53 through a service', () => {
     const refused = client.call('ledger.double', [2n ** 63n]);
     await expect(refused).rejects.toBeInstanceOf(RemoteError);
     await expect(refused).rejects.toMatchObject({ uri: 'wamp.error.invalid_argument' });
-    await expect(refused).rejects.toThrow(
-      /argument 'n' must be a number, got the integer 9223372036854775808/,
-    );
+    await expect(refused).rejects.toThrow(/n: expected number, got the integer 9223372036854775808/);
   });
 });

@@ -1,4 +1,5 @@
 import { injectable } from 'tsyringe';
+import { declaringFile } from '../../contracts/source-file';
 import type { ServiceClass, ServiceOptions } from '../definition';
 import { recordService } from '../metadata';
 
@@ -17,7 +18,7 @@ export function Service(
   options: ServiceOptions = {},
 ): <T extends ServiceClass>(target: T) => T {
   return (target) => {
-    recordService(target, name, options);
+    recordService(target, name, options, declaringFile());
     injectable()(target);
     return target;
   };

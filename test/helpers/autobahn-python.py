@@ -1,0 +1,36 @@
+"""Calls procedures with Debian's python3-autobahn, as a Python user of a wservice system would.
+
+Usage: /usr/bin/python3 autobahn-python.py URL REALM SERIALIZER < calls.json
+calls.json: [{"procedure": ..., "args": [...], "kwargs": {...}}, ...]
+Prints one JSON list: {"ok": result} or {"error": uri, "args": [...], "kwargs": {...}} per call.
+"""
+import asyncio
+import json
+import sys
+
+from autobahn.asyncio.wamp import ApplicationRunner, ApplicationSession
+from autobahn.wamp.exception import ApplicationError
+from autobahn.wamp.serializer import CBORSerializer, JsonSerializer, MsgPackSerializer
+
+url, realm, serializer = sys.argv[1:4]
+calls = json.load(sys.stdin)
+results = []
+
+
+class Caller(ApplicationSession):
+    async def onJoin(self, details):
+        for call in calls:
+            try:
+                value = await self.call(call["procedure"], *call.get("args", []), **call.get("kwargs", {}))
+                results.append({"ok": value})
+            except ApplicationError as error:
+                results.append({"error": error.error, "args": list(error.args), "kwargs": error.kwargs})
+        self.leave()
+
+    def onDisconnect(self):
+        asyncio.get_event_loop().stop()
+
+
+serializers = {"json": JsonSerializer, "msgpack": MsgPackSerializer, "cbor": CBORSerializer}
+ApplicationRunner(url, realm, serializers=[serializers[serializer]()]).run(Caller)
+print(json.dumps(results, default=repr))
