@@ -7,6 +7,8 @@ import type { Logger } from '../src/logger';
 import { Router } from '../src/router/router';
 import type { RouterOptions } from '../src/router/options';
 import type { ServiceClass } from '../src/service/definition';
+import { checkConflicts } from '../src/service/conflicts';
+import { readServiceDefinition } from '../src/service/metadata';
 import { ServiceRunner, type PerServiceOptions } from '../src/service/runner';
 import type { ClientTlsOptions } from '../src/transport/tls';
 import { discoverServices, findSourceFiles, type DiscoveredService } from './discover';
@@ -50,6 +52,11 @@ export class RunSession {
   static async start(settings: RunSettings): Promise<RunSession> {
     const session = new RunSession(settings);
     const found = discoverServices(settings.paths, settings.cwd);
+    // Across every file: each file gets its own runner, which sees only its own classes.
+    checkConflicts(
+      found.map((f) => readServiceDefinition(f.target)),
+      settings.logger,
+    );
     const { router } = settings.config;
     if (router.url === undefined)
       session.router = await Router.start({ ...session.embeddedOptions(), logger: settings.logger });
@@ -138,6 +145,7 @@ export class RunSession {
           tls,
           perService,
           logger,
+          checkConflicts: false,
         });
         this.runners.set(file, runner);
       }),
@@ -180,6 +188,15 @@ export class RunSession {
       found = discoverServices(paths, cwd);
     } catch (err) {
       logger.error(`reload failed, keeping the running services: ${(err as Error).message}`);
+      return;
+    }
+    try {
+      checkConflicts(
+        found.map((f) => readServiceDefinition(f.target)),
+        logger,
+      );
+    } catch (err) {
+      logger.error(`reload refused, keeping the running services: ${(err as Error).message}`);
       return;
     }
     const groups = groupByFile(found);

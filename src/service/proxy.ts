@@ -1,6 +1,7 @@
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { Connection } from '../client/connection';
 import { callValue, createServiceProxy, proxyCallOptions, type ProxyCall } from '../client/proxy';
+import { declaringFile } from '../contracts/source-file';
 import { RemoteError } from '../protocol/errors';
 import type { ServiceClass } from './definition';
 import { reviveRemoteError } from './errors';
@@ -29,6 +30,8 @@ export function serviceProxyCall(connection: Connection): ProxyCall {
 const TOKEN_PREFIX = 'wservice:rpc-proxy:';
 /** Every service a proxy was asked for, by name, with its class when given one. */
 const requested = new Map<string, ServiceClass | undefined>();
+/** The files that asked for a proxy by name (start-up warns when no loaded class is that service). */
+const requestedBy = new Map<string, Set<string>>();
 
 /**
  * The injection token of a typed proxy to another service, by name or by class. With the
@@ -40,6 +43,8 @@ const requested = new Map<string, ServiceClass | undefined>();
 export function rpcProxy(service: string | ServiceClass): InjectionToken<unknown> {
   if (typeof service === 'string') {
     if (!requested.has(service)) requested.set(service, undefined);
+    const file = declaringFile();
+    if (file !== undefined) requestedBy.set(service, (requestedBy.get(service) ?? new Set()).add(file));
     return TOKEN_PREFIX + service;
   }
   const className = service.name;
@@ -54,6 +59,11 @@ export function rpcProxy(service: string | ServiceClass): InjectionToken<unknown
 /** The names of every service a proxy was asked for so far. */
 export function requestedProxies(): string[] {
   return [...requested.keys()];
+}
+
+/** The services asked for by name with `rpcProxy('name')`, and the files that asked. */
+export function proxiesRequestedByName(): ReadonlyMap<string, ReadonlySet<string>> {
+  return requestedBy;
 }
 
 /** Registers a factory for every proxy token asked for so far, bound to `connection`. */

@@ -10,6 +10,7 @@ import type { RouterOptions } from '../router/options';
 import { createInProcessPair } from '../transport/inprocess';
 import type { ClientTlsOptions } from '../transport/tls';
 import { CallLogger } from './call-logger';
+import { checkConflicts } from './conflicts';
 import { ServiceContainer, type ServiceOverrides } from './container';
 import type { ServiceClass, ServiceDefinition } from './definition';
 import { readServiceDefinition } from './metadata';
@@ -52,6 +53,12 @@ export interface ServiceRunnerOptions {
    * (external clients still use its listeners). Default true.
    */
   inProcess?: boolean;
+  /**
+   * Refuse two classes with one service name or two services claiming one procedure, and warn
+   * of proxies to services no class here declares. Default true; `wservice run` checks across
+   * all its files itself.
+   */
+  checkConflicts?: boolean;
   /** By service name: instances, limits, auth, settings. */
   perService?: Record<string, PerServiceOptions>;
   logger?: Logger;
@@ -116,6 +123,7 @@ export class ServiceRunner {
     const realm = options.realm ?? DEFAULT_REALM;
     const specs = options.services.map((spec) => (typeof spec === 'function' ? { service: spec } : spec));
     const definitions = specs.map((spec) => readServiceDefinition(spec.service));
+    if (options.checkConflicts !== false) checkConflicts(definitions, logger);
     // What could not be derived is said once per class: its parameters are checked as "any".
     for (const contract of new Set(definitions.map((d) => d.contract)))
       for (const warning of contract.warnings) logger.warn({ service: contract.className }, warning);

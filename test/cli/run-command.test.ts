@@ -155,6 +155,16 @@ describe('wservice run', () => {
     );
   }, 30_000);
 
+  it('refuses two classes with one name and two services with one procedure, across files', async () => {
+    const run = start(['run', 'test/fixtures/contracts']);
+    expect(await run.exited).toBe(1);
+    const dir = join(root, 'test', 'fixtures', 'contracts');
+    expect(run.stderr().trim().split('\n')).toEqual([
+      `error: two service classes are named 'dup': DupA (${dir}/dup-a.ts) and DupB (${dir}/dup-b.ts) (rename one, or run one class with instances)`,
+      `procedure shared.proc is claimed by two services: DupA.shared (${dir}/dup-a.ts) and Other.shared (${dir}/dup-b.ts)`,
+    ]);
+  }, 30_000);
+
   it('names the file and line of a file that does not compile', async () => {
     await failsWith(
       ['run', 'test/fixtures/run/broken'],
