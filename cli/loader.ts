@@ -41,9 +41,8 @@ let registered = false;
 export function registerTypeScript(): void {
   if (registered) return;
   registered = true;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const swc = require('@swc/core') as typeof import('@swc/core');
   const compile = (module: NodeJS.Module, filename: string): void => {
+    const swc = loadSwc(filename);
     const source = readFileSync(filename, 'utf8');
     let code: string;
     try {
@@ -57,6 +56,28 @@ export function registerTypeScript(): void {
     // require.extensions is deprecated but is what every CommonJS loader hook builds on.
     require.extensions[ext] = compile;
   }
+}
+
+let swcModule: typeof import('@swc/core') | undefined;
+
+/**
+ * swc, loaded on the first `.ts` file: it is an optional peer dependency, so compiled
+ * deployments (`.js` only) run without it.
+ */
+function loadSwc(filename: string): typeof import('@swc/core') {
+  if (swcModule !== undefined) return swcModule;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    swcModule = require('@swc/core') as typeof import('@swc/core');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException)?.code !== 'MODULE_NOT_FOUND') throw err;
+    throw new CompileError(
+      filename,
+      'compiling TypeScript on the fly needs @swc/core (npm install --save-dev @swc/core), ' +
+        'or run the compiled .js files instead',
+    );
+  }
+  return swcModule;
 }
 
 /** swc reports errors as a multi-line diagnostic; keep what a person needs in one line. */

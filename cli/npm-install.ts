@@ -41,3 +41,29 @@ export function npmFailureReason(output: string): string | undefined {
     .map((line) => /^npm (?:error|ERR!) (.*)$/.exec(line.trim())?.[1]?.trim())
     .find((line) => line !== undefined && !/^(code \S+|A complete log of this run.*|)$/.test(line));
 }
+
+/** What the registry says about a package range: some version matches, none does, or no answer. */
+export type RegistryAnswer = 'published' | 'missing' | 'unknown';
+
+/**
+ * Asks the configured registry (`npm view`) whether `name@range` has a version. `missing`
+ * only on the registry's own answer (E404, or no version in range); a network failure or a
+ * slow registry is `unknown`.
+ */
+export async function registryHas(name: string, range: string, timeoutMs = 15_000): Promise<RegistryAnswer> {
+  const output: string[] = [];
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn('npm', ['view', `${name}@${range}`, 'version', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      shell: process.platform === 'win32',
+      timeout: timeoutMs,
+    });
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.once('error', () => resolve(null));
+    child.once('close', resolve);
+  });
+  const text = output.join('');
+  if (code === 0) return text.trim() === '' ? 'missing' : 'published';
+  return /\bE404\b/.test(text) ? 'missing' : 'unknown';
+}

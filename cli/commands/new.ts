@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { npmInstall } from '../npm-install';
+import { npmInstall, registryHas } from '../npm-install';
 import { packageInfo } from '../package-info';
 import {
   assertEmptyOrMissing,
@@ -38,7 +38,8 @@ export function newCommand(): Command {
       `
 The project: TypeScript (strict, decorators), an example service with an @Rpc and a
 @Subscribe (src/services/greeter.service.ts), its jest test with wservice/testing, and
-a README. It depends on wservice ^<this version>.
+a README. It depends on wservice ^<this version>, or, while the registry has no such
+version, on the wservice running this command (a file: link; it says so).
 
 Examples:
   $ wservice new shop                                  create ./shop and npm install
@@ -73,10 +74,8 @@ async function createProject(name: string, flags: NewFlags): Promise<void> {
   const shown = shownPath(dir, cwd);
   assertEmptyOrMissing(dir, shown);
   const { root, version } = packageInfo();
-  const files = copyTemplate(join(root, 'templates/project'), dir, {
-    name,
-    wserviceDependency: dependencySpec(flags.wservicePath, version, cwd),
-  });
+  const wserviceDependency = await dependencySpec(flags.wservicePath, version, root, cwd);
+  const files = copyTemplate(join(root, 'templates/project'), dir, { name, wserviceDependency });
   const c = colour(process.stdout);
   process.stdout.write(`${c('green', 'created')} ${c('bold', name)} in ${shown}/\n`);
   for (const file of files) process.stdout.write(`  ${c('dim', file)}\n`);
@@ -86,9 +85,25 @@ async function createProject(name: string, flags: NewFlags): Promise<void> {
   process.stdout.write(nextSteps(shown, install));
 }
 
-/** `^<version>` of the running CLI, or a `file:` link to a local wservice. */
-function dependencySpec(path: string | undefined, version: string, cwd: string): string {
-  if (path === undefined) return `^${version}`;
+/**
+ * `^<version>` of the running CLI, or a `file:` link to a local wservice: the one given, else
+ * the running one when the registry has no version in that range (said on stderr).
+ */
+async function dependencySpec(
+  path: string | undefined,
+  version: string,
+  root: string,
+  cwd: string,
+): Promise<string> {
+  if (path === undefined) {
+    if ((await registryHas('wservice', `^${version}`)) !== 'missing') return `^${version}`;
+    const c = colour(process.stderr);
+    process.stderr.write(
+      `${c('yellow', 'note:')} wservice ^${version} is not on the npm registry: the project links the ` +
+        `wservice running this command (file:${root}); pass --wservice-path to link another\n`,
+    );
+    return `file:${root}`;
+  }
   const absolute = resolve(cwd, path);
   if (!existsSync(absolute)) throw new ScaffoldError(`--wservice-path ${path}: no such file or folder`);
   return `file:${absolute}`;

@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertBuilt, killStarted, ROOT, runCli, runProgram, startProgram } from './helpers/cli';
@@ -31,7 +33,10 @@ describe('wservice new <name>, installed against the packed wservice', () => {
   let created: Awaited<ReturnType<typeof runCli>>;
 
   beforeAll(async () => {
-    const pack = await runProgram('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT });
+    // Built already (assertBuilt): the prepack build is not run again.
+    const pack = await runProgram('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
+      cwd: ROOT,
+    });
     expect(pack.code).toBe(0);
     tarball = join(work, (JSON.parse(pack.stdout) as { filename: string }[])[0].filename);
     created = await runCli(['new', 'demo-shop', '--wservice-path', tarball], { cwd: work });
@@ -118,17 +123,93 @@ describe('wservice new <name>, installed against the packed wservice', () => {
   );
 });
 
+/**
+ * A registry on 127.0.0.1 that npm asks in `wservice new`: it holds wservice at `published`
+ * (a packument with that one version), or answers 404 to everything when `published` is unset.
+ */
+class FakeRegistry {
+  published: string | undefined;
+  readonly asked: string[] = [];
+  private readonly server: Server = createServer((req, res) => {
+    this.asked.push(req.url ?? '');
+    if (this.published === undefined || req.url !== '/wservice') {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
+      return;
+    }
+    const v = this.published;
+    const tarball = `${this.url}/wservice/-/wservice-${v}.tgz`;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        name: 'wservice',
+        'dist-tags': { latest: v },
+        versions: { [v]: { name: 'wservice', version: v, dist: { tarball } } },
+      }),
+    );
+  });
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
 describe('wservice new without installing', () => {
+  const registry = new FakeRegistry();
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    await registry.start();
+    env = { npm_config_registry: `${registry.url}/`, npm_config_cache: join(work, 'npm-cache') };
+  });
+  afterAll(() => registry.stop());
+  beforeEach(() => {
+    registry.published = version;
+  });
+
   it('--skip-install writes a project depending on ^<this version>, and says to install', async () => {
-    const result = await runCli(['new', '@acme/billing', '--skip-install'], { cwd: work });
+    const result = await runCli(['new', '@acme/billing', '--skip-install'], { cwd: work, env });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
+    expect(registry.asked).toContain('/wservice');
     const pkg = readJson(join(work, 'billing/package.json'));
     expect(pkg.name).toBe('@acme/billing');
     expect(pkg.dependencies).toEqual({ wservice: `^${version}` });
     expect(existsSync(join(work, 'billing/node_modules'))).toBe(false);
     expect(result.stdout).toMatch(/cd billing\s*\n {2}npm install\s*\n/);
     expect(readFileSync(join(work, 'billing/README.md'), 'utf8')).toMatch(/^# @acme\/billing\n/);
+  });
+
+  it('links the running wservice when the registry has no such version, and says so', async () => {
+    registry.published = undefined;
+    const result = await runCli(['new', 'unpublished', '--skip-install'], { cwd: work, env });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      `note: wservice ^${version} is not on the npm registry: the project links the wservice running ` +
+        `this command (file:${ROOT}); pass --wservice-path to link another\n`,
+    );
+    expect(readJson(join(work, 'unpublished/package.json')).dependencies).toEqual({
+      wservice: `file:${ROOT}`,
+    });
+    // Only an older major on the registry: no version in range, the same link.
+    registry.published = '0.0.1';
+    const older = await runCli(['new', 'older', '--skip-install'], { cwd: work, env });
+    expect(older.stderr).toContain('is not on the npm registry');
+    expect(readJson(join(work, 'older/package.json')).dependencies).toEqual({ wservice: `file:${ROOT}` });
+  });
+
+  it('keeps ^<this version> when the registry cannot be reached', async () => {
+    const result = await runCli(['new', 'offline', '--skip-install'], {
+      cwd: work,
+      env: { ...env, npm_config_registry: 'http://127.0.0.1:1/', npm_config_fetch_retries: '0' },
+    });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(readJson(join(work, 'offline/package.json')).dependencies).toEqual({ wservice: `^${version}` });
   });
 
   it('takes the local wservice from WSERVICE_PATH too', async () => {
