@@ -175,14 +175,40 @@ export class Broker {
       });
       // One frame per serializer, shared by every subscriber that speaks it.
       const frames = new Map<Serializer, Frame | null>();
+      const mayReceive = this.deliveryCheck(subscription, topic);
       for (const subscriber of subscription.subscribers) {
         if (!isEligible(subscriber, publisher, options)) continue;
+        if (mayReceive !== undefined && !mayReceive(subscriber)) continue;
         const frame = frameFor(subscriber, wire, frames);
         if (frame === null) problem ??= 'unserializable';
         else if (subscriber.sendFrame(frame, true) === 'too_big') problem = 'too_big';
       }
     }
     return problem;
+  }
+
+  /**
+   * For a pattern subscription: who of its subscribers may receive an event on `topic`, being
+   * allowed to subscribe to `topic` by exact URI (the pattern alone was judged when it was
+   * made). Remembers the last role's verdict: subscribers mostly share a few roles. Exact
+   * subscriptions were judged on this very URI and need no check.
+   */
+  private deliveryCheck(
+    subscription: Subscription,
+    topic: string,
+  ): ((s: RouterSession) => boolean) | undefined {
+    if (subscription.match === 'exact') return undefined;
+    const { permissions } = this.setup;
+    let lastRole: string | undefined;
+    let lastVerdict = false;
+    return (subscriber) => {
+      if (subscriber.trusted) return true;
+      if (subscriber.authrole !== lastRole) {
+        lastRole = subscriber.authrole;
+        lastVerdict = permissions.permits(subscriber, 'subscribe', topic);
+      }
+      return lastVerdict;
+    };
   }
 
   private detach(session: RouterSession, subscription: Subscription): void {

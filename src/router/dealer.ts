@@ -111,11 +111,32 @@ export class Dealer {
     }
     const metaProcedure = this.setup.metaProcedure(procedure);
     if (metaProcedure !== undefined) return this.callMeta(caller, message, metaProcedure);
-    const registration = this.table.match(procedure);
-    if (registration === undefined) {
+    const route = this.route(procedure);
+    if (route === undefined) {
       return refuse(ErrorUri.NO_SUCH_PROCEDURE, `no callee has registered "${procedure}"`);
     }
-    this.invoke(caller, message, options, registration, this.table.pickCallee(registration));
+    this.invoke(caller, message, options, route.registration, route.callee);
+  }
+
+  /**
+   * Where a CALL of `procedure` goes: the best registration (exact, longest prefix, best
+   * wildcard) and its callee by invoke policy, among callees whose role may register
+   * `procedure` by exact URI (a pattern alone was judged when it was registered). When the
+   * best registration has no such callee, the next best one is tried.
+   */
+  private route(procedure: string): { registration: Registration; callee: Callee } | undefined {
+    const best = this.table.match(procedure);
+    if (best === undefined) return undefined;
+    const { permissions } = this.setup;
+    const eligible = (c: Callee) => permissions.permits(c.session, 'register', procedure);
+    let callee = this.table.pickCallee(best, eligible);
+    if (callee !== undefined) return { registration: best, callee };
+    for (const registration of this.table.ranked(procedure)) {
+      if (registration === best) continue;
+      callee = this.table.pickCallee(registration, eligible);
+      if (callee !== undefined) return { registration, callee };
+    }
+    return undefined;
   }
 
   // [YIELD, INVOCATION.Request|id, Options|dict, Arguments|list?, ArgumentsKw|dict?]

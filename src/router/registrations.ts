@@ -75,25 +75,39 @@ export class RegistrationTable extends IdPatternTable<Entry, RouterSession> impl
     return true;
   }
 
+  /** Every registration a CALL of `procedure` could go to, best first (the dealer's order). */
+  ranked(procedure: string): Registration[] {
+    return this.patterns.ranked(procedure);
+  }
+
   /**
    * Picks the callee of a call by the registration's invoke policy (spec: shared
-   * registration). `single`, `first` and `last` are hot stand-by; `roundrobin` and `random`
-   * balance load.
+   * registration), among the callees `eligible` accepts; undefined when it accepts none.
+   * `single`, `first` and `last` are hot stand-by; `roundrobin` and `random` balance load.
    */
-  pickCallee(registration: Registration): Callee {
+  pickCallee(registration: Registration, eligible: (callee: Callee) => boolean): Callee | undefined {
     const entry = this.entry(registration);
     const { callees } = entry;
     switch (entry.invoke) {
       case 'single':
       case 'first':
-        return callees[0];
+        return callees.find(eligible);
       case 'last':
-        return callees[callees.length - 1];
-      case 'random':
-        return callees[Math.floor(Math.random() * callees.length)];
+        for (let i = callees.length - 1; i >= 0; i--) if (eligible(callees[i])) return callees[i];
+        return undefined;
+      case 'random': {
+        const pick = callees[Math.floor(Math.random() * callees.length)];
+        if (eligible(pick)) return pick;
+        const others = callees.filter(eligible);
+        return others[Math.floor(Math.random() * others.length)];
+      }
       case 'roundrobin': {
-        if (entry.nextIndex >= callees.length) entry.nextIndex = 0;
-        return callees[entry.nextIndex++];
+        for (let tried = 0; tried < callees.length; tried++) {
+          if (entry.nextIndex >= callees.length) entry.nextIndex = 0;
+          const pick = callees[entry.nextIndex++];
+          if (eligible(pick)) return pick;
+        }
+        return undefined;
       }
     }
   }

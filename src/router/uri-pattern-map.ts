@@ -106,6 +106,25 @@ export class UriPatternMap<T extends PatternEntry> {
 
   /** Every entry matching a concrete URI: the exact one, then prefixes, then wildcards. */
   matching(uri: string): T[] {
+    return this.collect(uri, false);
+  }
+
+  /** Every entry matching a concrete URI, best first by the precedence of `best`. */
+  ranked(uri: string): T[] {
+    return this.collect(uri, true);
+  }
+
+  /** All entries, optionally only those of one policy. */
+  values(match?: MatchPolicy): T[] {
+    const exact = match === undefined || match === 'exact' ? [...this.exact.values()] : [];
+    const prefix = match === undefined || match === 'prefix' ? [...this.prefix.values()] : [];
+    const wildcard =
+      match === undefined || match === 'wildcard' ? [...this.wildcard.values()].map((s) => s.entry) : [];
+    return [...exact, ...prefix, ...wildcard];
+  }
+
+  /** The exact entry, then prefixes longest first, then wildcards (by rank when `ranked`). */
+  private collect(uri: string, ranked: boolean): T[] {
     const found: T[] = [];
     const exact = this.exact.get(uri);
     if (exact !== undefined) found.push(exact);
@@ -117,18 +136,12 @@ export class UriPatternMap<T extends PatternEntry> {
     const candidates = this.wildcardByLength.get(componentCount(uri));
     if (candidates !== undefined) {
       const parts = uri.split('.');
-      for (const slot of candidates) if (partsMatch(slot.parts, parts)) found.push(slot.entry);
+      const slots = candidates.filter((slot) => partsMatch(slot.parts, parts));
+      // Stable: ties keep the earlier entry, as in `best`.
+      if (ranked) slots.sort((a, b) => compareRanks(b.rank, a.rank));
+      for (const slot of slots) found.push(slot.entry);
     }
     return found;
-  }
-
-  /** All entries, optionally only those of one policy. */
-  values(match?: MatchPolicy): T[] {
-    const exact = match === undefined || match === 'exact' ? [...this.exact.values()] : [];
-    const prefix = match === undefined || match === 'prefix' ? [...this.prefix.values()] : [];
-    const wildcard =
-      match === undefined || match === 'wildcard' ? [...this.wildcard.values()].map((s) => s.entry) : [];
-    return [...exact, ...prefix, ...wildcard];
   }
 
   private bestWildcard(uri: string): T | undefined {
