@@ -17,6 +17,10 @@ export const ROUTER_DEFAULTS = {
   realm: DEFAULT_REALM,
 } as const;
 
+/** What the start-up lines of `wservice run` and `wservice router` say of a `permissive` router. */
+export const PERMISSIVE_LINE =
+  'permissive: every client may do everything, the meta API included (development only; docs/router.md)';
+
 /** The flags of `wservice router` that shape the router's options; they win over the file. */
 export interface RouterCommandFlags {
   /** Interface of every TCP listener. */

@@ -81,6 +81,11 @@ export class RunSession {
     return this.router !== undefined;
   }
 
+  /** True when the embedded router runs in `permissive` (development) mode. */
+  get permissive(): boolean {
+    return this.router?.permissive === true;
+  }
+
   /** Every running service, grouped by name. */
   summary(): ServiceSummary[] {
     const byName = new Map<string, ServiceSummary>();

@@ -127,6 +127,7 @@ const PUBLIC: Record<string, string[]> = {
     'WServiceErrorUri',
   ],
   'src/router/index.ts': [
+    'ADMIN_PERMISSIONS',
     'AnonymousAuthOptions',
     'AttachOptions',
     'AuthOptions',
@@ -134,6 +135,7 @@ const PUBLIC: Record<string, string[]> = {
     'CryptosignAuthOptions',
     'CryptosignPrincipal',
     'DEFAULT_LIMITS',
+    'DEFAULT_PERMISSIONS',
     'HANDSHAKE_TIMEOUT',
     'LimitsOptions',
     'ListenerInfo',
@@ -155,6 +157,7 @@ const PUBLIC: Record<string, string[]> = {
     'TlsOptions',
     'TOO_MANY_SESSIONS',
     'Transport',
+    'UriReservation',
     'validateRouterOptions',
     'WampCraAuthOptions',
     'WampCraUser',

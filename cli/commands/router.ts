@@ -3,7 +3,13 @@ import type { LogLevelName } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { isValidUri } from '../../src/protocol/uri';
 import { Router } from '../../src/router';
-import { inFile, routerOptionsFor, ROUTER_DEFAULTS, type RouterCommandFlags } from '../router-options';
+import {
+  inFile,
+  PERMISSIVE_LINE,
+  routerOptionsFor,
+  ROUTER_DEFAULTS,
+  type RouterCommandFlags,
+} from '../router-options';
 import { stopOnSignals } from '../signals';
 import { colour } from '../style';
 
@@ -87,6 +93,7 @@ function banner(router: Router): string {
   const lines = [
     `${c('bold', 'wservice router')} realm${router.realmNames.length === 1 ? '' : 's'} ${c('green', realms)}`,
     ...router.listeners.map((l) => `  ${c('cyan', l.url)}`),
+    ...(router.permissive ? [c('yellow', PERMISSIVE_LINE)] : []),
     '',
     c('dim', 'Ctrl-C to stop'),
     '',

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, type LogLevelName } from '../../src/config';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REALM } from '../../src/defaults';
 import { createLogger } from '../../src/logger';
+import { PERMISSIVE_LINE } from '../router-options';
 import { RunSession, type ServiceSummary } from '../run-session';
 import { stopOnSignals } from '../signals';
 import { colour } from '../style';
@@ -89,6 +90,7 @@ async function run(paths: string[], flags: RunFlags): Promise<void> {
       config.router.realm,
       session.embedded,
       flags.watch === true,
+      session.permissive,
     ),
   );
   stopOnSignals(session);
@@ -101,6 +103,7 @@ export function renderSummary(
   realm: string,
   embedded: boolean,
   watching: boolean,
+  permissive = false,
 ): string {
   const c = colour(process.stdout);
   const nameWidth = Math.max(
@@ -109,6 +112,7 @@ export function renderSummary(
   const kindWidth = Math.max(...services.flatMap((s) => s.entrypoints.map((e) => e.split(' ')[0].length)));
   const lines = [
     `${c('bold', 'wservice')} ${services.length} service${services.length === 1 ? '' : 's'} on ${c('cyan', url)} (realm ${realm}, ${embedded ? 'embedded router' : 'external router'})${watching ? c('dim', ', watching for changes') : ''}`,
+    ...(permissive ? [c('yellow', PERMISSIVE_LINE)] : []),
     '',
   ];
   for (const service of services) {

@@ -56,7 +56,7 @@ export class Broker {
     const match = message.options.match ?? 'exact';
     if (!isValidPattern(topic, match))
       return refuse(ErrorUri.INVALID_URI, `"${topic}" is not a valid ${match} topic URI`);
-    if (!this.setup.permissions.allows(session.authrole, 'subscribe', topic)) {
+    if (!this.setup.permissions.permits(session, 'subscribe', topic)) {
       return refuse(ErrorUri.NOT_AUTHORIZED, `role "${session.authrole}" may not subscribe to "${topic}"`);
     }
     let subscription: Subscription | undefined = this.table.lookup(topic, match);
@@ -98,7 +98,7 @@ export class Broker {
     if (isReservedUri(topic)) {
       return refuse(ErrorUri.INVALID_URI, `"${topic}" is in the wamp. namespace, reserved for the router`);
     }
-    if (!this.setup.permissions.allows(publisher.authrole, 'publish', topic)) {
+    if (!this.setup.permissions.permits(publisher, 'publish', topic)) {
       return refuse(ErrorUri.NOT_AUTHORIZED, `role "${publisher.authrole}" may not publish to "${topic}"`);
     }
     const publication = randomId();

@@ -61,9 +61,8 @@ export class Dealer {
         `"${procedure}" is in the wamp. namespace, reserved for the router`,
       );
     }
-    if (!this.setup.permissions.allows(session.authrole, 'register', procedure)) {
-      return refuse(ErrorUri.NOT_AUTHORIZED, `role "${session.authrole}" may not register "${procedure}"`);
-    }
+    const denied = this.setup.permissions.registerProblem(session, procedure, options.match);
+    if (denied !== undefined) return refuse(ErrorUri.NOT_AUTHORIZED, denied);
     let registration: Registration | undefined = this.table.lookup(procedure, options.match);
     if (registration !== undefined) {
       const problem = sharingProblem(registration, session, options.invoke);
@@ -106,7 +105,7 @@ export class Dealer {
     if (!isValidUri(procedure))
       return refuse(ErrorUri.INVALID_URI, `"${procedure}" is not a valid procedure URI`);
     const options = readCallOptions(message.options);
-    if (!this.setup.permissions.allows(caller.authrole, 'call', procedure)) {
+    if (!this.setup.permissions.permits(caller, 'call', procedure)) {
       return refuse(ErrorUri.NOT_AUTHORIZED, `role "${caller.authrole}" may not call "${procedure}"`);
     }
     const metaProcedure = this.setup.metaProcedure(procedure);
@@ -161,6 +160,21 @@ export class Dealer {
   sessionLeft(session: RouterSession): void {
     for (const registration of this.table.heldBy(session)) this.detach(session, registration);
     this.calls.sessionLeft(session);
+  }
+
+  /**
+   * Detaches every callee that may no longer hold its registration (a URI was reserved for a
+   * service after it registered): the owner can then register, and no call reaches it.
+   */
+  revokeUnauthorized(): void {
+    for (const registration of this.table.list()) {
+      for (const { session } of [...registration.callees]) {
+        const problem = this.setup.permissions.registerProblem(session, registration.uri, registration.match);
+        if (problem === undefined) continue;
+        session.logger.info({ procedure: registration.uri }, `registration revoked: ${problem}`);
+        this.detach(session, registration);
+      }
+    }
   }
 
   /** Calls in flight in this realm. */

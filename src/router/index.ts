@@ -7,6 +7,7 @@
  */
 export { Router, type RouterStats, type AttachOptions } from './router';
 export type { ListenerInfo } from './listeners';
+export { DEFAULT_PERMISSIONS, ADMIN_PERMISSIONS, type UriReservation } from './authorizer';
 export {
   validateRouterOptions,
   RouterOptionsError,

@@ -114,10 +114,10 @@ export interface RoleOptions {
 export interface RealmOptions {
   name: string;
   /**
-   * The roles sessions may hold in this realm. When absent, every session of the realm may
-   * do everything (a development default, as Crossbar.io's `anonymous` role in `realm1`).
-   * When present, a session whose authrole is not listed is refused with
-   * `wamp.error.no_such_role`.
+   * The roles sessions may hold in this realm. When absent, every session gets the default
+   * rules (`DEFAULT_PERMISSIONS`: application URIs yes, session details and kills no; role
+   * `admin` everything), or everything with the router's `permissive`. When present, a
+   * session whose authrole is not listed is refused with `wamp.error.no_such_role`.
    */
   roles?: RoleOptions[];
   /** Authentication for this realm, replacing the router-wide `auth`. */
@@ -199,6 +199,14 @@ export interface RouterOptions {
    * anonymously with authrole `anonymous` (a development default).
    */
   auth?: AuthOptions;
+  /**
+   * Realms without `roles` allow every session everything, as before these defaults: the
+   * meta API (session details, `wamp.session.kill*`), registering anywhere. Development only;
+   * `wservice run` and `wservice router` say so at start-up. Default false: realms without
+   * roles apply the default rules (docs/router.md, "Who may do what by default"). URIs
+   * reserved for running services stay reserved either way.
+   */
+  permissive?: boolean;
   limits?: LimitsOptions;
 }
 
@@ -236,10 +244,11 @@ const MATCH_POLICIES: readonly MatchPolicy[] = ['exact', 'prefix', 'wildcard'];
  */
 export function validateRouterOptions(value: unknown): RouterOptions {
   const c = new Check(value);
-  c.object(['listeners', 'realms', 'autoCreateRealms', 'auth', 'limits']);
+  c.object(['listeners', 'realms', 'autoCreateRealms', 'auth', 'permissive', 'limits']);
   c.optionalList('listeners', validateListener);
   c.optionalList('realms', validateRealm);
   c.optionalBoolean('autoCreateRealms');
+  c.optionalBoolean('permissive');
   c.optional('auth', validateAuth);
   c.optional('limits', validateLimits);
   const options = value as RouterOptions;

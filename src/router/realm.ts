@@ -4,7 +4,7 @@ import type { IdSequence } from '../protocol/ids';
 import { MessageType, messageName, type Id, type MessageOf } from '../protocol/messages';
 import { createAuthenticators, type Authenticator } from './auth';
 import type { AuthOptions } from './auth/options';
-import { Authorizer } from './authorizer';
+import { Authorizer, type UriReservation } from './authorizer';
 import { Broker } from './broker';
 import { Dealer } from './dealer';
 import type { RealmMessage, RealmMessageType } from './dispatch';
@@ -16,6 +16,8 @@ import type { RouterSession, SessionRealm } from './router-session';
 export interface RealmSetup {
   roles?: readonly RoleOptions[];
   auth?: AuthOptions;
+  /** Without roles: allow everything instead of the default rules (development only). */
+  permissive?: boolean;
 }
 
 /** What a realm holds now, for `router.stats`. */
@@ -80,7 +82,7 @@ export class Realm implements SessionRealm {
     logger: Logger,
   ) {
     this.authenticators = createAuthenticators(setup.auth);
-    this.authorizer = new Authorizer(setup.roles);
+    this.authorizer = new Authorizer(setup.roles, { permissive: setup.permissive });
     // Meta events are publications of this realm's broker, which reports subscriptions to them too.
     this.events = new MetaEvents((topic, args) => this.broker.publishFromRouter(topic, args));
     const common = { permissions: this.authorizer, ids, events: this.events, logger };
@@ -112,6 +114,12 @@ export class Realm implements SessionRealm {
     this.broker.sessionLeft(session);
     this.dealer.sessionLeft(session);
     this.events.sessionLeft(session);
+  }
+
+  /** URIs were reserved: callees that may no longer hold their registrations lose them. */
+  reserve(reservation: UriReservation): void {
+    this.authorizer.reserve(reservation);
+    this.dealer.revokeUnauthorized();
   }
 
   get stats(): RealmStats {

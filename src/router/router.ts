@@ -4,6 +4,7 @@ import { IdSequence, randomId } from '../protocol/ids';
 import type { Id } from '../protocol/messages';
 import { PendingConnections, type Listener, type Transport } from '../transport';
 import { BufferBudget, bufferedBytesOf } from './budget';
+import type { UriReservation } from './authorizer';
 import { Handshake } from './handshake';
 import { openListener, type ListenerInfo } from './listeners';
 import {
@@ -61,6 +62,8 @@ export class Router {
   readonly listeners: readonly ListenerInfo[] = [];
 
   private readonly realms = new Map<string, Realm>();
+  /** URIs reserved for running services, in every realm (also those created later). */
+  private readonly reservations: UriReservation[] = [];
   private readonly sessions = new Set<RouterSession>();
   private readonly sessionIds = new Map<Id, RouterSession>();
   private readonly openListeners: Listener[] = [];
@@ -230,6 +233,27 @@ export class Router {
     this.logger.info('router stopped');
   }
 
+  /**
+   * True when realms without roles allow everything (`permissive`), instead of the default
+   * rules: a development mode, which the start-up summary says.
+   */
+  get permissive(): boolean {
+    return this.options.permissive === true;
+  }
+
+  /**
+   * Reserves URIs for a service, in every realm: only trusted in-process sessions and
+   * sessions whose authrole is `owner` may register them, in any match mode (patterns that
+   * reach them are refused), and calls of them go to nobody else. `ServiceRunner` reserves
+   * each running service's namespace, custom procedure URIs and pool procedures.
+   */
+  reserve(reservation: UriReservation): void {
+    const { uri, match, owner } = reservation;
+    if (this.reservations.some((r) => r.uri === uri && r.match === match && r.owner === owner)) return;
+    this.reservations.push({ uri, match, owner });
+    for (const realm of this.realms.values()) realm.reserve(reservation);
+  }
+
   private findRealm(name: string): Realm | undefined {
     const realm = this.realms.get(name);
     if (realm !== undefined || !this.autoCreateRealms) return realm;
@@ -240,10 +264,11 @@ export class Router {
   private createRealm(options: RealmOptions): Realm {
     const realm = new Realm(
       options.name,
-      { roles: options.roles, auth: options.auth ?? this.options.auth },
+      { roles: options.roles, auth: options.auth ?? this.options.auth, permissive: this.options.permissive },
       this.ids,
       this.logger.child({ realm: options.name }),
     );
+    for (const reservation of this.reservations) realm.authorizer.reserve(reservation);
     this.realms.set(options.name, realm);
     return realm;
   }

@@ -6,6 +6,7 @@ import type { AuthOptions } from '../client/auth';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REALM, DEFAULT_WEBSOCKET_PATH } from '../defaults';
 import { defaultLogger, type Logger } from '../logger';
 import { Router } from '../router/router';
+import type { UriReservation } from '../router/authorizer';
 import type { RouterOptions } from '../router/options';
 import { createInProcessPair } from '../transport/inprocess';
 import type { ClientTlsOptions } from '../transport/tls';
@@ -13,6 +14,7 @@ import { CallLogger } from './call-logger';
 import { checkConflicts } from './conflicts';
 import { ServiceContainer, type ServiceOverrides } from './container';
 import type { ServiceClass, ServiceDefinition } from './definition';
+import { poolProcedure } from './entrypoints/subscribe';
 import { readServiceDefinition } from './metadata';
 import { ServiceLookupError, ServiceOptionsError } from './runtime-errors';
 
@@ -131,6 +133,9 @@ export class ServiceRunner {
     const router = ownsRouter
       ? await Router.start({ ...(options.embedded ?? DEFAULT_EMBEDDED), logger })
       : options.routerInstance;
+    // In-process services are the router's own: their URIs are theirs alone.
+    if (router !== undefined && options.inProcess !== false)
+      for (const definition of definitions) for (const r of reservationsOf(definition)) router.reserve(r);
     const routerUrl = options.router ?? router?.clientUrl;
     const transport = transportFactory(options, router);
     const di = (options.di ?? rootContainer).createChildContainer();
@@ -214,6 +219,26 @@ function instancesOf(
     );
   }
   return Array.from({ length: count }, (_, i) => i);
+}
+
+/**
+ * What only `definition`'s sessions may register: its namespace (`<name>.`), its procedures
+ * outside it (exact and prefix ones; a wildcard procedure is not reserved) and the pool
+ * procedures of its pool handlers.
+ */
+export function reservationsOf(definition: ServiceDefinition): UriReservation[] {
+  const owner = definition.name;
+  const namespace = `${owner}.`;
+  const reserved: UriReservation[] = [{ uri: namespace, match: 'prefix', owner }];
+  for (const rpc of definition.rpcs) {
+    const { match } = rpc.options;
+    if (match !== 'wildcard' && !rpc.uri.startsWith(namespace)) reserved.push({ uri: rpc.uri, match, owner });
+  }
+  for (const s of definition.subscriptions) {
+    if (s.options.delivery === 'pool')
+      reserved.push({ uri: poolProcedure(owner, s.topic), match: 'exact', owner });
+  }
+  return reserved;
 }
 
 /** How each service session reaches its router: in-process for the embedded one, else the URL. */

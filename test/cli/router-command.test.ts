@@ -7,6 +7,7 @@ import { WebSocket } from 'ws';
 import { connect as connectClient, type Client } from '../../src/client/connect';
 import type { SessionCloseInfo } from '../../src/client';
 import { connect as connectAutobahn, ConnectFailed } from '../router/helpers/autobahn';
+import { PERMISSIVE_LINE } from '../../cli/router-options';
 
 /**
  * `wservice router` as users run it: `node bin/wservice.js router ...` in a child process (the
@@ -113,6 +114,7 @@ describe('wservice router', () => {
     expect(router.urls[0]).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
     expect(portOf(router.urls[0])).toBeGreaterThan(0);
     expect(router.stdout).toMatch(/^wservice router realm realm1$/m);
+    expect(router.stdout).not.toContain('permissive');
 
     const service = await ourClient(router.urls[0]);
     await service.register('com.example.add', (args) => (args[0] as number) + (args[1] as number));
@@ -215,6 +217,21 @@ limits:
     await backend.close();
     router.child.kill('SIGTERM');
     expect(await router.exited).toBe(0);
+  });
+
+  it('applies the default rules, and says permissive when the file asks for it', async () => {
+    for (const permissive of [false, true]) {
+      const config = writeConfig(`permissive-${permissive}.yaml`, `permissive: ${permissive}\n`);
+      const router = await startRouter(['--config', config, '--port', '0']);
+      expect(router.stdout.includes(PERMISSIVE_LINE)).toBe(permissive);
+      const client = await ourClient(router.urls[0]);
+      const list = client.call('wamp.session.list');
+      if (permissive) await expect(list).resolves.toEqual([expect.any(Number)]);
+      else await expect(list).rejects.toMatchObject({ uri: 'wamp.error.not_authorized' });
+      await client.close();
+      router.child.kill('SIGTERM');
+      expect(await router.exited).toBe(0);
+    }
   });
 
   it('stops at once on a second signal while it waits for GOODBYE replies', async () => {

@@ -34,7 +34,7 @@ describe('limits', () => {
 
     it('aborts a session whose inbound message is too large, with payload_size_exceeded', async () => {
       const { peer } = await joinLimited(1000);
-      const observer = await ScriptedPeer.join(router);
+      const observer = await ScriptedPeer.attach(router, { trusted: true }).hello();
       await observer.subscribe('wamp.session.on_leave');
       peer.send([M.PUBLISH, 1, {}, 'com.example.t', [big]]);
       const abort = await peer.expect(M.ABORT);

@@ -5,7 +5,7 @@ import {
   type CloseInfo,
   type Transport,
 } from '../../../src/transport';
-import type { Router } from '../../../src/router';
+import type { AttachOptions, Router } from '../../../src/router';
 
 /** Every client feature a scripted peer announces unless told otherwise. */
 export const ALL_CLIENT_ROLES: Dict = {
@@ -61,10 +61,13 @@ export class ScriptedPeer {
     });
   }
 
-  /** A peer attached to `router` that has not said HELLO yet. */
-  static attach(router: Router): ScriptedPeer {
+  /**
+   * A peer attached to `router` that has not said HELLO yet; `trusted` makes it one of the
+   * router's own in-process peers (allowed everything, as the services of `ServiceRunner`).
+   */
+  static attach(router: Router, options: AttachOptions = {}): ScriptedPeer {
     const [client, server] = createInProcessPair();
-    router.attach(server);
+    router.attach(server, options);
     return new ScriptedPeer(client);
   }
 
