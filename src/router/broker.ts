@@ -11,6 +11,7 @@ import {
 } from '../protocol/messages';
 import type { Frame, Serializer } from '../protocol/serializer';
 import { isReservedUri, isValidUri } from '../protocol/uri';
+import { Backpressure } from './limits';
 import type { RealmPartSetup } from './realm-part';
 import { isValidPattern, readPublishOptions, type PublishRequest } from './request-options';
 import type { RouterSession } from './router-session';
@@ -18,6 +19,13 @@ import { SubscriptionTable, type Subscription, type SubscriptionIndex } from './
 
 /** Why some subscribers did not get an event (a slow subscriber's dropped event is not a problem). */
 type DeliveryProblem = 'too_big' | 'unserializable';
+
+/**
+ * The meta event of a subscriber's drop episode (a wservice extension, in the namespace only
+ * the router publishes in): once when its EVENTs start being dropped, once when they are
+ * delivered again (or it leaves), with the counts.
+ */
+export const SESSION_ON_DROP = 'wamp.session.on_drop';
 
 /** Options of events the router itself publishes (meta events): nobody is excluded. */
 const ROUTER_PUBLICATION: PublishRequest = { acknowledge: false, excludeMe: false, discloseMe: false };
@@ -41,6 +49,12 @@ export type BrokerSetup = RealmPartSetup<SubscriptionEvents>;
  */
 export class Broker {
   private readonly table = new SubscriptionTable();
+  private readonly backpressure = new Backpressure();
+  /** Subscribers whose EVENTs are being dropped, with their drop count when that started. */
+  private readonly dropping = new Map<RouterSession, number>();
+  /** Drop episodes that started or ended during a fan-out, published after it. */
+  private readonly episodes: { session: RouterSession; dropping: boolean; dropped: number }[] = [];
+  private reporting = false;
 
   constructor(private readonly setup: BrokerSetup) {}
 
@@ -112,6 +126,7 @@ export class Broker {
       publisher,
       options,
     );
+    this.reportEpisodes();
     if (problem === 'too_big') {
       refuse(ErrorUri.PAYLOAD_SIZE_EXCEEDED, 'the event is too large for the transport of some subscribers');
     } else if (problem === 'unserializable') {
@@ -126,8 +141,14 @@ export class Broker {
     const subscriptions = this.table.matching(topic);
     if (subscriptions.length === 0) return;
     const problem = this.dispatch(subscriptions, topic, randomId(), args, kwargs, null, ROUTER_PUBLICATION);
+    this.reportEpisodes();
     if (problem !== undefined)
       this.setup.logger.warn({ topic, problem }, 'a meta event reached not every subscriber');
+  }
+
+  /** Publishers held back now, while the subscribers they feed drain. */
+  get heldPublishers(): number {
+    return this.backpressure.held;
   }
 
   /** The sessions the broker holds state for: subscribers. */
@@ -138,6 +159,15 @@ export class Broker {
   /** `session` left the realm: its subscriptions go (meta events fire). */
   sessionLeft(session: RouterSession): void {
     for (const subscription of this.table.heldBy(session)) this.detach(session, subscription);
+    if (this.dropping.has(session)) {
+      this.episodeEnded(session);
+      this.reportEpisodes();
+    }
+  }
+
+  /** Lets held-back publishers go (the realm closes). */
+  close(): void {
+    this.backpressure.releaseAll();
   }
 
   /**
@@ -180,8 +210,17 @@ export class Broker {
         if (!isEligible(subscriber, publisher, options)) continue;
         if (mayReceive !== undefined && !mayReceive(subscriber)) continue;
         const frame = frameFor(subscriber, wire, frames);
-        if (frame === null) problem ??= 'unserializable';
-        else if (subscriber.sendFrame(frame, true) === 'too_big') problem = 'too_big';
+        if (frame === null) {
+          problem ??= 'unserializable';
+          continue;
+        }
+        const outcome = subscriber.sendFrame(frame, true);
+        if (outcome === 'sent') {
+          if (publisher !== null) this.backpressure.consider(publisher.transport, subscriber);
+          if (this.dropping.has(subscriber)) this.episodeEnded(subscriber);
+        } else if (outcome === 'dropped') {
+          if (!this.dropping.has(subscriber)) this.episodeStarted(subscriber);
+        } else if (outcome === 'too_big') problem = 'too_big';
       }
     }
     return problem;
@@ -209,6 +248,40 @@ export class Broker {
       }
       return lastVerdict;
     };
+  }
+
+  private episodeStarted(session: RouterSession): void {
+    this.dropping.set(session, session.droppedEvents - 1);
+    this.episodes.push({ session, dropping: true, dropped: 0 });
+  }
+
+  private episodeEnded(session: RouterSession): void {
+    const before = this.dropping.get(session) ?? session.droppedEvents;
+    this.dropping.delete(session);
+    this.episodes.push({ session, dropping: false, dropped: session.droppedEvents - before });
+  }
+
+  /** Publishes the drop episodes noted during a fan-out (after it: never from inside one). */
+  private reportEpisodes(): void {
+    if (this.reporting) return;
+    this.reporting = true;
+    try {
+      for (let next = this.episodes.shift(); next !== undefined; next = this.episodes.shift()) {
+        const { session, dropping, dropped } = next;
+        this.publishFromRouter(SESSION_ON_DROP, [
+          {
+            session: session.id,
+            authid: session.authid,
+            authrole: session.authrole,
+            dropping,
+            dropped,
+            dropped_events: session.droppedEvents,
+          },
+        ]);
+      }
+    } finally {
+      this.reporting = false;
+    }
   }
 
   private detach(session: RouterSession, subscription: Subscription): void {

@@ -128,7 +128,8 @@ export interface RealmOptions {
  * Resource limits. The outbound policy protects the router from slow consumers: a session
  * whose transport holds more than `outboundHighWaterMark` unsent bytes gets no EVENTs until
  * it drains (they are dropped, and counted); above `outboundHardLimit` the session is
- * closed. RPC results and errors are never dropped, they only count towards the hard limit.
+ * closed. A subscriber that keeps reading loses nothing: past half the mark it holds back its
+ * publishers for up to `slowConsumerTimeout`. RPC results and errors are never dropped, they only count towards the hard limit.
  */
 export interface LimitsOptions {
   /**
@@ -138,8 +139,19 @@ export interface LimitsOptions {
   maxMessageSize?: number;
   /** Most sessions (including those still authenticating) at once. Default 10000. */
   maxSessions?: number;
-  /** Unsent bytes above which EVENTs to a session are dropped. Default 4 MiB. */
+  /**
+   * Unsent bytes above which EVENTs to a slow session are dropped. Default 4 MiB. A session
+   * past half of it holds back the publishers feeding it (the router stops reading from them)
+   * until it drains to a quarter; one that does not within `slowConsumerTimeout` is slow.
+   */
   outboundHighWaterMark?: number;
+  /**
+   * How long a subscriber past half its high-water mark may hold back the publishers feeding
+   * it. One that has not drained to a quarter of the mark by then is slow: publishers go on,
+   * and its EVENTs are dropped while it holds more than the mark, until it drains.
+   * Milliseconds, default 1000.
+   */
+  slowConsumerTimeout?: number;
   /** Unsent bytes above which a session is closed. Default 64 MiB. */
   outboundHardLimit?: number;
   /** How long `stop()` waits for sessions to answer GOODBYE, ms. Default 1000. */
@@ -222,6 +234,7 @@ export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = Object.freeze({
   maxMessageSize: 16 * 1024 * 1024,
   maxSessions: 10_000,
   outboundHighWaterMark: 4 * 1024 * 1024,
+  slowConsumerTimeout: 1000,
   outboundHardLimit: 64 * 1024 * 1024,
   shutdownTimeout: 1000,
   handshakeTimeout: 10_000,
@@ -340,6 +353,7 @@ function validateLimits(c: Check): void {
   c.optionalInteger('maxSessions', 1);
   c.optionalInteger('outboundHighWaterMark', 0);
   c.optionalInteger('outboundHardLimit', 1);
+  c.optionalInteger('slowConsumerTimeout', 0, MAX_TIMER_DELAY);
   c.optionalInteger('shutdownTimeout', 0, MAX_TIMER_DELAY);
   c.optionalInteger('handshakeTimeout', 1, MAX_TIMER_DELAY);
   c.optionalInteger('openTimeout', 1, MAX_TIMER_DELAY);

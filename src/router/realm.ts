@@ -25,6 +25,8 @@ export interface RealmStats {
   registrations: number;
   subscriptions: number;
   callsInFlight: number;
+  /** Publishers held back while the subscribers they feed drain. */
+  heldPublishers: number;
 }
 
 /** The parts of a realm that handle what its sessions send. */
@@ -127,6 +129,7 @@ export class Realm implements SessionRealm {
       registrations: this.dealer.registrations.size,
       subscriptions: this.broker.subscriptions.size,
       callsInFlight: this.dealer.callsInFlight,
+      heldPublishers: this.broker.heldPublishers,
     };
   }
 
@@ -146,5 +149,6 @@ export class Realm implements SessionRealm {
   /** Ends every call in flight (router stop): their timers must not outlive the router. */
   close(): void {
     this.dealer.close();
+    this.broker.close();
   }
 }

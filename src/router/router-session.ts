@@ -157,6 +157,11 @@ export class RouterSession {
     return this.guard.droppedEvents;
   }
 
+  /** The slow-consumer policy of this session's output (the broker's backpressure reads it). */
+  get outbound(): OutboundGuard {
+    return this.guard;
+  }
+
   // -------------------------------------------------------------------------------------
   // The handshake: HELLO accepted, CHALLENGE sent, WELCOME
 

@@ -37,6 +37,10 @@ export interface RouterStats {
   bufferedBytes: number;
   /** EVENTs the slow-consumer policy dropped, summed over the sessions open now. */
   droppedEvents: number;
+  /** Of those, per session id: the open sessions that lost any. */
+  droppedEventsBySession: Record<Id, number>;
+  /** Publishers the router is not reading from now, while the subscribers they feed drain. */
+  heldPublishers: number;
 }
 
 /**
@@ -181,16 +185,22 @@ export class Router {
       pendingConnections: this.pending.size,
       bufferedBytes: 0,
       droppedEvents: 0,
+      droppedEventsBySession: {},
+      heldPublishers: 0,
     };
     for (const session of this.sessions) {
       stats.bufferedBytes += bufferedBytesOf(session.transport);
       stats.droppedEvents += session.droppedEvents;
+      if (session.droppedEvents > 0 && session.id !== 0) {
+        stats.droppedEventsBySession[session.id] = session.droppedEvents;
+      }
     }
     for (const realm of this.realms.values()) {
       const held = realm.stats;
       stats.registrations += held.registrations;
       stats.subscriptions += held.subscriptions;
       stats.callsInFlight += held.callsInFlight;
+      stats.heldPublishers += held.heldPublishers;
     }
     return stats;
   }

@@ -30,6 +30,8 @@ class InProcessEnd implements Transport {
   private flushScheduled = false;
   private open = true;
   private closeInfo: CloseInfo | null = null;
+  /** While true, received frames wait in the inbox (the router holds back this publisher). */
+  private paused = false;
 
   get isOpen(): boolean {
     return this.open;
@@ -43,6 +45,20 @@ class InProcessEnd implements Transport {
   send(frame: Frame): void {
     if (!this.open) return;
     this.other.receive(frame);
+  }
+
+  /** Paused, and not closing (a closing link delivers what it holds, then the close). */
+  private get holding(): boolean {
+    return this.paused && this.closeInfo === null;
+  }
+
+  pauseReading(): void {
+    this.paused = true;
+  }
+
+  resumeReading(): void {
+    this.paused = false;
+    if (this.inbox.length > 0 || this.closeInfo) this.scheduleFlush();
   }
 
   close(code = 1000, reason = 'closed'): void {
@@ -65,7 +81,7 @@ class InProcessEnd implements Transport {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled || this.handlers === null) return;
+    if (this.flushScheduled || this.handlers === null || this.holding) return;
     this.flushScheduled = true;
     queueMicrotask(() => this.flush());
   }
@@ -75,9 +91,11 @@ class InProcessEnd implements Transport {
     const handlers = this.handlers;
     if (handlers === null) return;
     // Frames sent before the close are still delivered, then the close.
-    const batch = this.inbox;
-    this.inbox = [];
-    for (const frame of batch) handlers.message(frame);
+    const batch = this.inbox.length;
+    let delivered = 0;
+    while (delivered < batch && !this.holding) handlers.message(this.inbox[delivered++]);
+    this.inbox.splice(0, delivered);
+    if (this.holding) return;
     if (this.inbox.length > 0) return this.scheduleFlush();
     if (this.closeInfo !== null) {
       const info = this.closeInfo;

@@ -44,6 +44,8 @@ export class KeepAlive {
   private timer: NodeJS.Timeout | null = null;
   private heardSinceTick = false;
   private awaiting = false;
+  /** True while the owner stopped reading: the peer cannot be heard, so it is not silent. */
+  private suspended = false;
 
   constructor(
     private readonly options: KeepAliveOptions,
@@ -62,6 +64,12 @@ export class KeepAlive {
     this.heardSinceTick = true;
   }
 
+  /** The owner stopped (true) or resumed (false) reading from the peer. */
+  suspend(suspended: boolean): void {
+    this.suspended = suspended;
+    if (!suspended) this.heardSinceTick = true;
+  }
+
   stop(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
@@ -74,7 +82,7 @@ export class KeepAlive {
   }
 
   private readonly tick = (): void => {
-    if (this.heardSinceTick) {
+    if (this.heardSinceTick || this.suspended) {
       this.heardSinceTick = false;
       this.awaiting = false;
       return this.arm(this.options.interval);

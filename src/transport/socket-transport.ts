@@ -1,5 +1,6 @@
 import type { Logger } from '../logger';
 import { FrameInbox } from './inbox';
+import type { KeepAlive } from './keepalive';
 import { TransportError, type CloseInfo, type TransportHandlers } from './transport';
 
 /** Close code for an owner handler that threw (WebSocket 1011, "internal error"). */
@@ -14,6 +15,9 @@ export abstract class SocketTransport {
   /** Settles with the close info once the link is closed (the same info `handlers.close` gets). */
   readonly closed: Promise<CloseInfo>;
   protected readonly inbox: FrameInbox;
+  /** What is read from: the TCP / TLS socket, or the WebSocket over it. */
+  protected abstract readonly socket: { pause(): void; resume(): void };
+  protected abstract readonly keepAlive: KeepAlive | null;
   protected open: boolean;
   /** Why the link failed, when it did: reported as CloseInfo.error. */
   protected failure: Error | undefined;
@@ -38,6 +42,17 @@ export abstract class SocketTransport {
   }
 
   abstract close(code?: number, reason?: string): void;
+
+  /** Stops reading from the peer (see `Transport.pauseReading`); keep-alive waits meanwhile. */
+  pauseReading(): void {
+    this.keepAlive?.suspend(true);
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.keepAlive?.suspend(false);
+    this.socket.resume();
+  }
 
   /** The link is gone: tell the owner (once) and settle `closed`. */
   protected finish(info: CloseInfo): void {

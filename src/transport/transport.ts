@@ -81,6 +81,14 @@ export interface Transport {
    * listener with shared `pending` caps counts as not yet joined (and may be evicted).
    */
   joined?(): void;
+  /**
+   * Stops reading from the peer (its frames wait in its socket, and TCP slows it down) until
+   * `resumeReading`: how the router holds back a publisher while its subscribers drain. A
+   * frame or two already read may still be delivered. Keep-alive does not count the pause as
+   * silence.
+   */
+  pauseReading?(): void;
+  resumeReading?(): void;
   /** Drops the link at once, without a closing handshake, freeing its buffers (socket transports). */
   terminate?(): void;
   /** Close the link; `handlers.close` follows. Idempotent. */

@@ -35,6 +35,22 @@ describe('KeepAlive', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
+  it('does not count a pause in reading (the router holding a publisher back) as silence', () => {
+    const { keepAlive, pings, expired } = heartbeat();
+    keepAlive.start();
+    keepAlive.suspend(true);
+    jest.advanceTimersByTime(1000);
+    expect(pings).toEqual([]);
+    keepAlive.suspend(false);
+    // Resumed, the link has the full interval before a ping, and silence counts again.
+    jest.advanceTimersByTime(100);
+    expect(pings).toEqual([]);
+    jest.advanceTimersByTime(140);
+    expect(pings.length).toBe(1);
+    jest.advanceTimersByTime(40);
+    expect(expired.length).toBe(1);
+  });
+
   it('pings a silent link, and goes on while each ping is answered', () => {
     const { keepAlive, pings, expired } = heartbeat();
     const start = Date.now();

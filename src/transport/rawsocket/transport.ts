@@ -67,7 +67,7 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
 
   private readonly localMaxMessageSize: number;
   private readonly framer: RawSocketFramer;
-  private readonly keepAlive: KeepAlive | null;
+  protected readonly keepAlive: KeepAlive | null;
   private readonly negotiate: Negotiate;
   private readonly batch: WriteBatch;
   private readonly deadline: MessageDeadline;
@@ -84,7 +84,7 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
   private settleReady!: (error?: TransportError) => void;
 
   constructor(
-    private readonly socket: Socket,
+    protected readonly socket: Socket,
     options: RawSocketTransportOptions,
   ) {
     // Not open until the handshake succeeds.

@@ -92,7 +92,7 @@ export class WebSocketTransport extends SocketTransport implements Transport {
   readonly peerCertificate?: PeerCertificate;
 
   private readonly sendOptions: { binary: boolean };
-  private readonly keepAlive: KeepAlive | null;
+  protected readonly keepAlive: KeepAlive | null;
   private readonly batch: WriteBatch | null;
   private readonly watcher: FrameWatcher;
   private readonly deadline: MessageDeadline;
@@ -104,7 +104,7 @@ export class WebSocketTransport extends SocketTransport implements Transport {
   private oversized = false;
 
   constructor(
-    private readonly socket: WebSocket,
+    protected readonly socket: WebSocket,
     options: WebSocketTransportOptions,
   ) {
     super(options.peer, options.logger, true);
