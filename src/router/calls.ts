@@ -206,9 +206,15 @@ export class CallTracker {
     const side = this.sessions.get(session);
     if (side === undefined) return;
     this.sessions.delete(session);
+    // A link gone silent is named: the caller learns its callee vanished, not that it quit.
+    const lost = session.linkLost;
+    const text =
+      lost === undefined
+        ? 'the callee left before answering'
+        : `the callee's link dropped before it answered (${lost}); the call may have run`;
     for (const call of [...side.answering.values()]) {
       this.finish(call);
-      call.caller.send(errorFor(call, ErrorUri.CANCELED, 'the callee left before answering'));
+      call.caller.send(errorFor(call, ErrorUri.CANCELED, text));
     }
     for (const call of [...side.made.values()]) {
       this.finish(call);

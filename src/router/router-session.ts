@@ -91,6 +91,8 @@ export class RouterSession {
   private goodbyeReply: Promise<void> | null = null;
   private goodbyeAnswered: (() => void) | null = null;
   private goodbyeTimer: NodeJS.Timeout | undefined;
+  /** Why its link dropped, when the session ends because it did (keep-alive expired...). */
+  private lostBecause: string | undefined;
   /** Runs while the session is establishing or challenging (`limits.handshakeTimeout`). */
   private handshakeTimer: NodeJS.Timeout | undefined;
 
@@ -155,6 +157,14 @@ export class RouterSession {
   /** EVENTs dropped for this session by the slow-consumer policy. */
   get droppedEvents(): number {
     return this.guard.droppedEvents;
+  }
+
+  /**
+   * Why the session's link dropped (`keep-alive: the peer sent nothing for ...`), while it
+   * leaves because it did; undefined when it closed cleanly or the router ended it.
+   */
+  get linkLost(): string | undefined {
+    return this.lostBecause;
   }
 
   /** The slow-consumer policy of this session's output (the broker's backpressure reads it). */
@@ -469,6 +479,7 @@ export class RouterSession {
       { session: this.id || undefined, code: info.code, reason: info.reason },
       'transport closed',
     );
+    if (!info.wasClean) this.lostBecause = info.error?.message ?? info.reason;
     this.leaveRealm();
     this.ended();
     this.host.detached(this);
