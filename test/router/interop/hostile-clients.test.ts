@@ -1,9 +1,8 @@
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
-import pino from 'pino';
 import { MessageType as M } from '../../../src/protocol';
 import { HANDSHAKE_TIMEOUT, Router, type RouterStats } from '../../../src/router';
 import { connect, type Client } from '../helpers/autobahn';
+import { errorLogger } from '../helpers/error-log';
 import { eventually } from '../helpers/eventually';
 import { garbage, prelude, readsAsMessage, routerMessage, scriptMessage } from '../helpers/hostile';
 import { ScriptedPeer } from '../helpers/peer';
@@ -46,13 +45,6 @@ describe('a live router under hostile clients', () => {
   let markers = 0;
 
   beforeAll(async () => {
-    // Only error-level lines: those are the router's own failures, never a client's.
-    const sink = new Writable({
-      write: (chunk: Buffer, _encoding, done) => {
-        errorLogs.push(chunk.toString());
-        done();
-      },
-    });
     router = await Router.start({
       listeners: [
         { type: 'websocket', port: 0 },
@@ -97,7 +89,7 @@ describe('a live router under hostile clients', () => {
         },
       },
       limits: { maxMessageSize: 64 * 1024, shutdownTimeout: 200 },
-      logger: pino({ level: 'error' }, sink),
+      logger: errorLogger(errorLogs),
     });
     const [url, port] = [router.listeners[0].url, router.listeners[1].port!];
     const asReference = { authmethods: ['ticket'], authid: 'ref', onchallenge: () => 'ref-ticket' };
