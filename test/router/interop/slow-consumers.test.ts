@@ -6,6 +6,11 @@ import { startRouter } from '../helpers/router';
 
 const TOPIC = 'com.example.burst';
 const HIGH_WATER_MARK = 256 * 1024;
+const EVERYTHING = {
+  uri: '',
+  match: 'prefix' as const,
+  allow: { call: true, register: true, subscribe: true, publish: true },
+};
 
 /** A raw WebSocket session over loopback that counts what it receives; its socket can be paused. */
 class Peer {
@@ -74,6 +79,8 @@ describe('slow consumers during a burst of events', () => {
   function start(slowConsumerTimeout: number): Promise<Router> {
     return startRouter({
       listeners: [{ type: 'websocket', port: 0 }],
+      // The monitor subscribes to a meta topic: the role must allow it.
+      realms: [{ name: 'realm1', roles: [{ name: 'anonymous', permissions: [EVERYTHING] }] }],
       limits: { outboundHighWaterMark: HIGH_WATER_MARK, slowConsumerTimeout },
     });
   }
