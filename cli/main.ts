@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { callCommand } from './commands/call';
+import { describeCommand } from './commands/describe';
 import { newCommand } from './commands/new';
 import { publishCommand } from './commands/publish';
 import { routerCommand } from './commands/router';
@@ -18,6 +19,7 @@ const COMMANDS: readonly (() => Command)[] = [
   runCommand,
   routerCommand,
   callCommand,
+  describeCommand,
   publishCommand,
   subscribeCommand,
   shellCommand,

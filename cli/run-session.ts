@@ -7,7 +7,9 @@ import type { Logger } from '../src/logger';
 import { Router } from '../src/router/router';
 import type { RouterOptions } from '../src/router/options';
 import type { ServiceClass } from '../src/service/definition';
+import { signatureOf } from '../src/contracts/validate';
 import { checkConflicts } from '../src/service/conflicts';
+import type { ServiceContainer } from '../src/service/container';
 import { readServiceDefinition } from '../src/service/metadata';
 import { ServiceRunner, type PerServiceOptions } from '../src/service/runner';
 import type { ClientTlsOptions } from '../src/transport/tls';
@@ -31,6 +33,8 @@ export interface ServiceSummary {
   instances: number;
   entrypoints: string[];
   file: string;
+  /** Parameters whose type fell back to "any", and why. */
+  warnings: string[];
 }
 
 /**
@@ -97,8 +101,9 @@ export class RunSession {
           byName.set(container.name, {
             name: container.name,
             instances: 1,
-            entrypoints: container.labels,
+            entrypoints: withSignatures(container),
             file,
+            warnings: container.definition.contract.warnings,
           });
       }
     }
@@ -220,6 +225,20 @@ export class RunSession {
       logger.error(`restart failed: ${(err as Error).message}`);
     }
   }
+}
+
+/** `rpc orders.place(order: Order, priority?: number)`: each entrypoint with its parameters. */
+function withSignatures(container: ServiceContainer): string[] {
+  const { rpcs, subscriptions } = container.definition;
+  const signatures = new Map<string, string>([
+    ...rpcs.map((r) => [`rpc ${r.uri}`, signatureOf(r.parameters)] as const),
+    ...subscriptions.map((s) => [`subscribe ${s.topic}`, signatureOf(s.parameters)] as const),
+  ]);
+  return container.labels.map((label) => {
+    const [kind, target, ...rest] = label.split(' ');
+    const signature = signatures.get(`${kind} ${target}`);
+    return signature === undefined ? label : [kind, `${target}${signature}`, ...rest].join(' ');
+  });
 }
 
 function groupByFile(found: DiscoveredService[]): Map<string, ServiceClass[]> {

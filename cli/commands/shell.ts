@@ -4,6 +4,7 @@ import repl from 'node:repl';
 import { inspect } from 'node:util';
 import { Command } from 'commander';
 import { WampError, type Client } from '../../src';
+import { procedureSignature, type ServiceDescription } from '../../src/contracts/describe';
 import { describeWampError } from '../remote-errors';
 import { feedLineByLine } from '../repl-feed';
 import { payloadValue } from '../render';
@@ -46,8 +47,16 @@ interface ShellContext {
   rpc: Record<string, unknown>;
 }
 
-/** The shell's scope: plain functions over one client. */
-export function shellContext(client: Client): ShellContext {
+/**
+ * The shell's scope: plain functions over one client. The services described on the router
+ * (`wservice.describe`) are `rpc`'s own properties, so Tab completes `rpc.<service>.<method>`,
+ * and a method shows its signature; any other name is a proxy all the same.
+ */
+export function shellContext(
+  client: Client,
+  services: Record<string, ServiceDescription> = {},
+): ShellContext {
+  const known = new Map(Object.entries(services).map(([name, d]) => [name, serviceObject(client, d)]));
   return {
     client,
     call: (procedure, ...args) => client.call(procedure, args),
@@ -59,9 +68,54 @@ export function shellContext(client: Client): ShellContext {
       client.subscribe(topic, (args, kwargs, event) => handler(payloadValue(args, kwargs), event.topic)),
     rpc: new Proxy(Object.create(null) as Record<string, unknown>, {
       // `then` and symbols are probed by await and inspection; they are not services.
-      get: (_target, name) => (typeof name !== 'string' || name === 'then' ? undefined : client.proxy(name)),
+      get: (_target, name) =>
+        typeof name !== 'string' || name === 'then' ? undefined : (known.get(name) ?? client.proxy(name)),
+      ownKeys: () => [...known.keys()],
+      getOwnPropertyDescriptor: (_target, name) =>
+        typeof name === 'string' && known.has(name)
+          ? { configurable: true, enumerable: true, writable: false, value: known.get(name) }
+          : undefined,
     }),
   };
+}
+
+/**
+ * A described service: its proxy (so `$with` and undescribed methods work as before), with
+ * one own property per exact procedure, named by method, that shows its signature.
+ */
+function serviceObject(client: Client, d: ServiceDescription): Record<string, unknown> {
+  const methods = new Map<string, unknown>();
+  for (const [uri, p] of Object.entries(d.procedures)) {
+    if (p.match !== undefined) continue;
+    const call = (...args: unknown[]): Promise<unknown> => client.call(uri, args);
+    const signature = procedureSignature(uri, p);
+    Object.defineProperty(call, inspect.custom, {
+      value: () => (p.description === undefined ? signature : `${signature}\n  ${p.description}`),
+    });
+    methods.set(p.method, call);
+  }
+  const proxy = client.proxy(d.service) as Record<string, unknown>;
+  return new Proxy(Object.create(null) as Record<string, unknown>, {
+    get: (_target, name) =>
+      typeof name === 'string' && methods.has(name) ? methods.get(name) : proxy[name as string],
+    ownKeys: () => [...methods.keys()],
+    getOwnPropertyDescriptor: (_target, name) =>
+      typeof name === 'string' && methods.has(name)
+        ? { configurable: true, enumerable: true, writable: false, value: methods.get(name) }
+        : undefined,
+  });
+}
+
+/** What the router's services describe; none when no wservice runs there. */
+async function describedServices(client: Client): Promise<Record<string, ServiceDescription>> {
+  try {
+    const answer = (await client.call('wservice.describe')) as {
+      services?: Record<string, ServiceDescription>;
+    };
+    return answer?.services ?? {};
+  } catch {
+    return {};
+  }
 }
 
 async function shell(flags: RouterFlags): Promise<void> {
@@ -84,7 +138,7 @@ async function shell(flags: RouterFlags): Promise<void> {
     ignoreUndefined: true,
     writer: shellWriter(interactive && process.env.NO_COLOR === undefined),
   });
-  Object.assign(server.context, shellContext(client));
+  Object.assign(server.context, shellContext(client, await describedServices(client)));
   feeder?.attach(server);
   if (interactive) server.setupHistory(join(homedir(), '.wservice_history'), () => undefined);
   await new Promise<void>((resolve) => server.on('exit', resolve));

@@ -10,6 +10,8 @@ import type { JsonSchema } from './types';
  */
 
 export const WSERVICE_TYPE = 'x-wservice-type';
+/** The name of an interface, class or type alias a schema was made from. */
+export const TYPESCRIPT_NAME = 'x-typescript';
 
 const MAX_DEPTH = 64;
 
@@ -116,7 +118,11 @@ export class SchemaBuilder {
     }
     const entry = { name: this.defName(type), referenced: false };
     this.inProgress.set(type, entry);
-    const schema = this.properties(type, path, depth);
+    const built = this.properties(type, path, depth);
+    // The type's own name, for signatures and generated clients (`place(order: Order)`).
+    const declared = (type.aliasSymbol ?? type.getSymbol())?.declarations?.[0];
+    const own = name !== undefined && declared !== undefined && !this.isLibrary(declared);
+    const schema = !own || typeof built !== 'object' ? built : { [TYPESCRIPT_NAME]: name, ...built };
     this.inProgress.delete(type);
     if (!entry.referenced) return schema;
     this.defs[entry.name] = schema;

@@ -1,6 +1,6 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import type { SchemaValidateFunction } from 'ajv/dist/types';
-import { WSERVICE_TYPE } from './schema';
+import { TYPESCRIPT_NAME, WSERVICE_TYPE } from './schema';
 import type { JsonSchema } from './types';
 
 /**
@@ -194,30 +194,34 @@ function knownProperties(schema: unknown): string {
   return properties.length === 0 ? 'none are declared' : `expected ${properties.join(', ')}`;
 }
 
-/** A schema in TypeScript-like words, for messages and summaries. */
-export function describeSchema(schema: unknown, defs?: Record<string, unknown>): string {
+/**
+ * A schema in TypeScript-like words, for messages and summaries; `short` names a named type
+ * (`Order`) instead of spelling out its properties.
+ */
+export function describeSchema(schema: unknown, defs?: Record<string, unknown>, short = false): string {
   if (schema === true || schema === undefined) return 'any';
   if (schema === false) return 'never';
   const s = schema as Record<string, unknown>;
+  if (short && typeof s[TYPESCRIPT_NAME] === 'string') return s[TYPESCRIPT_NAME];
   if (typeof s[WSERVICE_TYPE] === 'string')
     return s[WSERVICE_TYPE] === 'bytes' ? 'Uint8Array' : String(s[WSERVICE_TYPE]);
   if (typeof s.$ref === 'string') return s.$ref.replace('#/$defs/', '');
   if ('const' in s) return JSON.stringify(s.const);
   if (Array.isArray(s.enum)) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
-  if (Array.isArray(s.anyOf)) return s.anyOf.map((m) => describeSchema(m, defs)).join(' | ');
+  if (Array.isArray(s.anyOf)) return s.anyOf.map((m) => describeSchema(m, defs, short)).join(' | ');
   switch (s.type) {
     case 'array':
       if (Array.isArray(s.prefixItems))
-        return `[${s.prefixItems.map((m) => describeSchema(m, defs)).join(', ')}]`;
-      return `${wrap(describeSchema(s.items, defs))}[]`;
+        return `[${s.prefixItems.map((m) => describeSchema(m, defs, short)).join(', ')}]`;
+      return `${wrap(describeSchema(s.items, defs, short))}[]`;
     case 'object': {
       const properties = Object.entries((s.properties as Record<string, unknown>) ?? {});
       const required = new Set((s.required as string[]) ?? []);
       const fields = properties.map(
-        ([k, v]) => `${k}${required.has(k) ? '' : '?'}: ${describeSchema(v, defs)}`,
+        ([k, v]) => `${k}${required.has(k) ? '' : '?'}: ${describeSchema(v, defs, short)}`,
       );
       if (s.additionalProperties !== false && s.additionalProperties !== undefined) {
-        fields.push(`[key: string]: ${describeSchema(s.additionalProperties, defs)}`);
+        fields.push(`[key: string]: ${describeSchema(s.additionalProperties, defs, short)}`);
       }
       return `{ ${fields.join('; ')} }`;
     }
@@ -245,4 +249,23 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'a dictionary';
   const text = JSON.stringify(value) ?? String(value);
   return `${typeof value} ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
+}
+
+/** `(order: Order, priority?: number, ...tags: string[])` */
+export function signatureOf(
+  parameters: readonly {
+    name: string;
+    schema: unknown;
+    required: boolean;
+    rest: boolean;
+    properties?: string[];
+  }[],
+): string {
+  const list = parameters.map((p) => {
+    const type = describeSchema(p.schema, undefined, true);
+    if (p.rest) return `...${p.name}: ${type.includes(' | ') ? `(${type})` : type}[]`;
+    const name = p.properties === undefined ? p.name : `{ ${p.properties.join(', ')} }`;
+    return `${name}${p.required ? '' : '?'}: ${type}`;
+  });
+  return `(${list.join(', ')})`;
 }

@@ -10,6 +10,7 @@ import type { UriReservation } from '../router/authorizer';
 import type { RouterOptions } from '../router/options';
 import { createInProcessPair } from '../transport/inprocess';
 import type { ClientTlsOptions } from '../transport/tls';
+import { publishContracts } from '../contracts/publish';
 import { CallLogger } from './call-logger';
 import { checkConflicts } from './conflicts';
 import { ServiceContainer, type ServiceOverrides } from './container';
@@ -61,6 +62,11 @@ export interface ServiceRunnerOptions {
    * all its files itself.
    */
   checkConflicts?: boolean;
+  /**
+   * Register `<service>.describe`, `wservice.describe.<service>` and `wservice.describe`,
+   * answering each service's contract as JSON Schema. Default true.
+   */
+  describe?: boolean;
   /** By service name: instances, limits, auth, settings. */
   perService?: Record<string, PerServiceOptions>;
   logger?: Logger;
@@ -166,6 +172,7 @@ export class ServiceRunner {
     const runner = new ServiceRunner(containers, router, ownsRouter, routerUrl, realm, logger);
     try {
       await Promise.all(containers.map((c) => c.start()));
+      if (options.describe !== false) await publishContracts(containers, logger);
     } catch (err) {
       await runner.stop();
       throw err;

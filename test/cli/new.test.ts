@@ -84,7 +84,7 @@ describe('wservice new <name>, installed against the packed wservice', () => {
       const services = startProgram(bin, ['run', 'src/services', '--port', '0'], { cwd: project });
       await services.waitFor('stdout', 'Ctrl-C to stop');
       const url = /1 service on (ws:\/\/\S+)/.exec(services.stdout())![1];
-      expect(services.stdout()).toMatch(/greeter +rpc +greeter\.hello\n/);
+      expect(services.stdout()).toMatch(/greeter +rpc +greeter\.hello\(name: string\)\n/);
       const wservice = (...args: string[]) => runProgram(bin, [...args, '--router', url], { cwd: project });
       expect(await wservice('call', 'greeter.hello', 'Ada')).toMatchObject({
         code: 0,

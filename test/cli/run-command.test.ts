@@ -55,8 +55,8 @@ describe('wservice run', () => {
       });
       const out = run.stdout();
       expect(out).toMatch(/4 services on ws:\/\/127\.0\.0\.1:\d+\/ws \(realm realm1, embedded router\)/);
-      expect(out).toMatch(/orders\s+rpc\s+orders\.place/);
-      expect(out).toMatch(/subscribe\s+orders\.placed \(pool\)/);
+      expect(out).toMatch(/orders\s+rpc\s+orders\.place\(sku: string, quantity\?: number\)/);
+      expect(out).toMatch(/subscribe\s+orders\.placed\(order: Order\) \(pool\)/);
       const url = /on (ws:\/\/\S+)/.exec(out)![1];
 
       // The shop's own autobahn-js client script runs against it.

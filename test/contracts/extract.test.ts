@@ -140,6 +140,7 @@ describe('contracts derived from TypeScript', () => {
       map: { type: 'object', additionalProperties: { type: 'number' } },
       tree: node,
       point: {
+        'x-typescript': 'Point',
         type: 'object',
         properties: { x: { type: 'number' }, y: { type: 'number' } },
         required: ['x', 'y'],
@@ -149,6 +150,7 @@ describe('contracts derived from TypeScript', () => {
     });
     expect(definition.contract.$defs).toEqual({
       Node: {
+        'x-typescript': 'Node',
         type: 'object',
         properties: { value: { type: 'number' }, children: { type: 'array', items: node } },
         required: ['value', 'children'],
