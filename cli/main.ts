@@ -1,6 +1,7 @@
 // First: tsyringe, which `run` loads, needs the Reflect metadata API before anything else.
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
+import { buildCommand } from './commands/build';
 import { callCommand } from './commands/call';
 import { describeCommand } from './commands/describe';
 import { newCommand } from './commands/new';
@@ -20,6 +21,7 @@ const COMMANDS: readonly (() => Command)[] = [
   routerCommand,
   callCommand,
   describeCommand,
+  buildCommand,
   publishCommand,
   subscribeCommand,
   shellCommand,

@@ -66,5 +66,6 @@ function fromContractFile(file: string, className: string): ServiceContract | { 
   const contract = parsed.services[className];
   return contract === undefined
     ? { missing: `${path} has no contract for ${className}` }
-    : { ...contract, source: 'contract-file' };
+    : // The file the class is loaded from, not where the build machine kept its source.
+      { ...contract, file, source: 'contract-file' };
 }
