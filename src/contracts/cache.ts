@@ -12,7 +12,7 @@ import type { Extraction } from './extract';
  */
 
 /** Bumped whenever what the extractor writes changes. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 interface Entry {
   dependencies: Record<string, string>;

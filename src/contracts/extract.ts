@@ -1,6 +1,7 @@
-import { dirname } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type * as TS from 'typescript';
-import { acceptsUndefined, SchemaBuilder } from './schema';
+import { acceptsUndefined, SchemaBuilder, WSERVICE_TYPE } from './schema';
 import type { JsonSchema, MethodContract, ParameterContract, ServiceContract } from './types';
 
 /**
@@ -31,6 +32,24 @@ export function typescriptVersion(): string {
   return (require('typescript/package.json') as { version: string }).version;
 }
 
+// wservice's src/ and dist/src/, whichever this file runs from (src/contracts or dist/src/contracts).
+const OWN_SRC = dirname(__dirname);
+const OWN_PACKAGE = /[\\/]dist[\\/]src$/.test(OWN_SRC) ? dirname(dirname(OWN_SRC)) : dirname(OWN_SRC);
+const OWN_SOURCES = [join(OWN_PACKAGE, 'src'), join(OWN_PACKAGE, 'dist', 'src')];
+
+function isOwnFile(name: string): boolean {
+  const real = realPath(name);
+  return OWN_SOURCES.some((dir) => real.startsWith(`${dir}/`));
+}
+
+function realPath(name: string): string {
+  try {
+    return realpathSync(name);
+  } catch {
+    return name;
+  }
+}
+
 /** Parsed files kept for the process: the libraries are parsed once, not once per service file. */
 const parsed = new Map<string, { text: string; file: TS.SourceFile }>();
 
@@ -40,6 +59,9 @@ export function extractContracts(file: string): Extraction {
   const host = ts.createCompilerHost(options, true);
   const read = host.getSourceFile.bind(host);
   host.getSourceFile = (name, languageVersion, onError) => {
+    // wservice's own declarations (hundreds of files) are left out: parameters do not take
+    // its types, and reading them made a cold start take seconds.
+    if (name !== file && isOwnFile(name)) return ts.createSourceFile(name, '', languageVersion);
     const text = ts.sys.readFile(name);
     const cached = parsed.get(name);
     if (text !== undefined && cached?.text === text) return cached.file;
@@ -89,7 +111,18 @@ function compilerOptions(ts: typeof TS, file: string): TS.CompilerOptions {
     }
   }
   // Types are read exactly as written: `T | null` keeps its null, `x?: T` its undefined.
-  return { ...options, strict: true, noEmit: true, skipLibCheck: true, noResolve: false, incremental: false };
+  // No @types are loaded unless imported (Node's alone doubled a cold start), and no DOM
+  // unless the project asks for it.
+  return {
+    ...options,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    noResolve: false,
+    incremental: false,
+    types: [],
+    lib: options.lib ?? ['lib.es2022.d.ts'],
+  };
 }
 
 function classContract(
@@ -171,6 +204,9 @@ function parameterContract(
   if (param.type === undefined && param.initializer === undefined) {
     schema = true;
     fallback = `${name} has no type annotation`;
+  } else if (isBufferReference(ts, param.type)) {
+    // Node's types are not loaded (they cost most of a cold start): Buffer is known by name.
+    schema = { type: 'string', contentEncoding: 'base64', [WSERVICE_TYPE]: 'bytes' };
   } else {
     schema = builder.build(type, name);
     if (builder.problems.length > 0) fallback = builder.problems.join('; ');
@@ -199,6 +235,10 @@ function parameterContract(
   if (description !== undefined) contract.description = description.replace(/^-\s*/, '');
   if (fallback !== undefined) contract.fallback = fallback;
   return contract;
+}
+
+function isBufferReference(ts: typeof TS, node: TS.TypeNode | undefined): boolean {
+  return node !== undefined && ts.isTypeReferenceNode(node) && node.typeName.getText() === 'Buffer';
 }
 
 /** `AsyncGenerator<Y, R>` / `Generator<Y, R>`: what it yields and returns. */
