@@ -34,7 +34,7 @@ export interface ServiceSummary {
   entrypoints: string[];
   file: string;
   /** Parameters whose type fell back to "any", and why. */
-  warnings: string[];
+  warnings?: string[];
 }
 
 /**

@@ -123,7 +123,7 @@ export function renderSummary(
       const head = i === 0 ? c('green', label.padEnd(nameWidth)) : ' '.repeat(nameWidth);
       lines.push(`  ${head}  ${c('dim', kind.padEnd(kindWidth))}  ${rest.join(' ')}`);
     });
-    for (const warning of service.warnings) {
+    for (const warning of service.warnings ?? []) {
       lines.push(`  ${' '.repeat(nameWidth)}  ${c('yellow', `! ${warning}`)}`);
     }
   }
