@@ -11,6 +11,7 @@ import { signatureOf } from '../src/contracts/validate';
 import { checkConflicts } from '../src/service/conflicts';
 import type { ServiceContainer } from '../src/service/container';
 import { readServiceDefinition } from '../src/service/metadata';
+import { routerShortfalls, type RouterShortfall } from '../src/service/router-features';
 import { ServiceRunner, type PerServiceOptions } from '../src/service/runner';
 import type { ClientTlsOptions } from '../src/transport/tls';
 import { discoverServices, findSourceFiles, type DiscoveredService } from './discover';
@@ -108,6 +109,12 @@ export class RunSession {
       }
     }
     return [...byName.values()];
+  }
+
+  /** The dealer features services use that the router lacks, with their cost (none on ours). */
+  shortfalls(): RouterShortfall[] {
+    const first = [...this.runners.values()].flatMap((r) => r.containers)[0];
+    return first === undefined ? [] : routerShortfalls(first.connection);
   }
 
   /** Graceful stop: every service drains and leaves, then the router says GOODBYE to everyone. */

@@ -3,6 +3,7 @@ import { loadConfig, type LogLevelName } from '../../src/config';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REALM } from '../../src/defaults';
 import { createLogger } from '../../src/logger';
 import { PERMISSIVE_LINE } from '../router-options';
+import type { RouterShortfall } from '../../src/service/router-features';
 import { RunSession, type ServiceSummary } from '../run-session';
 import { stopOnSignals } from '../signals';
 import { colour } from '../style';
@@ -91,6 +92,7 @@ async function run(paths: string[], flags: RunFlags): Promise<void> {
       session.embedded,
       flags.watch === true,
       session.permissive,
+      session.shortfalls(),
     ),
   );
   stopOnSignals(session);
@@ -104,6 +106,7 @@ export function renderSummary(
   embedded: boolean,
   watching: boolean,
   permissive = false,
+  shortfalls: RouterShortfall[] = [],
 ): string {
   const c = colour(process.stdout);
   const nameWidth = Math.max(
@@ -126,6 +129,10 @@ export function renderSummary(
     for (const warning of service.warnings ?? []) {
       lines.push(`  ${' '.repeat(nameWidth)}  ${c('yellow', `! ${warning}`)}`);
     }
+  }
+  if (shortfalls.length > 0) {
+    lines.push('', c('yellow', 'The router lacks:'));
+    for (const { feature, cost } of shortfalls) lines.push(`  ${feature}: ${cost}`);
   }
   lines.push('', c('dim', 'Ctrl-C to stop'), '');
   return lines.join('\n');

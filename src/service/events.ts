@@ -5,6 +5,7 @@ import type { Args, Kwargs } from '../protocol/messages';
 import { currentContext } from './context';
 import { CORRELATION_ATTRIBUTE } from './entrypoints/entrypoint';
 import type { PoolDirectory } from './pool-directory';
+import { poolDeliveryAvailable } from './router-features';
 
 /** Options of `EventDispatcher.dispatch`. */
 export interface DispatchOptions {
@@ -37,6 +38,9 @@ export class EventDispatcher {
   async dispatch(topic: string, payload?: unknown, options: DispatchOptions = {}): Promise<void> {
     const args = payload === undefined ? [] : [payload];
     await this.publish(topic, args, {}, { acknowledge: true, excludeMe: options.includeMe === false });
+    // Where the router cannot host pool procedures, pool handlers subscribed instead.
+    const features = this.connection.session?.features;
+    if (features !== undefined && !poolDeliveryAvailable(features)) return;
     const procedures = await this.pools.proceduresFor(topic);
     for (const procedure of procedures) {
       // One call per service; its shared registration picks the instance. Not awaited: an

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type Client } from '../../src';
+import { startFox } from '../client/fox-router';
 
 const root = join(__dirname, '..', '..');
 const bin = join(root, 'bin', 'wservice.js');
@@ -60,16 +61,7 @@ describe('wservice run', () => {
       const url = /on (ws:\/\/\S+)/.exec(out)![1];
 
       // The shop's own autobahn-js client script runs against it.
-      const script = spawn(process.execPath, [
-        join(root, 'examples', 'shop', 'clients', 'autobahn-client.js'),
-        url,
-      ]);
-      let scriptOut = '';
-      script.stdout.on('data', (d: Buffer) => (scriptOut += d.toString()));
-      expect(await new Promise((resolve) => script.on('exit', resolve))).toBe(0);
-      expect(scriptOut).toMatch(/placed order-1: 2 x apple for 4 \(PAY-1\)/);
-      expect(scriptOut).toMatch(/order-1 is delivered/);
-      expect(scriptOut).toMatch(/refused: inventory\.error\.out_of_stock/);
+      expect(await runShopClient(url)).toEqual(SHOP_CLIENT_LINES);
 
       const { session, connection } = await openAutobahn(url);
       const order = (await session.call('orders.place', [], { sku: 'apple', quantity: 2 })) as {
@@ -89,6 +81,41 @@ describe('wservice run', () => {
       expect(connection.isOpen).toBe(false);
     } finally {
       run.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('runs the shop on fox-wamp, a Basic-Profile router, and says what that router lacks', async () => {
+    const fox = await startFox();
+    const run = start(['run', 'examples/shop/services', '--router', fox.url, '--log-level', 'error']);
+    try {
+      await until(() => /Ctrl-C to stop/.test(run.stdout()), {
+        what: 'the start-up summary',
+        timeout: 20_000,
+      });
+      const out = run.stdout();
+      expect(out).toContain(`4 services on ${fox.url} (realm realm1, external router)`);
+      expect(out).toMatch(/orders\s+rpc\s+orders\.place \(single\)/);
+      expect(out).toMatch(/subscribe\s+orders\.placed \(pool as broadcast\)/);
+      expect(out).toContain('The router lacks:');
+      expect(out).toMatch(/ {2}shared_registration: procedures are registered single/);
+      expect(out).toMatch(/ {2}registration_meta_api: delivery 'pool'.* every instance gets every event/);
+      // fox-wamp wraps callee errors and spreads a list result over Arguments, so the
+      // autobahn-js script's lines differ there; a wservice client places an order instead.
+      const client = await connect({ url: fox.url, reconnect: false });
+      expect(await client.call('orders.place', ['apple', 2])).toMatchObject({ id: 'order-1', total: 4 });
+      expect(await client.call('inventory.available', ['apple'])).toBe(8);
+      // fox-wamp spreads a list result over Arguments: a one-item outbox arrives as its item.
+      await until(
+        async () =>
+          (await client.call('notifications.outbox')) === 'Order order-1: 2 x apple, paid 4 (PAY-1)',
+        { what: 'the confirmation' },
+      );
+      await client.close();
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+    } finally {
+      run.child.kill('SIGKILL');
+      await fox.stop();
     }
   }, 60_000);
 
@@ -193,6 +220,37 @@ describe('wservice run', () => {
     }
   }, 30_000);
 });
+
+/** Every line examples/shop/clients/autobahn-client.js prints against a fresh shop. */
+const SHOP_CLIENT_LINES = [
+  'placed order-1: 2 x apple for 4 (PAY-1)',
+  'placed order-2: 1 x pear for 3',
+  '  order-1 is packed',
+  '  order-1 is shipped',
+  '  order-1 is out for delivery',
+  '  order-1 is delivered',
+  'refused: inventory.error.out_of_stock for fig',
+  'notifications sent: 2; events seen here: 2',
+];
+
+/** Runs the shop's autobahn-js client against `url`; its stdout lines, once it exited 0. */
+async function runShopClient(url: string): Promise<string[]> {
+  const script = spawn(process.execPath, [
+    join(root, 'examples', 'shop', 'clients', 'autobahn-client.js'),
+    url,
+  ]);
+  let out = '';
+  let err = '';
+  script.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  script.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise((resolve) => script.on('exit', resolve));
+  // autobahn-js logs its own closing to stderr; a failure of the script says `failed:` there.
+  expect({ code, failed: /failed:|connection (?!closed)/.exec(err)?.input }).toEqual({
+    code: 0,
+    failed: undefined,
+  });
+  return out.trimEnd().split('\n');
+}
 
 function listen(): Promise<Server> {
   return new Promise((resolve) => {

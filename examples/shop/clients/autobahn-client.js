@@ -22,19 +22,21 @@ connection.onopen = async (session) => {
     const second = await session.call('orders.place', [], { sku: 'pear', quantity: 1 });
     console.log(`placed ${second.id}: ${second.quantity} x ${second.sku} for ${second.total}`);
 
-    // Progressive results: each step as it happens, then the final answer.
+    // Progressive results: each step as it happens, then the final answer. autobahn-js hands
+    // a single positional result as the plain value, several (or keyword ones) as a Result.
     const final = await session.call('orders.track', [first.id], {}, { receive_progress: true }).then(
       (result) => result,
       null,
-      (step) => console.log(`  ${first.id} is ${step.args[0]}`),
+      (step) => console.log(`  ${first.id} is ${step instanceof autobahn.Result ? step.args[0] : step}`),
     );
     console.log(`  ${first.id} is ${final}`);
 
-    // The error path: a WAMP ERROR with the service's URI.
+    // The error path: a WAMP ERROR with the service's URI. More figs than the restock timer
+    // ever holds (it tops an item up to at most 6), so the refusal does not depend on timing.
     try {
-      await session.call('orders.place', ['fig', 1]);
+      await session.call('orders.place', ['fig', 50]);
     } catch (err) {
-      console.log(`refused: ${err.error} (${err.args[0]})`);
+      console.log(`refused: ${err.error} for ${err.kwargs.sku}`);
     }
 
     const outbox = await session.call('notifications.outbox');

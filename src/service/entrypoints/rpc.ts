@@ -1,14 +1,19 @@
 import type { InvocationContext } from '../../client/types';
 import type { Registration } from '../../client/registration';
-import { ErrorUri, WampError } from '../../protocol/errors';
+import { ErrorUri, RemoteError, WampError } from '../../protocol/errors';
 import type { Args, Kwargs } from '../../protocol/messages';
 import type { RpcDefinition } from '../definition';
+import { ServiceStateError } from '../runtime-errors';
 import { runWorker } from '../worker';
 import { correlationFrom, type Entrypoint, type EntrypointHost } from './entrypoint';
 
-/** `@Rpc`: a procedure shared by every instance of the service. */
+/**
+ * `@Rpc`: a procedure shared by every instance of the service. On a dealer without
+ * shared_registration (the Basic Profile) it is registered single instead: one instance
+ * serves it, and a second fails to start with one line saying why.
+ */
 export class RpcEntrypoint implements Entrypoint {
-  readonly label: string;
+  label: string;
   private registration?: Registration;
 
   constructor(
@@ -19,16 +24,24 @@ export class RpcEntrypoint implements Entrypoint {
   }
 
   async start(): Promise<void> {
-    const { match, invoke } = this.definition.options;
-    this.registration = await this.host.connection.register(
-      this.definition.uri,
-      (a, k, c) => this.invoke(a, k, c),
-      {
-        match,
-        invoke,
-        discloseCaller: true,
-      },
-    );
+    const { match } = this.definition.options;
+    const features = this.host.connection.session?.features;
+    const shared = features?.has('dealer', 'shared_registration') ?? true;
+    const invoke = shared ? this.definition.options.invoke : 'single';
+    if (invoke !== this.definition.options.invoke) this.label += ' (single)';
+    try {
+      this.registration = await this.host.connection.register(
+        this.definition.uri,
+        (a, k, c) => this.invoke(a, k, c),
+        { match, invoke, discloseCaller: true },
+      );
+    } catch (err) {
+      if (shared || !(err instanceof RemoteError) || err.uri !== ErrorUri.PROCEDURE_ALREADY_EXISTS) throw err;
+      throw new ServiceStateError(
+        this.host.service,
+        `${this.definition.uri} is registered already, and the router's dealer does not announce shared_registration: a second instance of ${this.host.service} cannot share it (stop the other one, or use a router with shared registration)`,
+      );
+    }
   }
 
   async stop(): Promise<void> {

@@ -4,6 +4,7 @@ import type { Subscription } from '../../client/subscription';
 import type { Args, Kwargs } from '../../protocol/messages';
 import { POOL_PROCEDURE_PREFIX } from '../constants';
 import type { SubscribeDefinition } from '../definition';
+import { poolDeliveryAvailable } from '../router-features';
 import { runWorker } from '../worker';
 import { correlationFrom, type Entrypoint, type EntrypointHost } from './entrypoint';
 
@@ -77,8 +78,9 @@ export function poolTopic(procedure: string): string | undefined {
  * service's pool procedure once per event.
  */
 export class PoolSubscribeEntrypoint implements Entrypoint {
-  readonly label: string;
+  label: string;
   private registration?: Registration;
+  private fallback?: BroadcastSubscribeEntrypoint;
 
   constructor(
     private readonly host: EntrypointHost,
@@ -88,6 +90,8 @@ export class PoolSubscribeEntrypoint implements Entrypoint {
   }
 
   async start(): Promise<void> {
+    const features = this.host.connection.session?.features;
+    if (features !== undefined && !poolDeliveryAvailable(features)) return this.startBroadcast();
     const procedure = poolProcedure(this.host.service, this.definition.topic);
     this.registration = await this.host.connection.register(
       procedure,
@@ -107,6 +111,21 @@ export class PoolSubscribeEntrypoint implements Entrypoint {
   async stop(): Promise<void> {
     const registration = this.registration;
     this.registration = undefined;
-    await registration?.unregister();
+    await Promise.all([registration?.unregister(), this.fallback?.stop()]);
+  }
+
+  /**
+   * Without shared registration or the registration meta API no dispatcher can find one
+   * instance per service: the handler subscribes to the topic instead, so with one instance
+   * nothing changes and with several each gets every event (said once, at start).
+   */
+  private async startBroadcast(): Promise<void> {
+    this.label = `subscribe ${this.definition.topic} (pool as broadcast)`;
+    this.host.logger.warn(
+      { topic: this.definition.topic, method: this.definition.method },
+      `the router lacks shared_registration or the registration meta API: ${this.definition.topic} is delivered as broadcast, to every instance of ${this.host.service}`,
+    );
+    this.fallback = new BroadcastSubscribeEntrypoint(this.host, this.definition);
+    await this.fallback.start();
   }
 }
