@@ -93,7 +93,7 @@ export type {
 export { currentContext, type CallContext } from './service/context';
 export type { DependencyProvider, WorkerContext } from './service/providers';
 export { CallLogger } from './service/call-logger';
-export { RemoteErrorClass } from './service/errors';
+export { RemoteErrorClass } from './client/remote-error-classes';
 export { ServiceStateError, ServiceLookupError, ServiceOptionsError } from './service/runtime-errors';
 export { ServiceDefinitionError } from './service/metadata';
 export { WAMP_CONNECTION, LOGGER, SETTINGS, SERVICE_NAME } from './service/tokens';

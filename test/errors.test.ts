@@ -17,7 +17,7 @@ import { SerializationError } from '../src/protocol/serializer';
 import { RouterOptionsError } from '../src/router/options-check';
 import { Rpc, Service, ServiceRunner } from '../src';
 import { ServiceDefinitionError } from '../src/service/metadata';
-import { RemoteErrorClass, reviveRemoteError } from '../src/service/errors';
+import { RemoteErrorClass, reviveRemoteError } from '../src/client/remote-error-classes';
 import { ServiceLookupError, ServiceOptionsError, ServiceStateError } from '../src/service/runtime-errors';
 import { runServices, type TestSystem } from '../src/testing';
 import { PayloadSizeError, TransportError } from '../src/transport/transport';

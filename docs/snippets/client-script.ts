@@ -27,3 +27,10 @@ export async function overview(): Promise<void> {
   console.log(sum);
 }
 // #endregion overview
+
+// #region using
+export async function scoped(url: string): Promise<number> {
+  await using client = await connect(url); // leaves when the block ends, even by a throw
+  return await client.call<number>('catalog.total', [1, 2, 3]); // await: before the block ends
+}
+// #endregion using

@@ -1,4 +1,5 @@
 import { RemoteError } from '../protocol/errors';
+import { reviveRemoteError } from './remote-error-classes';
 import {
   MessageType,
   type Args,
@@ -128,7 +129,11 @@ export class Caller implements Role {
     this.calls.delete(message.request);
     if (call.abandoned) return;
     this.detach(call);
-    call.reject(new RemoteError(message.error, message.args, message.kwargs, message.details));
+    const error = new RemoteError(message.error, message.args, message.kwargs, message.details, {
+      procedure: call.procedure,
+      requestId: message.request,
+    });
+    call.reject(reviveRemoteError(error));
   }
 
   private pending(request: number, reply: string): PendingCall {

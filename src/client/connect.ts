@@ -18,6 +18,11 @@ import { transportFor, type TransportOptions } from './url';
 
 export { DEFAULT_REALM, DEFAULT_ROUTER_URL };
 
+// Node 20 defines Symbol.asyncDispose (as Symbol.for('nodejs.asyncDispose')) in its main realm
+// only; vm contexts such as jest's test environment lack it, so `await using` a Client there
+// would find no disposer. The same registered symbol keeps both realms in agreement.
+(Symbol as { asyncDispose?: symbol }).asyncDispose ??= Symbol.for('nodejs.asyncDispose');
+
 /** Options of `connect`: the router URL, the realm, credentials, transport and reconnect settings. */
 export interface ConnectOptions extends Omit<ConnectionOptions, 'transport' | 'realm'>, TransportOptions {
   /**
@@ -90,6 +95,17 @@ export class Client {
   /** Leaves the session and stops reconnecting. */
   close(): Promise<void> {
     return this.connection.close();
+  }
+
+  /**
+   * `close()`, for `await using` (wampy's context manager): the client leaves when the block
+   * ends, however it ends.
+   * @example
+   * await using client = await connect(url);
+   * await client.call('calc.add', [1, 2]);
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 

@@ -72,11 +72,23 @@ export class RemoteError extends WampError {
   override readonly code: string = ErrorCode.REMOTE;
   /** The ERROR message's Details. */
   readonly details: Record<string, unknown>;
+  /** The procedure (or topic) the failed request named, when the error answers one. */
+  readonly procedure?: string;
+  /** The failed request's id (`CALL.Request`...), when the error answers one. */
+  readonly requestId?: number;
 
-  constructor(uri: string, args?: Args, kwargs?: Kwargs, details?: Record<string, unknown>) {
+  constructor(
+    uri: string,
+    args?: Args,
+    kwargs?: Kwargs,
+    details?: Record<string, unknown>,
+    request?: { procedure?: string; requestId?: number },
+  ) {
     super(uri, args, kwargs);
     this.name = 'RemoteError';
     this.details = details ?? {};
+    if (request?.procedure !== undefined) this.procedure = request.procedure;
+    if (request?.requestId !== undefined) this.requestId = request.requestId;
   }
 }
 

@@ -12,6 +12,10 @@ export const DEFAULT_INVOKE = 'roundrobin' as const;
 
 /** URI prefix of the procedures behind `@Subscribe(topic, { delivery: 'pool' })`. */
 export const POOL_PROCEDURE_PREFIX = 'wservice.pool';
+/** URI prefix of the procedure behind `@Subscribe(topic, { delivery: 'singleton' })`, shared by every service. */
+export const SINGLETON_PROCEDURE_PREFIX = 'wservice.singleton';
+/** The `delivery` values `@Subscribe` accepts. */
+export const EVENT_DELIVERIES = ['broadcast', 'pool', 'singleton'] as const;
 
 /** Error URIs the service layer sends (from the catalogue, `WServiceErrorUri`). */
 export const ServiceErrorUri = {

@@ -271,7 +271,7 @@ export class ServiceContainer {
     return [
       ...this.definition.rpcs.map((d) => new RpcEntrypoint(host, d)),
       ...this.definition.subscriptions.map((d) =>
-        d.options.delivery === 'pool'
+        d.options.delivery !== 'broadcast'
           ? new PoolSubscribeEntrypoint(host, d)
           : new BroadcastSubscribeEntrypoint(host, d),
       ),

@@ -37,7 +37,7 @@ export interface RpcOptions {
 }
 
 /** How a `@Subscribe` handler shares events among the instances of its service. */
-export type EventDelivery = 'broadcast' | 'pool';
+export type EventDelivery = 'broadcast' | 'pool' | 'singleton';
 
 /** Options of `@Subscribe(topic, options?)`. */
 export interface SubscribeOptions {
@@ -45,6 +45,8 @@ export interface SubscribeOptions {
   /**
    * `broadcast` (default, WAMP semantics): every instance gets every event.
    * `pool` (nameko's service pool): one instance of the service handles each event.
+   * `singleton` (nameko's singleton): one handler in the whole cluster handles each event,
+   * whichever service and instance it belongs to.
    */
   delivery?: EventDelivery;
   /** This handler's `coerce`, instead of the service's. */

@@ -9,6 +9,7 @@ import {
   DEFAULT_MAX_CONCURRENCY,
   DEFAULT_MAX_QUEUED,
   DEFAULT_STOP_TIMEOUT,
+  EVENT_DELIVERIES,
 } from './constants';
 import type {
   EntrypointDefinition,
@@ -209,8 +210,13 @@ function buildEntrypoint(
       const match = entry.options.match ?? 'exact';
       const delivery = entry.options.delivery ?? 'broadcast';
       checkUri(entry.topic, match, where, '@Subscribe');
-      if (delivery === 'pool' && match !== 'exact') {
-        throw new ServiceDefinitionError(`${where}: @Subscribe delivery 'pool' needs match 'exact'`);
+      if (!(EVENT_DELIVERIES as readonly unknown[]).includes(delivery)) {
+        throw new ServiceDefinitionError(
+          `${where}: @Subscribe delivery ${JSON.stringify(delivery)} is not one of ${EVENT_DELIVERIES.map((d) => `'${d}'`).join(', ')}`,
+        );
+      }
+      if (delivery !== 'broadcast' && match !== 'exact') {
+        throw new ServiceDefinitionError(`${where}: @Subscribe delivery '${delivery}' needs match 'exact'`);
       }
       return {
         kind: 'subscribe',

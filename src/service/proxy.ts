@@ -2,26 +2,17 @@ import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { Connection } from '../client/connection';
 import { callValue, createServiceProxy, proxyCallOptions, type ProxyCall } from '../client/proxy';
 import { declaringFile } from '../contracts/source-file';
-import { RemoteError } from '../protocol/errors';
 import type { ServiceClass } from './definition';
-import { reviveRemoteError } from './errors';
 import { correlationOption } from './events';
 import { isServiceClass, readServiceDefinition } from './metadata';
 
 /**
- * A proxy call from inside a service: the current call's correlation id travels with it, and
- * an error whose URI has a registered class comes back as that class.
+ * A proxy call from inside a service: the current call's correlation id travels with it (an
+ * error whose URI has a registered class comes back as that class, as from any call).
  */
 export function serviceProxyCall(connection: Connection): ProxyCall {
-  return async (procedure, args, options) => {
-    try {
-      return callValue(
-        await connection.call(procedure, args, {}, proxyCallOptions(options, correlationOption())),
-      );
-    } catch (err) {
-      throw err instanceof RemoteError ? reviveRemoteError(err) : err;
-    }
-  };
+  return async (procedure, args, options) =>
+    callValue(await connection.call(procedure, args, {}, proxyCallOptions(options, correlationOption())));
 }
 
 // ---------------------------------------------------------------------------------------

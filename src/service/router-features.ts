@@ -14,7 +14,7 @@ const NEEDED = [
   },
   {
     feature: 'registration_meta_api',
-    cost: "delivery 'pool' falls back to broadcast: every instance gets every event",
+    cost: "delivery 'pool' and 'singleton' fall back to broadcast: every instance gets every event",
   },
 ] as const;
 

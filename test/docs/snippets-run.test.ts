@@ -2,7 +2,7 @@ import { until } from '../helpers/until';
 import { join } from 'node:path';
 import { loadConfig, RemoteError } from '../../src';
 import { runServices, type TestSystem } from '../../src/testing';
-import { main as clientScript } from '../../docs/snippets/client-script';
+import { main as clientScript, scoped } from '../../docs/snippets/client-script';
 import { BillingService, Metrics } from '../../docs/snippets/dependencies';
 import { CatalogService } from '../../docs/snippets/entrypoints';
 import { AccountsService, AtmService, startOrExplain } from '../../docs/snippets/errors';
@@ -76,6 +76,10 @@ describe('the user guide samples', () => {
     } finally {
       log.mockRestore();
     }
+  });
+
+  it('the await using sample calls and leaves', async () => {
+    expect(await scoped(system.url)).toBe(6);
   });
 
   it('the sample configuration file is valid', () => {

@@ -62,6 +62,52 @@ describe('events: broadcast and pool delivery with two instances each', () => {
   });
 });
 
+@Service('archive')
+class Archive {
+  readonly seen: number[] = [];
+  @Subscribe('news.published', { delivery: 'singleton' })
+  keep(item: { n: number }): void {
+    this.seen.push(item.n);
+  }
+}
+
+@Service('index')
+class SearchIndex {
+  readonly seen: number[] = [];
+  @Subscribe('news.published', { delivery: 'singleton' })
+  add(item: { n: number }): void {
+    this.seen.push(item.n);
+  }
+}
+
+describe("events: 'singleton' delivery, two services with two instances each", () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await runServices([
+      Announcer,
+      { service: Archive, instances: 2 },
+      { service: SearchIndex, instances: 2 },
+    ]);
+  });
+  afterAll(() => system?.stop());
+
+  it('hands each event to one handler in the whole cluster, whichever service', async () => {
+    const count = 20;
+    await system.client.call('announcer.announce', [count]);
+    const handlers = [
+      ...system.instancesOf('archive').map((c) => (c.instance as Archive).seen),
+      ...system.instancesOf('index').map((c) => (c.instance as SearchIndex).seen),
+    ];
+    await until(() => handlers.flat().length >= count, { what: 'every event handled' });
+    // Each event once: the dispatcher calls the one singleton procedure once per event (a
+    // second delivery would be a second call, which these totals would show).
+    expect(handlers.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
+    // Round robin over the four registrations reaches both services.
+    expect(handlers.filter((seen) => seen.length > 0).length).toBeGreaterThan(1);
+    expect(system.container('archive').labels).toEqual(['subscribe news.published (singleton)']);
+  });
+});
+
 describe('pool delivery on a router that denies the registration meta API', () => {
   let system: TestSystem;
   const everything = { call: true, register: true, subscribe: true, publish: true };

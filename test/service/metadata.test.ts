@@ -133,6 +133,28 @@ describe('readServiceDefinition', () => {
     );
   });
 
+  it('refuses a delivery it does not know, naming the ones it does', () => {
+    @Service('p')
+    class Unknown {
+      @Subscribe('a', { delivery: 'fanout' as never })
+      m(): void {}
+    }
+    expect(() => readServiceDefinition(Unknown)).toThrow(
+      `Unknown.m: @Subscribe delivery "fanout" is not one of 'broadcast', 'pool', 'singleton'`,
+    );
+  });
+
+  it('refuses singleton delivery with a pattern', () => {
+    @Service('p')
+    class SingletonPattern {
+      @Subscribe('a', { match: 'wildcard', delivery: 'singleton' })
+      m(): void {}
+    }
+    expect(() => readServiceDefinition(SingletonPattern)).toThrow(
+      "SingletonPattern.m: @Subscribe delivery 'singleton' needs match 'exact'",
+    );
+  });
+
   it('refuses pool delivery with a pattern', () => {
     @Service('p')
     class PoolPattern {

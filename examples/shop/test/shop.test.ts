@@ -1,5 +1,6 @@
-import { RemoteError, rpcProxy } from 'wservice';
+import { rpcProxy } from 'wservice';
 import { entrypointWaiter, runServices, workerFactory, type TestSystem } from 'wservice/testing';
+import { OutOfStock } from '../services/errors';
 import { InventoryService } from '../services/inventory.service';
 import { NotificationsService } from '../services/notifications.service';
 import { OrdersService, type Order } from '../services/orders.service';
@@ -30,9 +31,9 @@ describe('the shop', () => {
     expect(await system.client.call('inventory.available', ['apple'])).toBe(7);
   });
 
-  it('passes the inventory error through orders with its URI', async () => {
+  it('passes the inventory error through orders with its URI, as its registered class', async () => {
     const error = await system.client.call('orders.place', ['fig', 1]).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RemoteError);
+    expect(error).toBeInstanceOf(OutOfStock);
     expect(error).toMatchObject({
       uri: 'inventory.error.out_of_stock',
       kwargs: { sku: 'fig', available: 0 },

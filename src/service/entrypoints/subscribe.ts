@@ -2,7 +2,7 @@ import type { EventInfo } from '../../client/types';
 import type { Registration } from '../../client/registration';
 import type { Subscription } from '../../client/subscription';
 import type { Args, Kwargs } from '../../protocol/messages';
-import { POOL_PROCEDURE_PREFIX } from '../constants';
+import { POOL_PROCEDURE_PREFIX, SINGLETON_PROCEDURE_PREFIX } from '../constants';
 import type { SubscribeDefinition } from '../definition';
 import { poolDeliveryAvailable } from '../router-features';
 import { runWorker } from '../worker';
@@ -63,8 +63,15 @@ export function poolProcedure(service: string, topic: string): string {
   return `${POOL_PROCEDURE_PREFIX}.${topic}.${service.replace(/\./g, '_')}`;
 }
 
-/** The topic of a pool procedure, or undefined for any other URI. */
+/** The procedure behind every singleton handler of `topic`, whichever service: `wservice.singleton.<topic>`. */
+export function singletonProcedure(topic: string): string {
+  return `${SINGLETON_PROCEDURE_PREFIX}.${topic}`;
+}
+
+/** The topic of a pool or singleton procedure, or undefined for any other URI. */
 export function poolTopic(procedure: string): string | undefined {
+  if (procedure.startsWith(`${SINGLETON_PROCEDURE_PREFIX}.`))
+    return procedure.slice(SINGLETON_PROCEDURE_PREFIX.length + 1) || undefined;
   if (!procedure.startsWith(`${POOL_PROCEDURE_PREFIX}.`)) return undefined;
   const rest = procedure.slice(POOL_PROCEDURE_PREFIX.length + 1);
   const cut = rest.lastIndexOf('.');
@@ -75,7 +82,9 @@ export function poolTopic(procedure: string): string | undefined {
  * `@Subscribe` with `delivery: 'pool'` (nameko's service pool): one instance of the service
  * handles each event. Built on a shared registration: every instance registers the service's
  * pool procedure for the topic with `roundrobin`, and `EventDispatcher.dispatch` calls each
- * service's pool procedure once per event.
+ * service's pool procedure once per event. `delivery: 'singleton'` (nameko's singleton) is
+ * the same with one procedure per topic for every service, so one handler in the whole
+ * cluster gets each event.
  */
 export class PoolSubscribeEntrypoint implements Entrypoint {
   label: string;
@@ -86,13 +95,15 @@ export class PoolSubscribeEntrypoint implements Entrypoint {
     private readonly host: EntrypointHost,
     private readonly definition: SubscribeDefinition,
   ) {
-    this.label = `subscribe ${definition.topic} (pool)`;
+    this.label = `subscribe ${definition.topic} (${definition.options.delivery})`;
   }
 
   async start(): Promise<void> {
     const features = this.host.connection.session?.features;
     if (features !== undefined && !poolDeliveryAvailable(features)) return this.startBroadcast();
-    const procedure = poolProcedure(this.host.service, this.definition.topic);
+    const { topic, options } = this.definition;
+    const procedure =
+      options.delivery === 'singleton' ? singletonProcedure(topic) : poolProcedure(this.host.service, topic);
     this.registration = await this.host.connection.register(
       procedure,
       (args, kwargs, context) =>
@@ -120,7 +131,7 @@ export class PoolSubscribeEntrypoint implements Entrypoint {
    * nothing changes and with several each gets every event (said once, at start).
    */
   private async startBroadcast(): Promise<void> {
-    this.label = `subscribe ${this.definition.topic} (pool as broadcast)`;
+    this.label = `subscribe ${this.definition.topic} (${this.definition.options.delivery} as broadcast)`;
     this.host.logger.warn(
       { topic: this.definition.topic, method: this.definition.method },
       `the router lacks shared_registration or the registration meta API: ${this.definition.topic} is delivered as broadcast, to every instance of ${this.host.service}`,

@@ -7,7 +7,8 @@ const registry = new Map<string, RemoteErrorConstructor>();
 
 /**
  * Registers an error class for a URI, so a caller that receives ERROR `uri` gets an
- * instance of the class (nameko's `remote_error`). The class must extend `WampError` and
+ * instance of the class (nameko's `remote_error`): through `client.call`, `client.proxy`,
+ * service proxies and the test kit's client alike. The class must extend `WampError` and
  * pass the same `uri` to `super`.
  *
  * @example
@@ -26,8 +27,10 @@ export function RemoteErrorClass(uri: string) {
 }
 
 /**
- * Re-creates a `RemoteError` as its registered class (same uri, args, kwargs, message and
- * stack); returns it unchanged when no class is registered for its URI.
+ * Re-creates a `RemoteError` as its registered class (same uri, args, kwargs, details,
+ * procedure, request id, message and stack); returns it unchanged when no class is
+ * registered for its URI. The revived error is still an `instanceof RemoteError` only if
+ * its class extends it; it always is a `WampError`.
  */
 export function reviveRemoteError(error: RemoteError): WampError {
   const target = registry.get(error.uri);
