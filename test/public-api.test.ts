@@ -164,6 +164,7 @@ const PUBLIC: Record<string, string[]> = {
     'WebSocketListenerOptions',
   ],
   'src/testing/index.ts': [
+    'assertStopsRaising',
     'entrypointHook',
     'entrypointWaiter',
     'RecordedEvent',
@@ -171,6 +172,7 @@ const PUBLIC: Record<string, string[]> = {
     'replaceDependencies',
     'runServices',
     'startTestRouter',
+    'StopsRaisingOptions',
     'TestRouter',
     'TestSystem',
     'waitForRegistrations',

@@ -36,12 +36,31 @@ export interface ConnectOptions extends Omit<ConnectionOptions, 'transport' | 'r
   transport?: TransportFactory;
 }
 
+/** One procedure of `client.rpc`: call it with positional arguments, or `.kwargs({...})`. */
+export interface RemoteProcedure {
+  (...args: unknown[]): Promise<unknown>;
+  /** Calls with keyword arguments (and positional ones before them, if any). */
+  kwargs(kwargs: Kwargs, args?: Args): Promise<unknown>;
+}
+
 /**
  * A connected client for scripts and tools: calls return plain values and services have typed
  * proxies. It reconnects like any `Connection` (available as `connection`).
  */
 export class Client {
-  constructor(readonly connection: Connection) {}
+  /**
+   * Any procedure by its full URI, in one expression (wampy's `client.rpc.name(**kwargs)`):
+   * positional arguments by calling it, keyword arguments through `.kwargs`. Values come back
+   * as from `call`.
+   * @example
+   * await client.rpc['calc.add'](2, 3);
+   * await client.rpc['get_binary_number'].kwargs({ number: 100 });
+   */
+  readonly rpc: Readonly<Record<string, RemoteProcedure>>;
+
+  constructor(readonly connection: Connection) {
+    this.rpc = rpcNamespace((procedure, args, kwargs) => this.call(procedure, args, kwargs));
+  }
 
   /** The joined session, if there is one now. */
   get session(): Session | undefined {
@@ -127,6 +146,21 @@ export async function connect(target: string | ConnectOptions = {}): Promise<Cli
   const connection = new Connection({ ...options, realm, transport });
   await connection.open();
   return new Client(connection);
+}
+
+function rpcNamespace(
+  call: (procedure: string, args: Args, kwargs: Kwargs) => Promise<unknown>,
+): Record<string, RemoteProcedure> {
+  return new Proxy(Object.create(null) as Record<string, RemoteProcedure>, {
+    get(_target, name) {
+      // `then` would make `await client.rpc` call a procedure named `then`.
+      if (typeof name !== 'string' || name === 'then') return undefined;
+      const procedure = (...args: unknown[]) => call(name, args, {});
+      return Object.assign(procedure, {
+        kwargs: (kwargs: Kwargs, args: Args = []) => call(name, args, kwargs),
+      });
+    },
+  });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -18,4 +18,5 @@ export {
   waitForRegistrations,
   waitForSubscriptions,
 } from './hooks';
+export { assertStopsRaising, type StopsRaisingOptions } from './assert';
 export type { WorkerOutcome } from '../service/container';
