@@ -101,12 +101,10 @@ describe('authentication', () => {
       const { peer, extra } = await craLogin('plain', 'plain-secret');
       const welcome = await peer.expect(M.WELCOME);
       expect(welcome[2]).toMatchObject({ authid: 'plain', authrole: 'user', authmethod: 'wampcra' });
-      expect(JSON.parse(extra.challenge as string)).toMatchObject({
-        authid: 'plain',
-        authrole: 'user',
-        authmethod: 'wampcra',
-        session: welcome[1],
-      });
+      const challenge = JSON.parse(extra.challenge as string) as Dict;
+      expect(challenge).toMatchObject({ authid: 'plain', authmethod: 'wampcra', session: welcome[1] });
+      // No role in the challenge: it would tell known authids from unknown ones.
+      expect(challenge.authrole).toBeUndefined();
       expect(extra.salt).toBeUndefined();
     });
 
@@ -164,11 +162,13 @@ describe('authentication', () => {
       await expectAbort(peer, 'wamp.error.authentication_failed');
     });
 
-    it('refuses a public key no principal lists, and a HELLO without one', async () => {
+    it('refuses a public key no principal lists (at AUTHENTICATE), and a HELLO without one', async () => {
       const stranger = hello({
         authmethods: ['cryptosign'],
         authextra: { pubkey: cryptosign.publicKeyHex(MALLORY_SEED) },
       });
+      const extra = (await stranger.expect(M.CHALLENGE))[2] as { challenge: string };
+      stranger.send([M.AUTHENTICATE, cryptosign.signChallenge(MALLORY_SEED, extra.challenge), {}]);
       await expectAbort(stranger, 'wamp.error.authentication_failed');
       await expectAbort(
         hello({ authmethods: ['cryptosign'], authid: 'alice' }),

@@ -53,7 +53,11 @@ export function verifySignature(key: string, challenge: string, signature: unkno
 /** What the challenge string carries (Crossbar.io's fields). */
 export interface ChallengeInfo {
   authid: string;
-  authrole: string;
+  /**
+   * Crossbar.io names the role; omit it so that the challenge does not tell a known authid
+   * from an unknown one (clients sign the text and never read it).
+   */
+  authrole?: string;
   /** Defaults to `wampcra`. */
   authmethod?: string;
   authprovider: string;
@@ -72,7 +76,7 @@ export interface ChallengeInfo {
 export function createChallenge(info: ChallengeInfo): string {
   return JSON.stringify({
     authid: info.authid,
-    authrole: info.authrole,
+    ...(info.authrole === undefined ? {} : { authrole: info.authrole }),
     authmethod: info.authmethod ?? AUTH_METHOD,
     authprovider: info.authprovider,
     session: info.session,

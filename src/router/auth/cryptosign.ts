@@ -14,6 +14,10 @@ import {
  * public key in HELLO authextra `pubkey`; the router challenges with 32 random bytes and
  * checks the signature. The principal is the HELLO authid, or when absent the one whose
  * authorized keys hold the public key. TLS channel binding is not supported.
+ *
+ * No user enumeration: an unknown authid, or a key its principal does not list, gets the same
+ * challenge; the signature is checked all the same, and it fails at AUTHENTICATE with the
+ * error a wrong signature gets.
  */
 export class CryptosignAuthenticator implements Authenticator {
   readonly method = 'cryptosign';
@@ -39,15 +43,13 @@ export class CryptosignAuthenticator implements Authenticator {
     const principal = ownEntry(this.options.principals, authid);
     const authorized =
       principal !== undefined && principal.authorizedKeys.some((k) => k.toLowerCase() === key);
-    if (authid === undefined || principal === undefined || !authorized) {
-      return authenticationFailed('no principal with this authid and public key');
-    }
     const challenge = generateChallenge();
     return {
       kind: 'challenge',
       extra: { challenge, channel_binding: null },
-      verify: ({ signature }) =>
-        verifyChallengeSignature(key, challenge, signature)
+      verify: ({ signature }) => {
+        const valid = verifyChallengeSignature(key, challenge, signature);
+        return valid && authorized && authid !== undefined
           ? {
               authid,
               authrole: principal.role,
@@ -55,7 +57,8 @@ export class CryptosignAuthenticator implements Authenticator {
               authprovider: STATIC_PROVIDER,
               authextra: { pubkey: key },
             }
-          : authenticationFailed('invalid cryptosign signature'),
+          : authenticationFailed('invalid signature or unknown authid');
+      },
     };
   }
 }

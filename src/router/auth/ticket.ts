@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { verifyTicket } from '../../protocol/auth/ticket';
+import { Decoys } from './decoy';
 import type { TicketAuthOptions } from './options';
 import {
   authenticationFailed,
@@ -12,27 +12,32 @@ import {
 
 /**
  * Ticket (spec: "Ticket-based Authentication"): CHALLENGE `ticket` with empty Extra; the
- * client answers with the ticket. An unknown authid still gets a challenge, and fails like a
- * wrong ticket, so the exchange does not tell which authids exist.
+ * client answers with the ticket. An unknown authid still gets a challenge, its answer is
+ * compared (in constant time) with a derived dummy ticket, and it fails like a wrong ticket,
+ * so the exchange does not tell which authids exist.
  */
 export class TicketAuthenticator implements Authenticator {
   readonly method = 'ticket';
+  private readonly decoys: Decoys;
 
-  constructor(private readonly options: TicketAuthOptions) {}
+  constructor(private readonly options: TicketAuthOptions) {
+    this.decoys = new Decoys(Object.values(options.principals).map((p) => p.ticket));
+  }
 
   hello(request: AuthRequest): AuthOutcome {
     const { authid } = request;
-    const principal = ownEntry(this.options.principals, authid);
     if (authid === undefined) return authenticationFailed('ticket authentication needs an authid in HELLO');
-    // A random expected ticket for unknown principals keeps the comparison the same shape.
-    const expected = principal?.ticket ?? randomBytes(24).toString('base64');
+    const principal = ownEntry(this.options.principals, authid);
+    const expected = principal?.ticket ?? this.decoys.text('ticket', authid, 32);
     return {
       kind: 'challenge',
       extra: {},
-      verify: ({ signature }) =>
-        principal !== undefined && verifyTicket(expected, signature)
+      verify: ({ signature }) => {
+        const valid = verifyTicket(expected, signature);
+        return valid && principal !== undefined
           ? { authid, authrole: principal.role, authmethod: this.method, authprovider: STATIC_PROVIDER }
-          : authenticationFailed('invalid ticket or unknown authid'),
+          : authenticationFailed('invalid ticket or unknown authid');
+      },
     };
   }
 }
