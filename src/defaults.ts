@@ -15,3 +15,12 @@ export const DEFAULT_WEBSOCKET_PATH = '/ws';
 export const DEFAULT_ROUTER_URL = `ws://${DEFAULT_HOST}:${DEFAULT_PORT}${DEFAULT_WEBSOCKET_PATH}` as const;
 /** The realm joined unless told otherwise. */
 export const DEFAULT_REALM = 'realm1';
+
+/** How long the router waits for a dynamic authenticator's answer before it refuses the session. */
+export const DEFAULT_AUTHENTICATOR_TIMEOUT = 5000;
+/** How long the router waits for a dynamic authorizer's answer before it denies the request. */
+export const DEFAULT_AUTHORIZER_TIMEOUT = 5000;
+/** Verdicts of a dynamic authorizer cached per session (the oldest go first). */
+export const DEFAULT_AUTHORIZER_CACHE_SIZE = 1000;
+/** Requests of one session waiting behind a dynamic authorizer before the session is closed. */
+export const DEFAULT_AUTHORIZER_QUEUE = 1000;

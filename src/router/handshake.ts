@@ -3,7 +3,13 @@ import { ErrorUri, ProtocolError } from '../protocol/errors';
 import { MessageType, type Dict, type Id, type MessageOf, type Roles } from '../protocol/messages';
 import { isValidUri } from '../protocol/uri';
 import { offeredMethods } from './auth';
-import { isFailure, type AuthChallenge, type AuthFailure, type Identity } from './auth/authenticator';
+import {
+  isFailure,
+  type AuthChallenge,
+  type AuthFailure,
+  type AuthOutcome,
+  type Identity,
+} from './auth/authenticator';
 import { CLIENT_ROLES } from './features';
 import type { ResolvedLimits } from './options';
 import type { Realm } from './realm';
@@ -68,25 +74,54 @@ export class Handshake {
         `none of the offered authmethods (${offered.join(', ')}) is enabled on realm "${realm.name}"`,
       );
     }
+    const { transport } = session;
     const outcome = realm.authenticators.get(method)!.hello({
       realm: realm.name,
       session: id,
       authid: typeof details.authid === 'string' ? details.authid : undefined,
       authextra: details.authextra ?? {},
       trusted: session.trusted,
+      transport: {
+        type: transport.kind,
+        peer: transport.peer,
+        ...(transport.origin === undefined ? {} : { origin: transport.origin }),
+        ...(transport.peerCertificate === undefined ? {} : { certificate: transport.peerCertificate }),
+      },
     });
-    switch (outcome.kind) {
-      case 'accept':
-        return welcome(session, realm, outcome.identity);
-      case 'reject':
-        return refuseAuthentication(session, method, outcome);
-      case 'challenge':
-        return session.challenge(
-          { method, answer: (answer) => authenticate(session, realm, method, outcome, answer) },
-          outcome.extra,
-        );
-    }
+    if (!(outcome instanceof Promise)) return proceed(session, realm, method, outcome);
+    // A dynamic authenticator: no message of the client's counts until it has answered.
+    session.awaitAuthenticator();
+    whenStill(session, id, outcome, (settled) => proceed(session, realm, method, settled));
   }
+}
+
+function proceed(session: RouterSession, realm: Realm, method: string, outcome: AuthOutcome): void {
+  switch (outcome.kind) {
+    case 'accept':
+      return welcome(session, realm, outcome.identity);
+    case 'reject':
+      return refuseAuthentication(session, method, outcome);
+    case 'challenge':
+      return session.challenge(
+        { method, answer: (answer) => authenticate(session, realm, method, outcome, answer) },
+        outcome.extra,
+      );
+  }
+}
+
+/**
+ * Runs `then` with what `pending` settles to, if `session` still waits for it then (it may
+ * have been closed, or timed out, meanwhile). A bug of ours in `then` ends this session only.
+ */
+function whenStill<T>(session: RouterSession, id: Id, pending: Promise<T>, then: (value: T) => void): void {
+  pending
+    .then((value) => {
+      if (session.id === id && session.state === 'challenging') then(value);
+    })
+    .catch((error: unknown) => {
+      session.logger.error({ err: error }, 'internal error in authentication');
+      session.abort(WServiceErrorUri.INTERNAL, 'the router failed to authenticate the session');
+    });
 }
 
 // [AUTHENTICATE, Signature|string, Extra|dict]
@@ -98,8 +133,11 @@ function authenticate(
   message: MessageOf<typeof MessageType.AUTHENTICATE>,
 ): void {
   const result = challenge.verify({ signature: message.signature, extra: message.extra });
-  if (isFailure(result)) return refuseAuthentication(session, method, result);
-  welcome(session, realm, result);
+  const settle = (identity: Identity | AuthFailure) =>
+    isFailure(identity) ? refuseAuthentication(session, method, identity) : welcome(session, realm, identity);
+  if (!(result instanceof Promise)) return settle(result);
+  session.awaitAuthenticator();
+  whenStill(session, session.id, result, settle);
 }
 
 function welcome(session: RouterSession, realm: Realm, identity: Identity): void {
@@ -117,7 +155,7 @@ function welcome(session: RouterSession, realm: Realm, identity: Identity): void
 }
 
 function refuseAuthentication(session: RouterSession, method: string, failure: AuthFailure): void {
-  session.logger.warn({ method, reason: failure.reason }, failure.message);
+  session.logger.warn({ method, reason: failure.reason }, failure.detail ?? failure.message);
   session.abort(failure.reason, failure.message);
 }
 

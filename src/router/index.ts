@@ -35,7 +35,19 @@ export type {
   WampCraUser,
   CryptosignAuthOptions,
   CryptosignPrincipal,
+  TlsAuthOptions,
+  TlsPrincipal,
+  AuthenticatorOptions,
 } from './auth/options';
+export type {
+  AuthenticateFunction,
+  AuthenticationRequest,
+  AuthenticationAnswer,
+  WampCraAuthenticationAnswer,
+} from './auth/dynamic';
+export type { TransportDetails } from './auth/authenticator';
+export type { HookOptions } from './auth/hook';
+export type { AuthorizeFunction, AuthorizationSession, AuthorizationVerdict } from './auth/authorize';
 export { TOO_MANY_SESSIONS } from './handshake';
 export { HANDSHAKE_TIMEOUT } from './router-session';
 // What `router.attach` takes: a transport, e.g. one end of an in-process pair.

@@ -141,6 +141,10 @@ export class Check {
     for (const [name, entry] of Object.entries(value)) validate(new Check(entry, [...this.key(key), name]));
   }
 
+  optionalRecord(key: string, validate: (c: Check) => void): void {
+    if (this.get(key) !== undefined) this.record(key, validate);
+  }
+
   /** An error about `key` of this value, or about this value itself when `key` is undefined. */
   error(key: string | undefined, problem: string): RouterOptionsError {
     return new RouterOptionsError(key === undefined ? this.path : this.key(key), problem);

@@ -2,6 +2,8 @@ import type { Logger } from '../logger';
 import type { MatchPolicy } from '../protocol/messages';
 import type { AuthOptions } from './auth/options';
 import { validateAuth } from './auth/options';
+import { validateHook, type HookOptions } from './auth/hook';
+import type { AuthorizeFunction } from './auth/authorize';
 import { RouterOptionsError, Check, type OptionPathSegment } from './options-check';
 
 export { RouterOptionsError, type OptionPathSegment };
@@ -122,6 +124,12 @@ export interface RealmOptions {
   roles?: RoleOptions[];
   /** Authentication for this realm, replacing the router-wide `auth`. */
   auth?: AuthOptions;
+  /**
+   * A dynamic authorizer (a function, or `{ module, export }`), asked about every call,
+   * registration, subscription and publication of the realm's sessions (see
+   * `AuthorizeFunction`); the roles' static rules must allow too.
+   */
+  authorizer?: HookOptions<AuthorizeFunction>;
 }
 
 /**
@@ -326,7 +334,8 @@ function validateKeepAlive(c: Check): void {
 }
 
 function validateRealm(c: Check): void {
-  c.object(['name', 'roles', 'auth']);
+  c.object(['name', 'roles', 'auth', 'authorizer']);
+  c.optional('authorizer', validateHook);
   c.uri('name');
   c.optionalList('roles', (role) => {
     role.object(['name', 'permissions']);

@@ -3,6 +3,9 @@ import { ProtocolError } from '../protocol/errors';
 import type { IdSequence } from '../protocol/ids';
 import { MessageType, messageName, type Id, type MessageOf } from '../protocol/messages';
 import { createAuthenticators, type Authenticator } from './auth';
+import type { HookOptions, LoadedHooks } from './auth/hook';
+import type { AuthorizeFunction } from './auth/authorize';
+import { AuthorizationGate } from './dynamic-authorizer';
 import type { AuthOptions } from './auth/options';
 import { Authorizer, type UriReservation } from './authorizer';
 import { Broker } from './broker';
@@ -18,6 +21,10 @@ export interface RealmSetup {
   auth?: AuthOptions;
   /** Without roles: allow everything instead of the default rules (development only). */
   permissive?: boolean;
+  /** A dynamic authorizer in front of the dealer and broker. */
+  authorizer?: HookOptions<AuthorizeFunction>;
+  /** The dynamic authenticators and authorizers the options name, loaded. */
+  hooks: LoadedHooks;
 }
 
 /** What a realm holds now, for `router.stats`. */
@@ -75,6 +82,7 @@ export class Realm implements SessionRealm {
   private readonly handlers: Handlers;
   private readonly events: MetaEvents;
   private readonly procedures: MetaProcedures;
+  private readonly gate: AuthorizationGate | undefined;
 
   constructor(
     readonly name: string,
@@ -83,8 +91,12 @@ export class Realm implements SessionRealm {
     ids: IdSequence,
     logger: Logger,
   ) {
-    this.authenticators = createAuthenticators(setup.auth);
+    this.authenticators = createAuthenticators(setup.auth, (options) => setup.hooks.get(options));
     this.authorizer = new Authorizer(setup.roles, { permissive: setup.permissive });
+    this.gate =
+      setup.authorizer === undefined
+        ? undefined
+        : new AuthorizationGate(setup.hooks.get(setup.authorizer), logger);
     // Meta events are publications of this realm's broker, which reports subscriptions to them too.
     this.events = new MetaEvents((topic, args) => this.broker.publishFromRouter(topic, args));
     const common = { permissions: this.authorizer, ids, events: this.events, logger };
@@ -106,12 +118,16 @@ export class Realm implements SessionRealm {
   }
 
   receive(session: RouterSession, message: RealmMessage): void {
-    (ROUTES[message.type] as Route<typeof message.type>)(this.handlers, session, message as never);
+    const route = () =>
+      (ROUTES[message.type] as Route<typeof message.type>)(this.handlers, session, message as never);
+    if (this.gate === undefined) route();
+    else this.gate.admit(session, message, route);
   }
 
   /** A session leaves, for any reason: its registrations, subscriptions and calls are cleaned up. */
   leave(session: RouterSession): void {
     if (!this.sessions.delete(session.id)) return;
+    this.gate?.sessionLeft(session);
     // Subscriptions first, so the leaving session gets none of the meta events that follow.
     this.broker.sessionLeft(session);
     this.dealer.sessionLeft(session);

@@ -188,6 +188,16 @@ export class RouterSession {
     this.send({ type: MessageType.CHALLENGE, authMethod: pending.method, extra });
   }
 
+  /**
+   * A dynamic authenticator is asked (after HELLO or AUTHENTICATE): the session waits for it
+   * as for an AUTHENTICATE, under the same handshake timeout, and any AUTHENTICATE now breaks
+   * the protocol.
+   */
+  awaitAuthenticator(): void {
+    this.pendingAuth = null;
+    this.current = 'challenging';
+  }
+
   /** Makes this session an established member of `realm` as `identity`: WELCOME, then it joins. */
   welcome(realm: SessionRealm, identity: Identity): void {
     this.identity = identity;
@@ -287,7 +297,7 @@ export class RouterSession {
   private answerChallenge(message: MessageOf<typeof MessageType.AUTHENTICATE>): void {
     const pending = this.pendingAuth;
     // One AUTHENTICATE per CHALLENGE: a second one while the first is checked is a violation.
-    if (pending === null) return this.protocolViolation('AUTHENTICATE was already sent for this CHALLENGE');
+    if (pending === null) return this.protocolViolation('AUTHENTICATE without a CHALLENGE waiting for it');
     this.pendingAuth = null;
     pending.answer(message);
   }

@@ -3,6 +3,8 @@ import { ErrorUri } from '../protocol/errors';
 import { IdSequence, randomId } from '../protocol/ids';
 import type { Id } from '../protocol/messages';
 import { PendingConnections, type Listener, type Transport } from '../transport';
+import { authenticatorHooks } from './auth';
+import { LoadedHooks } from './auth/hook';
 import { BufferBudget, bufferedBytesOf } from './budget';
 import type { UriReservation } from './authorizer';
 import { Handshake } from './handshake';
@@ -83,6 +85,7 @@ export class Router {
   private constructor(
     private readonly options: RouterOptions,
     logger: Logger,
+    private readonly hooks: LoadedHooks,
   ) {
     this.logger = logger;
     this.limits = resolveLimits(options.limits);
@@ -118,7 +121,13 @@ export class Router {
    */
   static async start(options: RouterStartOptions = {}): Promise<Router> {
     const { logger = defaultLogger(), ...plain } = options;
-    const router = new Router(validateRouterOptions(plain), logger.child({ component: 'router' }));
+    const validated = validateRouterOptions(plain);
+    const realms = validated.realms ?? [];
+    const hooks = await LoadedHooks.load([
+      ...[validated.auth, ...realms.map((realm) => realm.auth)].flatMap(authenticatorHooks),
+      ...realms.flatMap((realm) => (realm.authorizer === undefined ? [] : [realm.authorizer])),
+    ]);
+    const router = new Router(validated, logger.child({ component: 'router' }), hooks);
     try {
       for (const [index, listenerOptions] of (router.options.listeners ?? []).entries()) {
         const { info, listener } = await openListener(listenerOptions, index, {
@@ -274,7 +283,13 @@ export class Router {
   private createRealm(options: RealmOptions): Realm {
     const realm = new Realm(
       options.name,
-      { roles: options.roles, auth: options.auth ?? this.options.auth, permissive: this.options.permissive },
+      {
+        roles: options.roles,
+        auth: options.auth ?? this.options.auth,
+        authorizer: options.authorizer,
+        permissive: this.options.permissive,
+        hooks: this.hooks,
+      },
       this.ids,
       this.logger.child({ realm: options.name }),
     );

@@ -291,7 +291,7 @@ limits:
       [
         'an unknown key in the file',
         () => ['router', '--config', writeConfig('typo.yaml', 'realms:\n  - name: shop\n    roels: []\n')],
-        /^error: \S+typo\.yaml:3: realms\[0\]\.roels: unknown option \(expected one of: name, roles, auth\)$/,
+        /^error: \S+typo\.yaml:3: realms\[0\]\.roels: unknown option \(expected one of: name, roles, auth, authorizer\)$/,
       ],
       [
         'a file that is no YAML',

@@ -1,6 +1,7 @@
 """Calls procedures with Debian's python3-autobahn, as a Python user of a wservice system would.
 
-Usage: /usr/bin/python3 autobahn-python.py URL REALM SERIALIZER < calls.json
+Usage: /usr/bin/python3 autobahn-python.py URL REALM SERIALIZER [AUTH] < calls.json
+AUTH (optional JSON): {"authmethods": [...], "authid": ..., "ticket": ...} to join with a ticket.
 calls.json: [{"procedure": ..., "args": [...], "kwargs": {...}}, ...]
 Prints one JSON list: {"ok": result} or {"error": uri, "args": [...], "kwargs": {...}} per call.
 """
@@ -13,11 +14,20 @@ from autobahn.wamp.exception import ApplicationError
 from autobahn.wamp.serializer import CBORSerializer, JsonSerializer, MsgPackSerializer
 
 url, realm, serializer = sys.argv[1:4]
+auth = json.loads(sys.argv[4]) if len(sys.argv) > 4 else None
 calls = json.load(sys.stdin)
 results = []
 
 
 class Caller(ApplicationSession):
+    def onConnect(self):
+        if auth is None:
+            return super().onConnect()
+        self.join(self.config.realm, authmethods=auth["authmethods"], authid=auth.get("authid"))
+
+    def onChallenge(self, challenge):
+        return auth["ticket"]
+
     async def onJoin(self, details):
         for call in calls:
             try:

@@ -11,17 +11,31 @@ export interface PythonCall {
   kwargs?: Record<string, unknown>;
 }
 
+/** How the Python client joins when not anonymously: a ticket. */
+export interface PythonAuth {
+  authmethods: string[];
+  authid?: string;
+  ticket: string;
+}
+
 /** Runs `calls` from Debian's python3-autobahn (/usr/bin/python3) against a router. */
 export function callFromPython(
   url: string,
   realm: string,
   calls: PythonCall[],
   serializer: 'json' | 'msgpack' | 'cbor' = 'json',
+  auth?: PythonAuth,
 ): Promise<PythonResult[]> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       '/usr/bin/python3',
-      [join(__dirname, 'autobahn-python.py'), url, realm, serializer],
+      [
+        join(__dirname, 'autobahn-python.py'),
+        url,
+        realm,
+        serializer,
+        ...(auth ? [JSON.stringify(auth)] : []),
+      ],
       { timeout: 15000 },
       (err, stdout, stderr) => {
         if (err) reject(new Error(`autobahn-python failed: ${err.message}\n${stderr}`));

@@ -1,4 +1,12 @@
 import type { Check } from '../options-check';
+import type { AuthenticateFunction } from './dynamic';
+import { validateHook, type HookOptions } from './hook';
+
+/**
+ * A dynamic authenticator (`authenticator`) instead of a static list: a function, or a module
+ * export, called with the HELLO (see `AuthenticationRequest`).
+ */
+export type AuthenticatorOptions = HookOptions<AuthenticateFunction>;
 
 /** Anonymous sessions: every one gets `role` and a random authid. */
 export interface AnonymousAuthOptions {
@@ -11,9 +19,11 @@ export interface TicketPrincipal {
   role: string;
 }
 
-/** Ticket authentication against a static list of principals, by authid. */
+/** Ticket authentication against a static list of principals by authid, or a dynamic authenticator. */
 export interface TicketAuthOptions {
-  principals: Record<string, TicketPrincipal>;
+  principals?: Record<string, TicketPrincipal>;
+  /** Called with the ticket after the CHALLENGE (`request.ticket`); gives the role. */
+  authenticator?: AuthenticatorOptions;
 }
 
 /**
@@ -33,9 +43,11 @@ export interface WampCraUser {
   keylen?: number;
 }
 
-/** WAMP-CRA against a static list of users, by authid. */
+/** WAMP-CRA against a static list of users by authid, or a dynamic authenticator. */
 export interface WampCraAuthOptions {
-  users: Record<string, WampCraUser>;
+  users?: Record<string, WampCraUser>;
+  /** Called at HELLO; gives the role and the secret (or salted key) to check the signature with. */
+  authenticator?: AuthenticatorOptions;
 }
 
 /** One cryptosign principal: the Ed25519 public keys (64 hex characters) it may sign with. */
@@ -44,9 +56,32 @@ export interface CryptosignPrincipal {
   role: string;
 }
 
-/** WAMP-Cryptosign against a static list of principals, by authid. */
+/** WAMP-Cryptosign against a static list of principals by authid, or a dynamic authenticator. */
 export interface CryptosignAuthOptions {
-  principals: Record<string, CryptosignPrincipal>;
+  principals?: Record<string, CryptosignPrincipal>;
+  /** Called at HELLO with `request.pubkey`; accepting means the key may sign in as the authid. */
+  authenticator?: AuthenticatorOptions;
+}
+
+/**
+ * One TLS principal: the client certificate it presents, by SHA-256 `fingerprint` (hex pairs,
+ * colons optional; any certificate, pinned) or by subject `commonName` (only a certificate
+ * the listener's `ca` signed).
+ */
+export interface TlsPrincipal {
+  fingerprint?: string;
+  commonName?: string;
+  role: string;
+}
+
+/**
+ * TLS client-certificate authentication (authmethod `tls`, as Crossbar.io's): the session is
+ * who its certificate says, with no CHALLENGE. Needs a TLS listener with `requestCert`.
+ */
+export interface TlsAuthOptions {
+  principals?: Record<string, TlsPrincipal>;
+  /** Called at HELLO with `request.transport.certificate`. */
+  authenticator?: AuthenticatorOptions;
 }
 
 /**
@@ -63,32 +98,41 @@ export interface AuthOptions {
   ticket?: TicketAuthOptions;
   wampcra?: WampCraAuthOptions;
   cryptosign?: CryptosignAuthOptions;
+  tls?: TlsAuthOptions;
 }
 
 const PUBLIC_KEY_HEX = /^[0-9a-fA-F]{64}$/;
 
 /** Validates `auth` (router-wide or per realm). */
 export function validateAuth(c: Check): void {
-  c.object(['anonymous', 'ticket', 'wampcra', 'cryptosign']);
+  c.object(['anonymous', 'ticket', 'wampcra', 'cryptosign', 'tls']);
   c.optional('anonymous', (a) => {
     a.object(['role']);
     a.string('role');
   });
   c.optional('ticket', (t) => {
-    t.object(['principals']);
-    t.record('principals', (p) => {
+    t.object(['principals', 'authenticator']);
+    staticOrDynamic(t, 'principals');
+    t.optionalRecord('principals', (p) => {
       p.object(['ticket', 'role']);
       p.string('ticket');
       p.string('role');
     });
   });
   c.optional('wampcra', (w) => {
-    w.object(['users']);
-    w.record('users', validateWampCraUser);
+    w.object(['users', 'authenticator']);
+    staticOrDynamic(w, 'users');
+    w.optionalRecord('users', validateWampCraUser);
+  });
+  c.optional('tls', (t) => {
+    t.object(['principals', 'authenticator']);
+    staticOrDynamic(t, 'principals');
+    t.optionalRecord('principals', validateTlsPrincipal);
   });
   c.optional('cryptosign', (cs) => {
-    cs.object(['principals']);
-    cs.record('principals', (p) => {
+    cs.object(['principals', 'authenticator']);
+    staticOrDynamic(cs, 'principals');
+    cs.optionalRecord('principals', (p) => {
       p.object(['authorizedKeys', 'role']);
       p.string('role');
       p.list('authorizedKeys', (key) => {
@@ -98,6 +142,31 @@ export function validateAuth(c: Check): void {
       });
     });
   });
+}
+
+/** A method has its static list (`key`) or a dynamic `authenticator`: exactly one. */
+function staticOrDynamic(c: Check, key: string): void {
+  const value = c.value as Record<string, unknown>;
+  if ((value[key] === undefined) === (value.authenticator === undefined)) {
+    throw c.error(key, 'give exactly one of ' + key + ' and authenticator');
+  }
+  c.optional('authenticator', validateHook);
+}
+
+const FINGERPRINT = /^([0-9a-fA-F]{2}:?){31}[0-9a-fA-F]{2}$/;
+
+function validateTlsPrincipal(c: Check): void {
+  c.object(['fingerprint', 'commonName', 'role']);
+  c.string('role');
+  c.optionalString('commonName');
+  c.optionalString('fingerprint');
+  const { fingerprint, commonName } = c.value as TlsPrincipal;
+  if ((fingerprint === undefined) === (commonName === undefined)) {
+    throw c.error('fingerprint', 'give exactly one of fingerprint and commonName');
+  }
+  if (fingerprint !== undefined && !FINGERPRINT.test(fingerprint)) {
+    throw c.error('fingerprint', 'must be a SHA-256 fingerprint: 32 hex pairs, colons optional');
+  }
 }
 
 function validateWampCraUser(c: Check): void {

@@ -7,13 +7,25 @@ import {
 } from '../../protocol/auth/wampcra';
 import type { Dict } from '../../protocol/messages';
 import { Decoys } from './decoy';
+import {
+  askAuthenticator,
+  authenticationRequest,
+  identityFrom,
+  invalidAnswer,
+  type AuthenticateFunction,
+} from './dynamic';
+import type { LoadedHook } from './hook';
 import type { WampCraAuthOptions, WampCraUser } from './options';
 import {
   authenticationFailed,
+  isFailure,
   STATIC_PROVIDER,
+  type AuthChallenge,
+  type AuthFailure,
   type Authenticator,
   type AuthOutcome,
   type AuthRequest,
+  type Identity,
 } from './authenticator';
 
 /** A user with the key the signature is checked against, derived once at start-up. */
@@ -40,31 +52,70 @@ export class WampCraAuthenticator implements Authenticator {
   private readonly users = new Map<string, CraUser>();
   private readonly decoys: Decoys;
 
-  constructor(options: WampCraAuthOptions) {
-    for (const [authid, user] of Object.entries(options.users)) this.users.set(authid, toCraUser(user));
+  constructor(
+    options: WampCraAuthOptions,
+    /** The dynamic authenticator, when the options name one instead of users. */
+    private readonly authenticator?: LoadedHook<AuthenticateFunction>,
+  ) {
+    for (const [authid, user] of Object.entries(options.users ?? {})) this.users.set(authid, toCraUser(user));
     this.decoys = new Decoys([...this.users.values()].map((user) => user.key));
   }
 
-  hello(request: AuthRequest): AuthOutcome {
+  hello(request: AuthRequest): AuthOutcome | Promise<AuthOutcome> {
     const { authid } = request;
     if (authid === undefined) return authenticationFailed('wampcra authentication needs an authid in HELLO');
+    if (this.authenticator !== undefined) return this.dynamicHello(request, authid, this.authenticator);
     const user = this.users.get(authid);
-    const { key, saltExtra } = user ?? this.decoy(authid);
+    if (user === undefined) return this.challenge(request, authid, this.decoy(authid), unknownUser());
+    return this.challenge(request, authid, user, {
+      authid,
+      authrole: user.role,
+      authmethod: this.method,
+      authprovider: STATIC_PROVIDER,
+    });
+  }
+
+  /** The authenticator gives the role and the secret to check the signature with. */
+  private async dynamicHello(
+    request: AuthRequest,
+    authid: string,
+    hook: LoadedHook<AuthenticateFunction>,
+  ): Promise<AuthOutcome> {
+    const verdict = await askAuthenticator(hook, authenticationRequest(this.method, request));
+    if (verdict.kind === 'reject') return verdict;
+    // A refusal is only told at AUTHENTICATE, as for an unknown authid.
+    if (verdict.kind === 'refused') {
+      return this.challenge(request, authid, this.decoy(authid), unknownUser(verdict.failure.detail));
+    }
+    const identity = identityFrom(hook, verdict.answer, this.method, authid);
+    if (isFailure(identity)) return identity;
+    const user = craUserFrom(verdict.answer, identity.authrole);
+    if (user === undefined) return invalidAnswer(hook, 'no secret, or a key without a salt');
+    return this.challenge(request, authid, user, identity);
+  }
+
+  /**
+   * CHALLENGE for `user` (or a decoy); a valid signature gives `outcome`. The signature is
+   * checked for unknown authids too: refusing one costs what refusing a wrong secret does.
+   */
+  private challenge(
+    request: AuthRequest,
+    authid: string,
+    user: Omit<CraUser, 'role'>,
+    outcome: Identity | AuthFailure,
+  ): AuthChallenge {
     const challenge = createChallenge({
       authid,
       authmethod: this.method,
-      authprovider: STATIC_PROVIDER,
+      authprovider: isFailure(outcome) ? STATIC_PROVIDER : outcome.authprovider,
       session: request.session,
     });
     return {
       kind: 'challenge',
-      extra: { challenge, ...saltExtra },
+      extra: { challenge, ...user.saltExtra },
       verify: ({ signature }) => {
-        // Checked for unknown authids too: refusing one costs what refusing a wrong secret does.
-        const valid = verifySignature(key, challenge, signature);
-        return valid && user !== undefined
-          ? { authid, authrole: user.role, authmethod: this.method, authprovider: STATIC_PROVIDER }
-          : authenticationFailed('invalid signature or unknown authid');
+        const valid = verifySignature(user.key, challenge, signature);
+        return valid || isFailure(outcome) ? outcome : unknownUser();
       },
     };
   }
@@ -86,6 +137,32 @@ export class WampCraAuthenticator implements Authenticator {
         keylen,
       },
     };
+  }
+}
+
+/** The refusal of a wrong secret and of an unknown authid alike. */
+function unknownUser(detail?: string): AuthFailure {
+  return authenticationFailed('invalid signature or unknown authid', detail);
+}
+
+/** The user a dynamic answer describes, or undefined when it gives no usable secret. */
+function craUserFrom(answer: Dict, role: string): CraUser | undefined {
+  const { secret, key, salt, iterations, keylen } = answer;
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const count = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  if (text(secret) === undefined && (text(key) === undefined || text(salt) === undefined)) return undefined;
+  try {
+    return toCraUser({
+      role,
+      secret: text(secret),
+      key: text(key),
+      salt: text(salt),
+      iterations: count(iterations),
+      keylen: count(keylen),
+    });
+  } catch {
+    // Iterations or key length out of bounds.
+    return undefined;
   }
 }
 

@@ -71,6 +71,13 @@ export class ScriptedPeer {
     return new ScriptedPeer(client);
   }
 
+  /** A trusted in-process peer (as a service the runner attaches) that has not said HELLO yet. */
+  static attachTrusted(router: Router): ScriptedPeer {
+    const [client, server] = createInProcessPair();
+    router.attach(server, { trusted: true });
+    return new ScriptedPeer(client);
+  }
+
   /** A peer over a WebSocket to `url`, speaking `serializer`, that has not said HELLO yet. */
   static async connect(url: string, serializer = 'json'): Promise<ScriptedPeer> {
     return new ScriptedPeer(await connectWebSocket(url, { serializers: [serializerByName(serializer)!] }));
