@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { ErrorCode, WServiceError } from '../src/errors';
 import { connect, DEFAULT_REALM, DEFAULT_ROUTER_URL, type Client } from '../src';
+import { humanLogger } from './logging';
 
 /** The connection flags shared by `call`, `publish`, `subscribe` and `shell`. */
 export interface RouterFlags {
@@ -57,7 +58,9 @@ export function routerTarget(flags: RouterFlags): { url: string; realm: string }
 /**
  * Connects as the flags say. One-shot commands do not reconnect; long-lived ones (`subscribe`,
  * `shell`) do, restoring their subscriptions. The first attempt failing is a
- * `RouterUnreachableError` in either case.
+ * `RouterUnreachableError` in either case. The library's log lines: none for one-shot
+ * commands (their outcome is what they print), human lines on stderr for long-lived ones
+ * (reconnecting, a subscription revoked), never JSON.
  */
 export async function connectWithFlags(flags: RouterFlags, reconnect: boolean): Promise<Client> {
   const { url, realm } = routerTarget(flags);
@@ -70,6 +73,7 @@ export async function connectWithFlags(flags: RouterFlags, reconnect: boolean): 
       ticket: flags.ticket,
       secret: flags.secret,
       privateKey: flags.privateKey,
+      logger: humanLogger(reconnect ? 'info' : 'silent'),
       ...(reconnect ? {} : { reconnect: false }),
     });
   } catch (err) {

@@ -1,8 +1,8 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import type { LogLevelName } from '../../src/config';
-import { createLogger } from '../../src/logger';
 import { isValidUri } from '../../src/protocol/uri';
 import { Router } from '../../src/router';
+import { logFormatOption, logLevelOption, serverLogger, type LogFormat, type LogLevelSpec } from '../logging';
 import {
   inFile,
   PERMISSIVE_LINE,
@@ -14,7 +14,8 @@ import { stopOnSignals } from '../signals';
 import { colour } from '../style';
 
 interface RouterFlags extends RouterCommandFlags {
-  logLevel?: LogLevelName;
+  logLevel?: LogLevelSpec;
+  logFormat?: LogFormat;
 }
 
 const LOG_LEVELS: readonly LogLevelName[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -37,11 +38,8 @@ export function routerCommand(): Command {
       port,
     )
     .option('--config <file>', 'router options (listeners, realms, auth, roles, limits) in YAML or JSON')
-    .addOption(
-      new Option('--log-level <level>', 'log level (default WSERVICE_LOG_LEVEL, else info)').choices(
-        LOG_LEVELS,
-      ),
-    )
+    .addOption(logLevelOption('default: WSERVICE_LOG_LEVEL, else info'))
+    .addOption(logFormatOption())
     .addHelpText(
       'after',
       `
@@ -74,8 +72,8 @@ A second Ctrl-C stops at once.`,
 
 async function serve(flags: RouterFlags): Promise<void> {
   const { options, file } = routerOptionsFor(flags);
-  const level = flags.logLevel ?? logLevelFromEnv();
-  const logger = createLogger({ level, pretty: true, name: 'wservice' });
+  const level = flags.logLevel?.level ?? logLevelFromEnv();
+  const logger = serverLogger(level, flags.logLevel, flags.logFormat);
   let router: Router;
   try {
     router = await Router.start({ ...options, logger });

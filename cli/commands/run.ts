@@ -1,9 +1,9 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadConfig, type LogLevelName } from '../../src/config';
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../../src/config';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REALM } from '../../src/defaults';
-import { createLogger } from '../../src/logger';
 import { PERMISSIVE_LINE } from '../router-options';
 import type { RouterShortfall } from '../../src/service/router-features';
+import { logFormatOption, logLevelOption, serverLogger, type LogFormat, type LogLevelSpec } from '../logging';
 import { RunSession, type ServiceSummary } from '../run-session';
 import { stopOnSignals } from '../signals';
 import { colour } from '../style';
@@ -14,7 +14,8 @@ interface RunFlags {
   config?: string;
   port?: number;
   host?: string;
-  logLevel?: LogLevelName;
+  logLevel?: LogLevelSpec;
+  logFormat?: LogFormat;
   watch?: boolean;
 }
 
@@ -35,17 +36,8 @@ export function runCommand(): Command {
       port,
     )
     .option('--host <host>', `address of the embedded router (default ${DEFAULT_HOST})`)
-    .addOption(
-      new Option('--log-level <level>', 'log level').choices([
-        'trace',
-        'debug',
-        'info',
-        'warn',
-        'error',
-        'fatal',
-        'silent',
-      ]),
-    )
+    .addOption(logLevelOption('default: the config file, WSERVICE_LOG_LEVEL, else info'))
+    .addOption(logFormatOption())
     .option('--watch', 'restart the services of changed files (the router keeps running)')
     .addHelpText(
       'after',
@@ -72,9 +64,9 @@ function port(value: string): number {
 async function run(paths: string[], flags: RunFlags): Promise<void> {
   const config = loadConfig({
     file: flags.config,
-    flags: { router: flags.router, realm: flags.realm, logLevel: flags.logLevel },
+    flags: { router: flags.router, realm: flags.realm, logLevel: flags.logLevel?.level },
   });
-  const logger = createLogger({ level: config.logLevel, pretty: true, name: 'wservice' });
+  const logger = serverLogger(config.logLevel, flags.logLevel, flags.logFormat);
   const session = await RunSession.start({
     paths,
     config,

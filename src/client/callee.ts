@@ -1,3 +1,4 @@
+import { wasReported } from '../logger';
 import { ErrorUri, ProtocolError, WampError } from '../protocol/errors';
 import {
   MessageType,
@@ -211,8 +212,10 @@ export class Callee implements Role {
   }
 
   private failure(request: number, context: InvocationContext, err: unknown): Message {
-    if (!(err instanceof WampError))
-      this.link.logger.warn({ err, procedure: context.procedure }, 'procedure failed');
+    // An application's WampError is an answer, not a fault; an error the service layer has
+    // logged already is not logged twice.
+    if (!(err instanceof WampError) && !wasReported(err))
+      this.link.logger.error({ err, procedure: context.procedure }, 'procedure failed');
     return failureReply(request, err);
   }
 

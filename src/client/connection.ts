@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { defaultLogger, type Logger } from '../logger';
+import { componentLogger, defaultLogger, type Logger } from '../logger';
 import { ErrorUri } from '../protocol/errors';
 import type { Args, Kwargs } from '../protocol/messages';
 import type { Transport } from '../transport/transport';
@@ -110,7 +110,7 @@ export class Connection
   /** Throws RangeError for reconnect options out of range. */
   constructor(private readonly options: ConnectionOptions) {
     super();
-    this.logger = options.logger ?? defaultLogger();
+    this.logger = componentLogger(options.logger ?? defaultLogger(), 'client');
     this.hooks = new MessageHooks(this.logger);
     this.policy = options.reconnect === false ? undefined : reconnectPolicy(options.reconnect);
   }

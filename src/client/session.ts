@@ -1,4 +1,4 @@
-import { defaultLogger, type Logger } from '../logger';
+import { componentLogger, defaultLogger, type Logger } from '../logger';
 import { decode, encode } from '../protocol/codec';
 import { ErrorUri, ProtocolError } from '../protocol/errors';
 import { IdSequence } from '../protocol/ids';
@@ -94,7 +94,7 @@ export class Session implements RegistrationOwner, SubscriptionOwner {
     private readonly options: SessionOptions,
   ) {
     this.realm = options.realm;
-    this.logger = (options.logger ?? defaultLogger()).child({ realm: options.realm });
+    this.logger = componentLogger(options.logger ?? defaultLogger(), 'client', { realm: options.realm });
     this.hooks = options.hooks ?? new MessageHooks(this.logger);
     this.handshake = new JoinHandshake(this.handshakeHost(), options);
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));

@@ -222,7 +222,7 @@ export class RouterSession {
     if (!this.sendWelcome(details)) return;
     // No longer a pending connection for the listeners' caps.
     this.transport.joined?.();
-    this.logger.info({ authrole: identity.authrole, authmethod: identity.authmethod }, 'session joined');
+    this.logger.debug({ authrole: identity.authrole, authmethod: identity.authmethod }, 'session joined');
     // Sending may have closed the session (outbound limit): then it never joins.
     if (this.current === 'established') realm.join(this);
   }

@@ -1,4 +1,4 @@
-import { defaultLogger, type Logger } from '../logger';
+import { componentLogger, defaultLogger, type Logger } from '../logger';
 import { ErrorUri } from '../protocol/errors';
 import { IdSequence, randomId } from '../protocol/ids';
 import type { Id } from '../protocol/messages';
@@ -127,7 +127,7 @@ export class Router {
       ...[validated.auth, ...realms.map((realm) => realm.auth)].flatMap(authenticatorHooks),
       ...realms.flatMap((realm) => (realm.authorizer === undefined ? [] : [realm.authorizer])),
     ]);
-    const router = new Router(validated, logger.child({ component: 'router' }), hooks);
+    const router = new Router(validated, componentLogger(logger, 'router'), hooks);
     try {
       for (const [index, listenerOptions] of (router.options.listeners ?? []).entries()) {
         const { info, listener } = await openListener(listenerOptions, index, {
@@ -142,7 +142,7 @@ export class Router {
         });
         router.openListeners.push(listener);
         (router.listeners as ListenerInfo[]).push(info);
-        router.logger.info({ url: info.url }, 'router listening');
+        router.logger.debug({ url: info.url }, 'router listening');
       }
     } catch (error) {
       router.budget.stop();
@@ -235,7 +235,7 @@ export class Router {
   }
 
   private async shutdown(): Promise<void> {
-    this.logger.info({ sessions: this.sessionIds.size }, 'router stopping');
+    this.logger.debug({ sessions: this.sessionIds.size }, 'router stopping');
     const replies = [...this.sessions].map((s) =>
       s.goodbye(ErrorUri.SYSTEM_SHUTDOWN, 'the router is shutting down'),
     );
@@ -249,7 +249,7 @@ export class Router {
     for (const realm of this.realms.values()) realm.close();
     await Promise.allSettled(this.openListeners.map((l) => l.close()));
     this.budget.stop();
-    this.logger.info('router stopped');
+    this.logger.debug('router stopped');
   }
 
   /**
@@ -276,7 +276,7 @@ export class Router {
   private findRealm(name: string): Realm | undefined {
     const realm = this.realms.get(name);
     if (realm !== undefined || !this.autoCreateRealms) return realm;
-    this.logger.info({ realm: name }, 'creating realm on first join');
+    this.logger.debug({ realm: name }, 'creating realm on first join');
     return this.createRealm({ name, auth: this.options.auth });
   }
 

@@ -1,14 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { inject, injectable } from 'tsyringe';
-import type { Logger } from '../logger';
+import { markReported, type Logger } from '../logger';
 import { WampError } from '../protocol/errors';
 import type { DependencyProvider, WorkerContext } from './providers';
 import { LOGGER } from './tokens';
 
 /**
  * The built-in dependency provider that logs every entrypoint call once it ends: what ran,
- * how long it took, how it ended, and the correlation id. Successful calls log at `debug`,
- * failures at `warn` (a `WampError` the service meant to send) or `error` (anything else).
+ * how long it took, how it ended, and the correlation id. Successful calls log at `debug`;
+ * a `WampError` the service meant to send at `info`, with its URI and no stack (an expected
+ * outcome); anything else at `error` with its stack, once (the layers below do not log it again).
  */
 @injectable()
 export class CallLogger implements DependencyProvider {
@@ -32,11 +33,13 @@ export class CallLogger implements DependencyProvider {
         `${entrypoint.kind} ${call.uri ?? entrypoint.method} ok`,
       );
     } else if (error instanceof WampError) {
-      this.logger.warn(
-        { ...fields, outcome: error.uri, err: error },
-        `${entrypoint.kind} ${call.uri ?? entrypoint.method} failed: ${error.uri}`,
+      markReported(error);
+      this.logger.info(
+        { ...fields, outcome: error.uri },
+        `${entrypoint.kind} ${call.uri ?? entrypoint.method} failed: ${error.message}`,
       );
     } else {
+      markReported(error);
       this.logger.error(
         { ...fields, outcome: 'exception', err: error },
         `${entrypoint.kind} ${call.uri ?? entrypoint.method} threw`,

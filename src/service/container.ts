@@ -1,6 +1,6 @@
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import { Connection, type ConnectionOptions } from '../client/connection';
-import type { Logger } from '../logger';
+import { componentLogger, type Logger } from '../logger';
 import type { Args, Kwargs } from '../protocol/messages';
 import { ConcurrencyGate } from './concurrency';
 import type { ServiceClass, ServiceDefinition } from './definition';
@@ -82,7 +82,7 @@ export class ServiceContainer {
     const { definition } = options;
     this.definition = definition;
     this.name = definition.name;
-    this.logger = options.logger.child({ service: definition.name });
+    this.logger = componentLogger(options.logger, 'service', { service: definition.name });
     const limits = { ...definition.options, ...options.overrides };
     this.gate = new ConcurrencyGate(limits.maxConcurrency, limits.maxQueued, definition.name);
     this.connection = new Connection({ authid: definition.name, logger: this.logger, ...options.connection });

@@ -1,6 +1,7 @@
 import type { EventInfo } from '../../client/types';
 import type { Registration } from '../../client/registration';
 import type { Subscription } from '../../client/subscription';
+import { wasReported } from '../../logger';
 import type { Args, Kwargs } from '../../protocol/messages';
 import { POOL_PROCEDURE_PREFIX, SINGLETON_PROCEDURE_PREFIX } from '../constants';
 import type { SubscribeDefinition } from '../definition';
@@ -47,6 +48,8 @@ export class BroadcastSubscribeEntrypoint implements Entrypoint {
         signal: this.host.killSignal,
       });
     } catch (err) {
+      // The call logger has logged it (at info for a WampError, at error otherwise).
+      if (wasReported(err)) return;
       this.host.logger.error(
         { err, topic: event.topic, method: this.definition.method },
         'event handler failed',
