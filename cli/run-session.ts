@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { WServiceConfig } from '../src/config';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WEBSOCKET_PATH } from '../src/defaults';
 import type { Logger } from '../src/logger';
+import type { Readiness, WServiceMetrics } from '../src/observability';
 import { Router } from '../src/router/router';
 import type { RouterOptions } from '../src/router/options';
 import type { ServiceClass } from '../src/service/definition';
@@ -26,6 +27,8 @@ export interface RunSettings {
   watch: boolean;
   logger: Logger;
   cwd: string;
+  /** Prometheus metrics of the router and every service (`--metrics-port`). */
+  metrics?: WServiceMetrics;
 }
 
 /** One line per service instance group, for the start-up summary. */
@@ -50,6 +53,7 @@ export class RunSession {
   private reloadTimer?: NodeJS.Timeout;
   private changed = new Set<string>();
   private reloading = Promise.resolve();
+  private draining = false;
 
   private constructor(private readonly settings: RunSettings) {}
 
@@ -64,7 +68,11 @@ export class RunSession {
     );
     const { router } = settings.config;
     if (router.url === undefined)
-      session.router = await Router.start({ ...session.embeddedOptions(), logger: settings.logger });
+      session.router = await Router.start({
+        ...session.embeddedOptions(),
+        logger: settings.logger,
+        metrics: settings.metrics,
+      });
     try {
       await session.startFiles(groupByFile(found));
     } catch (err) {
@@ -117,8 +125,25 @@ export class RunSession {
     return first === undefined ? [] : routerShortfalls(first.connection);
   }
 
+  /**
+   * Ready when every service instance runs and its session is joined (so its procedures and
+   * subscriptions are registered); not ready while draining.
+   */
+  readiness(): Readiness {
+    if (this.draining) return { ready: false, reasons: ['draining'] };
+    const reasons: string[] = [];
+    for (const runner of this.runners.values())
+      for (const c of runner.containers) {
+        if (c.state !== 'running') reasons.push(`${c.name}: ${c.state}`);
+        else if (c.connection.session === undefined) reasons.push(`${c.name}: not joined to the router`);
+      }
+    if (this.runners.size === 0) reasons.push('no services running');
+    return { ready: reasons.length === 0, reasons };
+  }
+
   /** Graceful stop: every service drains and leaves, then the router says GOODBYE to everyone. */
   async stop(): Promise<void> {
+    this.draining = true;
     this.unwatch();
     await Promise.allSettled([...this.runners.values()].map((r) => r.stop()));
     this.runners.clear();
@@ -127,6 +152,7 @@ export class RunSession {
 
   /** Immediate stop: running work is aborted. */
   async kill(): Promise<void> {
+    this.draining = true;
     this.unwatch();
     await Promise.allSettled([...this.runners.values()].map((r) => r.kill()));
     await this.router?.stop();
@@ -162,6 +188,7 @@ export class RunSession {
           tls,
           perService,
           logger,
+          metrics: this.settings.metrics,
           checkConflicts: false,
         });
         this.runners.set(file, runner);

@@ -113,4 +113,12 @@ export type {
 } from './service/definition';
 export type { ProxyCallOptions } from './client';
 export { loadConfig, ConfigError, type WServiceConfig, type ConfigFlags } from './config';
-export { createLogger, type Logger, type LogLevel } from './logger';
+export { createLogger, type Logger, type LogLevel, type LogComponent } from './logger';
+export {
+  WServiceMetrics,
+  startMetricsServer,
+  type MetricsOptions,
+  type MetricsServer,
+  type MetricsServerOptions,
+  type Readiness,
+} from './observability';

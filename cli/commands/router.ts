@@ -3,6 +3,7 @@ import type { LogLevelName } from '../../src/config';
 import { isValidUri } from '../../src/protocol/uri';
 import { Router } from '../../src/router';
 import { logFormatOption, logLevelOption, serverLogger, type LogFormat, type LogLevelSpec } from '../logging';
+import { metricsLine, startMetricsEndpoint, withMetricsFlags, type MetricsFlags } from '../metrics-flags';
 import {
   inFile,
   PERMISSIVE_LINE,
@@ -13,7 +14,7 @@ import {
 import { stopOnSignals } from '../signals';
 import { colour } from '../style';
 
-interface RouterFlags extends RouterCommandFlags {
+interface RouterFlags extends RouterCommandFlags, MetricsFlags {
   logLevel?: LogLevelSpec;
   logFormat?: LogFormat;
 }
@@ -22,7 +23,7 @@ const LOG_LEVELS: readonly LogLevelName[] = ['trace', 'debug', 'info', 'warn', '
 
 /** `wservice router`: the embedded WAMP router on its own, for any WAMP client. */
 export function routerCommand(): Command {
-  return new Command('router')
+  const command = new Command('router')
     .description('run a standalone WAMP router (WebSocket and RawSocket) for services and any WAMP client')
     .option('--host <host>', `interface every TCP listener binds (default ${ROUTER_DEFAULTS.host})`)
     .option('--port <port>', `WebSocket port; 0 picks a free one (default ${ROUTER_DEFAULTS.port})`, port)
@@ -39,7 +40,8 @@ export function routerCommand(): Command {
     )
     .option('--config <file>', 'router options (listeners, realms, auth, roles, limits) in YAML or JSON')
     .addOption(logLevelOption('default: WSERVICE_LOG_LEVEL, else info'))
-    .addOption(logFormatOption())
+    .addOption(logFormatOption());
+  return withMetricsFlags(command, port)
     .addHelpText(
       'after',
       `
@@ -52,6 +54,7 @@ Examples:
   $ wservice router --port 9000 --rawsocket-port 9001    also rs://127.0.0.1:9001
   $ wservice router --host 0.0.0.0 --realm prod          every interface (mind auth and roles)
   $ wservice router --config router.yaml --log-level debug
+  $ wservice router --metrics-port 9464                  Prometheus on :9464/metrics, /healthz, /readyz
 
 router.yaml:
   listeners:
@@ -74,14 +77,27 @@ async function serve(flags: RouterFlags): Promise<void> {
   const { options, file } = routerOptionsFor(flags);
   const level = flags.logLevel?.level ?? logLevelFromEnv();
   const logger = serverLogger(level, flags.logLevel, flags.logFormat);
+  let state: 'starting' | 'serving' | 'draining' = 'starting';
+  const endpoint = await startMetricsEndpoint(
+    flags,
+    () => (state === 'serving' ? { ready: true, reasons: [] } : { ready: false, reasons: [state] }),
+    logger,
+  );
   let router: Router;
   try {
-    router = await Router.start({ ...options, logger });
+    router = await Router.start({ ...options, logger, metrics: endpoint?.metrics });
   } catch (error) {
+    await endpoint?.server.close();
     throw inFile(error, file);
   }
-  process.stdout.write(banner(router));
-  stopOnSignals(router);
+  state = 'serving';
+  process.stdout.write(banner(router) + metricsLine(endpoint));
+  stopOnSignals({
+    stop: () => {
+      state = 'draining';
+      return router.stop().finally(() => endpoint?.server.close());
+    },
+  });
 }
 
 /** What the router serves: every listener's URL (the real port for port 0) and the realms. */

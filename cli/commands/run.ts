@@ -4,11 +4,12 @@ import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REALM } from '../../src/defaults';
 import { PERMISSIVE_LINE } from '../router-options';
 import type { RouterShortfall } from '../../src/service/router-features';
 import { logFormatOption, logLevelOption, serverLogger, type LogFormat, type LogLevelSpec } from '../logging';
+import { metricsLine, startMetricsEndpoint, withMetricsFlags, type MetricsFlags } from '../metrics-flags';
 import { RunSession, type ServiceSummary } from '../run-session';
 import { stopOnSignals } from '../signals';
 import { colour } from '../style';
 
-interface RunFlags {
+interface RunFlags extends MetricsFlags {
   router?: string;
   realm?: string;
   config?: string;
@@ -21,7 +22,7 @@ interface RunFlags {
 
 /** `wservice run <paths...>`: every @Service under the paths, on the embedded or a given router. */
 export function runCommand(): Command {
-  return new Command('run')
+  const command = new Command('run')
     .description('run every @Service class found under the given files and folders')
     .argument('<paths...>', 'files or folders to search (recursively) for .ts and .js service files')
     .option(
@@ -38,7 +39,8 @@ export function runCommand(): Command {
     .option('--host <host>', `address of the embedded router (default ${DEFAULT_HOST})`)
     .addOption(logLevelOption('default: the config file, WSERVICE_LOG_LEVEL, else info'))
     .addOption(logFormatOption())
-    .option('--watch', 'restart the services of changed files (the router keeps running)')
+    .option('--watch', 'restart the services of changed files (the router keeps running)');
+  return withMetricsFlags(command, port)
     .addHelpText(
       'after',
       `
@@ -47,6 +49,7 @@ Examples:
   $ wservice run ./services --port 9000 --watch           restart services when their files change
   $ wservice run ./services --router ws://crossbar:8080/ws --realm prod
   $ WSERVICE_ROUTER=rs://10.0.0.5:8081 wservice run dist/services
+  $ wservice run dist/services --metrics-port 9464        Prometheus on :9464/metrics, /healthz, /readyz
 
 Stop with Ctrl-C (or SIGTERM): services finish their in-flight calls, then leave.
 A second Ctrl-C stops at once.`,
@@ -67,15 +70,27 @@ async function run(paths: string[], flags: RunFlags): Promise<void> {
     flags: { router: flags.router, realm: flags.realm, logLevel: flags.logLevel?.level },
   });
   const logger = serverLogger(config.logLevel, flags.logLevel, flags.logFormat);
-  const session = await RunSession.start({
-    paths,
-    config,
-    host: flags.host,
-    port: flags.port,
-    watch: flags.watch === true,
+  let session: RunSession | undefined;
+  const endpoint = await startMetricsEndpoint(
+    flags,
+    () => session?.readiness() ?? { ready: false, reasons: ['starting'] },
     logger,
-    cwd: process.cwd(),
-  });
+  );
+  try {
+    session = await RunSession.start({
+      paths,
+      config,
+      host: flags.host,
+      port: flags.port,
+      watch: flags.watch === true,
+      logger,
+      cwd: process.cwd(),
+      metrics: endpoint?.metrics,
+    });
+  } catch (err) {
+    await endpoint?.server.close();
+    throw err;
+  }
   process.stdout.write(
     renderSummary(
       session.summary(),
@@ -85,9 +100,13 @@ async function run(paths: string[], flags: RunFlags): Promise<void> {
       flags.watch === true,
       session.permissive,
       session.shortfalls(),
-    ),
+    ) + metricsLine(endpoint),
   );
-  stopOnSignals(session);
+  const running = session;
+  stopOnSignals({
+    stop: () => running.stop().finally(() => endpoint?.server.close()),
+    kill: () => running.kill().finally(() => endpoint?.server.close()),
+  });
 }
 
 /** The start-up summary: the router, then each service with its entrypoints, aligned. */

@@ -156,6 +156,7 @@ function welcome(session: RouterSession, realm: Realm, identity: Identity): void
 
 function refuseAuthentication(session: RouterSession, method: string, failure: AuthFailure): void {
   session.logger.warn({ method, reason: failure.reason }, failure.detail ?? failure.message);
+  session.authenticationRefused(method, failure.reason);
   session.abort(failure.reason, failure.message);
 }
 

@@ -4,6 +4,7 @@ import type { AuthOptions } from './auth/options';
 import { validateAuth } from './auth/options';
 import { validateHook, type HookOptions } from './auth/hook';
 import type { AuthorizeFunction } from './auth/authorize';
+import type { WServiceMetrics } from '../observability/metrics';
 import { RouterOptionsError, Check, type OptionPathSegment } from './options-check';
 
 export { RouterOptionsError, type OptionPathSegment };
@@ -233,6 +234,8 @@ export interface RouterOptions {
 /** `RouterOptions` plus the logger (pino). Default `defaultLogger()`. */
 export interface RouterStartOptions extends RouterOptions {
   logger?: Logger;
+  /** Prometheus metrics: the router's messages, bytes, refusals and gauges go into it. */
+  metrics?: WServiceMetrics;
 }
 
 /** Limits with every default filled in. */

@@ -18,6 +18,7 @@ import type { Identity } from './auth/authenticator';
 import { DISPATCH, toRealm, type RealmMessage, type SessionState } from './dispatch';
 import { ROUTER_ROLES, type ClientRole } from './features';
 import { OutboundGuard, type SendOutcome } from './limits';
+import type { RouterMetricsSink } from '../observability/metrics';
 import type { ResolvedLimits } from './options';
 
 export type { SessionState };
@@ -26,6 +27,8 @@ export type { SessionState };
 export interface SessionHost {
   readonly logger: Logger;
   readonly limits: ResolvedLimits;
+  /** Where the session reports its traffic and refusals, when metrics are on. */
+  readonly metrics?: RouterMetricsSink;
   /** HELLO arrived: find the realm, admit the session, authenticate it (the handshake). */
   hello(session: RouterSession, message: MessageOf<typeof MessageType.HELLO>): void;
   /** `session` no longer holds its session id. */
@@ -112,6 +115,11 @@ export class RouterSession {
       close: (info) => this.guarded('the transport closing', () => this.transportClosed(info)),
       oversize: (size) => this.guarded('an oversized message', () => this.oversize(size)),
     });
+  }
+
+  /** Counts an authentication refused (metrics on). */
+  authenticationRefused(method: string, reason: string): void {
+    this.host.metrics?.authenticationRefused(method, reason);
   }
 
   get state(): SessionState {
@@ -239,6 +247,7 @@ export class RouterSession {
       // Whatever a peer's bytes make a decoder throw, it is the peer's fault, not ours.
       return this.protocolViolation(error instanceof Error ? error.message : String(error));
     }
+    this.host.metrics?.message('in', message.type, frame);
     try {
       this.dispatch(message);
     } catch (error) {
@@ -320,11 +329,11 @@ export class RouterSession {
       );
       return 'unserializable';
     }
-    return this.sendFrame(frame, false);
+    return this.sendFrame(frame, false, message.type);
   }
 
   /** Sends a frame already serialized with this session's serializer (EVENT fan-out). */
-  sendFrame(frame: Frame, droppable: boolean): SendOutcome {
+  sendFrame(frame: Frame, droppable: boolean, type: MessageType = MessageType.EVENT): SendOutcome {
     if (this.current === 'closed' || !this.transport.isOpen) return 'closed';
     const admission = this.guard.admit(this.transport.bufferedAmount, droppable);
     if (admission === 'drop') return 'dropped';
@@ -334,6 +343,7 @@ export class RouterSession {
     }
     try {
       this.transport.send(frame);
+      this.host.metrics?.message('out', type, frame);
       return 'sent';
     } catch (error) {
       if (error instanceof PayloadSizeError) return 'too_big';
@@ -363,6 +373,8 @@ export class RouterSession {
   /** Sends ABORT and closes the transport. */
   abort(reason: string, message: string, code = CLOSE_NORMAL): void {
     if (this.current === 'closed') return;
+    if (this.current === 'establishing' || this.current === 'challenging')
+      this.host.metrics?.sessionRefused(reason);
     this.send({ type: MessageType.ABORT, details: { message }, reason });
     this.close(code, reason);
   }

@@ -18,6 +18,7 @@ import {
   type RouterStartOptions,
 } from './options';
 import { Realm } from './realm';
+import type { WServiceMetrics } from '../observability/metrics';
 import { RouterSession, type SessionHost } from './router-session';
 
 /** A snapshot of what a router holds (`router.stats`). */
@@ -78,6 +79,7 @@ export class Router {
   private readonly logger: Logger;
   private readonly autoCreateRealms: boolean;
   private readonly host: SessionHost;
+  private readonly unwatchMetrics: (() => void) | undefined;
   private readonly pending: PendingConnections;
   private readonly budget: BufferBudget;
   private stopping: Promise<void> | undefined;
@@ -86,8 +88,10 @@ export class Router {
     private readonly options: RouterOptions,
     logger: Logger,
     private readonly hooks: LoadedHooks,
+    metrics: WServiceMetrics | undefined,
   ) {
     this.logger = logger;
+    this.unwatchMetrics = metrics?.watchRouter(this);
     this.limits = resolveLimits(options.limits);
     this.autoCreateRealms = options.autoCreateRealms ?? options.realms === undefined;
     for (const realm of options.realms ?? []) this.createRealm(realm);
@@ -108,6 +112,7 @@ export class Router {
     this.host = {
       logger: this.logger,
       limits: this.limits,
+      metrics: metrics?.routerSink(),
       hello: (session, message) => handshake.hello(session, message),
       release: (session) => this.sessionIds.delete(session.id),
       detached: (session) => this.sessions.delete(session),
@@ -120,14 +125,14 @@ export class Router {
    * listener cannot bind; listeners already open are closed again.
    */
   static async start(options: RouterStartOptions = {}): Promise<Router> {
-    const { logger = defaultLogger(), ...plain } = options;
+    const { logger = defaultLogger(), metrics, ...plain } = options;
     const validated = validateRouterOptions(plain);
     const realms = validated.realms ?? [];
     const hooks = await LoadedHooks.load([
       ...[validated.auth, ...realms.map((realm) => realm.auth)].flatMap(authenticatorHooks),
       ...realms.flatMap((realm) => (realm.authorizer === undefined ? [] : [realm.authorizer])),
     ]);
-    const router = new Router(validated, componentLogger(logger, 'router'), hooks);
+    const router = new Router(validated, componentLogger(logger, 'router'), hooks, metrics);
     try {
       for (const [index, listenerOptions] of (router.options.listeners ?? []).entries()) {
         const { info, listener } = await openListener(listenerOptions, index, {
@@ -249,6 +254,7 @@ export class Router {
     for (const realm of this.realms.values()) realm.close();
     await Promise.allSettled(this.openListeners.map((l) => l.close()));
     this.budget.stop();
+    this.unwatchMetrics?.();
     this.logger.debug('router stopped');
   }
 

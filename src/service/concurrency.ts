@@ -10,6 +10,7 @@ export class ConcurrencyGate {
   private running = 0;
   private readonly queue: Array<() => void> = [];
   private closed = false;
+  private refused = 0;
   private idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -26,6 +27,11 @@ export class ConcurrencyGate {
   /** Calls waiting for a slot. */
   get queued(): number {
     return this.queue.length;
+  }
+
+  /** Calls refused so far because the queue was full (wservice.error.overloaded). */
+  get overloaded(): number {
+    return this.refused;
   }
 
   /** Runs `work` when a slot is free (at once, without a detour through the queue, if one is). */
@@ -71,6 +77,7 @@ export class ConcurrencyGate {
       return;
     }
     if (this.queue.length >= this.maxQueued) {
+      this.refused++;
       throw new WampError(ServiceErrorUri.OVERLOADED, [
         `${this.service} is busy: ${this.running} calls running and ${this.queue.length} queued`,
       ]);

@@ -93,6 +93,16 @@ export class ServiceContainer {
     return this.stateValue;
   }
 
+  /** Calls waiting for a concurrency slot. */
+  get queued(): number {
+    return this.gate.queued;
+  }
+
+  /** Calls refused so far with wservice.error.overloaded. */
+  get overloaded(): number {
+    return this.gate.overloaded;
+  }
+
   /** The service instance, once started. */
   get instance(): object {
     if (!this.instanceRef) throw new ServiceStateError(this.name, `service ${this.name} is not started`);

@@ -8,6 +8,8 @@ import { defaultLogger, type Logger } from '../logger';
 import { Router } from '../router/router';
 import type { UriReservation } from '../router/authorizer';
 import type { RouterOptions } from '../router/options';
+import type { WServiceMetrics } from '../observability/metrics';
+import { METRICS, MetricsProvider } from '../observability/service-provider';
 import { createInProcessPair } from '../transport/inprocess';
 import type { ClientTlsOptions } from '../transport/tls';
 import { publishContracts } from '../contracts/publish';
@@ -76,6 +78,11 @@ export interface ServiceRunnerOptions {
   providers?: ServiceClass[];
   /** Log every entrypoint call (the `CallLogger` provider). Default true. */
   callLogging?: boolean;
+  /**
+   * Prometheus metrics of every service (and of the embedded router, if the runner starts
+   * one) into this registry holder; serve it with `startMetricsServer`.
+   */
+  metrics?: WServiceMetrics;
   /** Reconnect policy of each service's connection; `false` never retries. */
   reconnect?: ReconnectOptions | false;
   /** Keep retrying while an external router is not up yet, instead of failing at start. */
@@ -106,6 +113,8 @@ const DEFAULT_EMBEDDED: RouterOptions = {
 export class ServiceRunner {
   /** Every running service instance, in the order given. */
   readonly containers: readonly ServiceContainer[];
+  /** Ends the metrics' view of each instance on stop. */
+  private readonly unwatch: (() => void)[] = [];
 
   private constructor(
     containers: ServiceContainer[],
@@ -137,7 +146,7 @@ export class ServiceRunner {
       for (const warning of contract.warnings) logger.warn({ service: contract.className }, warning);
     const ownsRouter = options.router === undefined && options.routerInstance === undefined;
     const router = ownsRouter
-      ? await Router.start({ ...(options.embedded ?? DEFAULT_EMBEDDED), logger })
+      ? await Router.start({ ...(options.embedded ?? DEFAULT_EMBEDDED), logger, metrics: options.metrics })
       : options.routerInstance;
     // In-process services are the router's own: their URIs are theirs alone.
     if (router !== undefined && options.inProcess !== false)
@@ -145,7 +154,12 @@ export class ServiceRunner {
     const routerUrl = options.router ?? router?.clientUrl;
     const transport = transportFactory(options, router);
     const di = (options.di ?? rootContainer).createChildContainer();
-    const providers = [...(options.callLogging === false ? [] : [CallLogger]), ...(options.providers ?? [])];
+    if (options.metrics !== undefined) di.registerInstance(METRICS, options.metrics);
+    const providers = [
+      ...(options.callLogging === false ? [] : [CallLogger]),
+      ...(options.metrics === undefined ? [] : [MetricsProvider]),
+      ...(options.providers ?? []),
+    ];
     const containers = specs.flatMap((spec, i) =>
       instancesOf(definitions[i], spec.instances, options).map(
         () =>
@@ -170,6 +184,8 @@ export class ServiceRunner {
     for (const c of containers)
       for (const [token, value] of options.replace?.[c.name] ?? []) c.replace(token, value);
     const runner = new ServiceRunner(containers, router, ownsRouter, routerUrl, realm, logger);
+    if (options.metrics !== undefined)
+      for (const c of containers) runner.unwatch.push(options.metrics.watchService(c));
     try {
       await Promise.all(containers.map((c) => c.start()));
       if (options.describe !== false) await publishContracts(containers, logger);
@@ -204,12 +220,14 @@ export class ServiceRunner {
   async stop(): Promise<void> {
     await Promise.allSettled(this.containers.map((c) => c.stop()));
     if (this.ownsRouter) await this.router?.stop();
+    for (const unwatch of this.unwatch.splice(0)) unwatch();
   }
 
   /** Stops at once: running work is aborted. */
   async kill(): Promise<void> {
     await Promise.allSettled(this.containers.map((c) => c.kill()));
     if (this.ownsRouter) await this.router?.stop();
+    for (const unwatch of this.unwatch.splice(0)) unwatch();
     this.logger.debug('runner killed');
   }
 }
