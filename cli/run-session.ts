@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { WServiceConfig } from '../src/config';
+import { ConfigError, type WServiceConfig } from '../src/config';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WEBSOCKET_PATH } from '../src/defaults';
 import type { Logger } from '../src/logger';
 import type { Readiness, WServiceMetrics } from '../src/observability';
@@ -61,10 +61,12 @@ export class RunSession {
   static async start(settings: RunSettings): Promise<RunSession> {
     const session = new RunSession(settings);
     const found = discoverServices(settings.paths, settings.cwd);
+    const definitions = found.map((f) => readServiceDefinition(f.target));
     // Across every file: each file gets its own runner, which sees only its own classes.
-    checkConflicts(
-      found.map((f) => readServiceDefinition(f.target)),
-      settings.logger,
+    checkConflicts(definitions, settings.logger);
+    checkServiceKeys(
+      settings.config,
+      definitions.map((d) => d.name),
     );
     const { router } = settings.config;
     if (router.url === undefined)
@@ -273,6 +275,21 @@ function withSignatures(container: ServiceContainer): string[] {
     const signature = signatures.get(`${kind} ${target}`);
     return signature === undefined ? label : [kind, `${target}${signature}`, ...rest].join(' ');
   });
+}
+
+/**
+ * A `services.<name>` key of the config that names no loaded service is a mistake (a typo
+ * would otherwise leave the real service without its settings, silently).
+ */
+function checkServiceKeys(config: WServiceConfig, loaded: string[]): void {
+  const names = new Set(loaded);
+  const unknown = Object.keys(config.services).filter((key) => !names.has(key));
+  if (unknown.length === 0) return;
+  const where = config.file === undefined ? 'the configuration' : config.file;
+  throw new ConfigError(
+    `${where}: services.${unknown[0]} names no loaded service (loaded: ${[...names].sort().join(', ')})`,
+    { file: config.file, key: `services.${unknown[0]}` },
+  );
 }
 
 function groupByFile(found: DiscoveredService[]): Map<string, ServiceClass[]> {
