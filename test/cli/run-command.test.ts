@@ -95,7 +95,7 @@ describe('wservice run', () => {
       const out = run.stdout();
       expect(out).toContain(`4 services on ${fox.url} (realm realm1, external router)`);
       expect(out).toMatch(/orders\s+rpc\s+orders\.place\([^)]*\) \(single\)/);
-      expect(out).toMatch(/subscribe\s+orders\.placed \(pool as broadcast\)/);
+      expect(out).toMatch(/subscribe\s+orders\.placed\([^)]*\) \(pool as broadcast\)/);
       expect(out).toContain('The router lacks:');
       expect(out).toMatch(/ {2}shared_registration: procedures are registered single/);
       expect(out).toMatch(/ {2}registration_meta_api: delivery 'pool'.* every instance gets every event/);
