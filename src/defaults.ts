@@ -24,3 +24,28 @@ export const DEFAULT_AUTHORIZER_TIMEOUT = 5000;
 export const DEFAULT_AUTHORIZER_CACHE_SIZE = 1000;
 /** Requests of one session waiting behind a dynamic authorizer before the session is closed. */
 export const DEFAULT_AUTHORIZER_QUEUE = 1000;
+/**
+ * How long each lifecycle hook of a service instance may take, in ms, before it is given up
+ * (logged once with the service, the hook and the time). A start hook past its deadline fails
+ * the start (what had started is undone); a stop hook past its deadline is left behind and the
+ * stop goes on. Override per runner (`hookTimeouts`) or per service (`perService.<name>.hookTimeouts`).
+ * Waiting for in-flight work has its own bound, the service's `stopTimeout`.
+ */
+export const DEFAULT_HOOK_TIMEOUTS = {
+  /** Each dependency provider's `start`. */
+  providerStart: 30_000,
+  /** The service's `onStart`. */
+  onStart: 30_000,
+  /** Registering and subscribing every entrypoint. */
+  entrypointStart: 30_000,
+  /** Unregistering and unsubscribing every entrypoint. */
+  entrypointStop: 5_000,
+  /** The service's `onStop`. */
+  onStop: 10_000,
+  /** Each dependency provider's `stop` (or `kill`). */
+  providerStop: 10_000,
+  /** Disposing what the DI container created. */
+  dispose: 5_000,
+  /** Leaving the router (GOODBYE) and closing the connection. */
+  leave: 5_000,
+} as const;

@@ -42,6 +42,8 @@ export const ErrorCode = {
   SERVICE_STATE: 'WSERVICE_ERR_SERVICE_STATE',
   /** `ServiceLookupError`: no such service in the runner, or no such entrypoint in the service. */
   SERVICE_LOOKUP: 'WSERVICE_ERR_SERVICE_LOOKUP',
+  /** `HookTimeoutError`: a lifecycle hook of a service (onStart, a provider's start...) passed its deadline. */
+  HOOK_TIMEOUT: 'WSERVICE_ERR_HOOK_TIMEOUT',
   /** The `wservice` command: `wservice new` cannot create the project. */
   SCAFFOLD: 'WSERVICE_ERR_SCAFFOLD',
   /** The `wservice` command: no `@Service` class in the paths given. */

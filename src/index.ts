@@ -94,7 +94,14 @@ export { currentContext, type CallContext } from './service/context';
 export type { DependencyProvider, WorkerContext } from './service/providers';
 export { CallLogger } from './service/call-logger';
 export { RemoteErrorClass } from './client/remote-error-classes';
-export { ServiceStateError, ServiceLookupError, ServiceOptionsError } from './service/runtime-errors';
+export {
+  ServiceStateError,
+  ServiceLookupError,
+  ServiceOptionsError,
+  HookTimeoutError,
+} from './service/runtime-errors';
+export type { HookTimeouts } from './service/lifecycle';
+export { DEFAULT_HOOK_TIMEOUTS } from './defaults';
 export { ServiceDefinitionError } from './service/metadata';
 export { WAMP_CONNECTION, LOGGER, SETTINGS, SERVICE_NAME } from './service/tokens';
 export { ServiceErrorUri } from './service/constants';

@@ -18,7 +18,12 @@ import { RouterOptionsError } from '../src/router/options-check';
 import { Rpc, Service, ServiceRunner } from '../src';
 import { ServiceDefinitionError } from '../src/service/metadata';
 import { RemoteErrorClass, reviveRemoteError } from '../src/client/remote-error-classes';
-import { ServiceLookupError, ServiceOptionsError, ServiceStateError } from '../src/service/runtime-errors';
+import {
+  HookTimeoutError,
+  ServiceLookupError,
+  ServiceOptionsError,
+  ServiceStateError,
+} from '../src/service/runtime-errors';
 import { runServices, type TestSystem } from '../src/testing';
 import { PayloadSizeError, TransportError } from '../src/transport/transport';
 import { classesExtending, sourceLiterals } from './helpers/source-literals';
@@ -44,6 +49,7 @@ const CATALOGUE: [Error, string][] = [
   [new ServiceOptionsError('bad'), ErrorCode.SERVICE_OPTIONS],
   [new ServiceStateError('s', 'bad'), ErrorCode.SERVICE_STATE],
   [new ServiceLookupError('bad'), ErrorCode.SERVICE_LOOKUP],
+  [new HookTimeoutError('s', 'onStop', 10), ErrorCode.HOOK_TIMEOUT],
   [new ScaffoldError('bad'), ErrorCode.SCAFFOLD],
   [new NoServicesError(['x']), ErrorCode.NO_SERVICES],
   [new ServiceLoadError('x.ts', 'bad'), ErrorCode.SERVICE_LOAD],

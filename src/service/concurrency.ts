@@ -50,18 +50,24 @@ export class ConcurrencyGate {
     this.closed = true;
   }
 
-  /** Resolves when nothing runs and nothing waits, or after `timeoutMs`; true if idle. */
-  async idle(timeoutMs: number): Promise<boolean> {
+  /**
+   * Resolves when nothing runs and nothing waits, or after `timeoutMs`, or when `signal`
+   * aborts; true if idle. Its timer and listener go as soon as it resolves.
+   */
+  async idle(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     if (this.running === 0 && this.queue.length === 0) return true;
+    if (signal?.aborted) return false;
     return new Promise<boolean>((resolve) => {
-      const done = (): void => {
+      const finish = (idle: boolean): void => {
         clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
         this.idleWaiters = this.idleWaiters.filter((w) => w !== done);
-        resolve(false);
-      }, timeoutMs);
+        resolve(idle);
+      };
+      const done = (): void => finish(true);
+      const onAbort = (): void => finish(false);
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.idleWaiters.push(done);
     });
   }

@@ -10,7 +10,8 @@ import { RpcEntrypoint } from './entrypoints/rpc';
 import { TimerEntrypoint } from './entrypoints/timer';
 import { EventDispatcher } from './events';
 import { PoolDirectory } from './pool-directory';
-import { ServiceLookupError, ServiceStateError } from './runtime-errors';
+import { hookTimeouts, withDeadline, type HookTimeouts } from './lifecycle';
+import { HookTimeoutError, ServiceLookupError, ServiceStateError } from './runtime-errors';
 import type { DependencyProvider, WorkerContext } from './providers';
 import { providerHooks, runWorker } from './worker';
 import { registerProxies } from './proxy';
@@ -31,6 +32,8 @@ export interface ServiceOverrides {
   maxConcurrency?: number;
   maxQueued?: number;
   stopTimeout?: number;
+  /** Deadlines of this service's lifecycle hooks, over the runner's and the defaults. */
+  hookTimeouts?: Partial<HookTimeouts>;
 }
 
 export interface ServiceContainerOptions {
@@ -44,6 +47,8 @@ export interface ServiceContainerOptions {
   overrides?: ServiceOverrides;
   /** Providers for every service, before the service's own. */
   providers?: ServiceClass[];
+  /** Deadlines of every lifecycle hook (`overrides.hookTimeouts` wins); defaults `DEFAULT_HOOK_TIMEOUTS`. */
+  hookTimeouts?: Partial<HookTimeouts>;
 }
 
 /** A finished entrypoint call, as `onWorkerDone` listeners see it. */
@@ -73,7 +78,13 @@ export class ServiceContainer {
   private providers: DependencyProvider[] = [];
   private instanceRef?: object;
   private stateValue: ContainerState = 'new';
+  private starting?: Promise<void>;
   private stopping?: Promise<void>;
+  private killing?: Promise<void>;
+  /** What the start got through, for the teardown (providers started are in `providers`). */
+  private readonly started = { onStart: false };
+  /** The teardown steps already run (each runs once, whether a stop or a kill reached it first). */
+  private readonly done = new Set<string>();
   private readonly replacements: [InjectionToken<unknown>, unknown][] = [];
   private readonly workerListeners = new Set<(outcome: WorkerOutcome) => void>();
   private host?: EntrypointHost;
@@ -159,37 +170,64 @@ export class ServiceContainer {
     });
   }
 
-  /** Creates the service, starts its dependencies, joins the router, then opens its entrypoints. */
-  async start(): Promise<void> {
+  /**
+   * Creates the service, starts its dependencies, joins the router, runs `onStart`, then
+   * opens its entrypoints, each hook within its deadline (`hookTimeouts`). If a step fails
+   * (or `kill` is called meanwhile), exactly what had started is stopped again, in the stop
+   * order, and the error is thrown.
+   */
+  start(): Promise<void> {
     if (this.stateValue !== 'new')
-      throw new ServiceStateError(this.name, `service ${this.name} was already started`);
+      return Promise.reject(new ServiceStateError(this.name, `service ${this.name} was already started`));
     this.stateValue = 'starting';
-    const started: DependencyProvider[] = [];
+    this.starting = this.startInOrder();
+    return this.starting;
+  }
+
+  private async startInOrder(): Promise<void> {
+    const timeouts = this.timeouts;
     try {
       this.provideDependencies();
-      this.providers = [...(this.options.providers ?? []), ...this.definition.options.providers].map(
+      const providers = [...(this.options.providers ?? []), ...this.definition.options.providers].map(
         (p) => this.di.resolve(p) as DependencyProvider,
       );
       this.instanceRef = this.di.resolve(this.definition.target);
-      for (const provider of this.providers) {
-        await provider.start?.();
-        started.push(provider);
+      for (const provider of providers) {
+        this.checkAlive();
+        // Counted as started while its start runs: one given up at its deadline may still finish.
+        this.providers.push(provider);
+        if (!provider.start) continue;
+        try {
+          await this.startHook(`${nameOf(provider)}.start`, timeouts.providerStart, () => provider.start!());
+        } catch (err) {
+          // A start that threw started nothing: only the ones before it are stopped.
+          if (!(err instanceof HookTimeoutError) && !this.kill$.signal.aborted) this.providers.pop();
+          throw err;
+        }
       }
-      await this.connection.open();
-      await (this.instanceRef as Partial<OnStart>).onStart?.();
+      this.checkAlive();
+      await this.raceKill(this.connection.open());
+      this.checkAlive();
+      const instance = this.instanceRef as Partial<OnStart>;
+      if (instance.onStart) await this.startHook('onStart', timeouts.onStart, () => instance.onStart!());
+      this.started.onStart = true;
+      this.checkAlive();
       this.host = this.createHost();
       this.entrypoints = this.createEntrypoints(this.host);
-      await Promise.all(this.entrypoints.map((e) => e.start()));
+      await this.startHook('entrypoints.start', timeouts.entrypointStart, async () => {
+        // Every start settles before the first failure is reported: none is left half-done.
+        const failed = (await Promise.allSettled(this.entrypoints.map((e) => e.start()))).find(
+          (r) => r.status === 'rejected',
+        );
+        if (failed) throw failed.reason;
+      });
+      this.checkAlive();
       this.stateValue = 'running';
       this.logger.debug({ entrypoints: this.labels }, 'service started');
     } catch (err) {
-      // Undo what started, in reverse: entrypoints go with the connection.
-      await this.connection.close().catch(() => undefined);
-      await this.settle(
-        'stop providers',
-        started.reverse().map((p) => Promise.resolve().then(() => p.stop?.())),
-      );
-      await this.settle('dispose dependencies', [Promise.resolve().then(() => this.di.dispose())]);
+      // Undo what started, in the stop order (a kill meanwhile undoes it its own way).
+      if (!this.kill$.signal.aborted) await this.teardown('stop');
+      else await this.teardown('kill');
       this.stateValue = 'stopped';
       throw err;
     }
@@ -197,55 +235,97 @@ export class ServiceContainer {
 
   /**
    * Stops gracefully; the order matters and is nameko's. Idempotent: a second call waits for
-   * the first.
+   * the first. During a start, waits for it to settle first.
    */
   stop(): Promise<void> {
-    this.stopping ??= this.stopInOrder();
+    this.stopping ??= this.stopAfterStart();
     return this.stopping;
   }
 
-  private async stopInOrder(): Promise<void> {
-    if (this.stateValue === 'new' || this.stateValue === 'stopped') {
+  private async stopAfterStart(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    if (this.stateValue !== 'running') {
+      // Never started, or a failed start already undid itself.
+      if (this.stateValue === 'new') await this.teardown('stop');
       this.stateValue = 'stopped';
       return;
     }
     this.stateValue = 'stopping';
-    // 1. Entrypoints first: unregister, unsubscribe, stop timers, so the router sends no new work.
-    await this.settle(
-      'stop entrypoints',
-      this.entrypoints.map((e) => e.stop()),
-    );
-    // 2. Refuse whatever still arrives; let in-flight work finish, up to the deadline.
-    this.gate.close();
-    const limits = { ...this.definition.options, ...this.options.overrides };
-    if (!(await this.gate.idle(limits.stopTimeout))) {
-      this.logger.warn(
-        { active: this.gate.active, queued: this.gate.queued },
-        'stop deadline passed with work in flight; aborting it',
-      );
-      this.kill$.abort(new ServiceStateError(this.name, `service ${this.name} is stopping`));
-    }
-    // 3. The service's own clean-up, while its dependencies still work.
-    await this.settle('onStop', [
-      Promise.resolve().then(() => (this.instanceRef as Partial<OnStop>)?.onStop?.()),
-    ]);
-    // 4. Dependencies: providers stop, then everything the DI container created is disposed.
-    await this.settle(
-      'stop providers',
-      this.providers.map((p) => Promise.resolve().then(() => p.stop?.())),
-    );
-    await this.settle('dispose dependencies', [Promise.resolve().then(() => this.di.dispose())]);
-    // 5. Leave the router (GOODBYE) and close the connection.
-    await this.settle('leave', [this.connection.close()]);
+    await this.teardown('stop');
     this.stateValue = 'stopped';
   }
 
-  /** Stops at once: aborts running work and closes the connection without waiting. */
-  async kill(): Promise<void> {
+  /**
+   * Stops at once: stops the entrypoints (timers included), aborts running work, kills the
+   * dependency providers, disposes the DI container and closes the connection, in that order,
+   * each step whatever the one before did. During a start, the start fails and undoes itself
+   * this way. Idempotent.
+   */
+  kill(): Promise<void> {
+    this.killing ??= this.killInOrder();
+    return this.killing;
+  }
+
+  private async killInOrder(): Promise<void> {
     this.kill$.abort(new ServiceStateError(this.name, `service ${this.name} was killed`));
-    this.gate.close();
+    if (this.stateValue === 'starting') {
+      await this.starting?.catch(() => undefined);
+    } else {
+      await this.teardown('kill');
+    }
     this.stateValue = 'stopped';
-    await this.connection.close().catch(() => undefined);
+    this.logger.debug('service killed');
+  }
+
+  /**
+   * Takes down what has started, in nameko's order. Every step runs whatever the ones before
+   * did, within its deadline, and at most once: a kill during a stop skips what the stop did.
+   */
+  private async teardown(mode: 'stop' | 'kill'): Promise<void> {
+    const timeouts = this.timeouts;
+    // 1. Entrypoints first, so the router sends no new work: unregister, unsubscribe, stop timers.
+    if (mode === 'kill') {
+      for (const entrypoint of this.entrypoints)
+        this.attempt(`${entrypoint.label} kill`, () => entrypoint.kill());
+    } else {
+      await this.step('entrypoints.stop', timeouts.entrypointStop, () =>
+        this.settle(
+          'stop entrypoints',
+          this.entrypoints.map((e) => e.stop()),
+        ),
+      );
+    }
+    // 2. Refuse whatever still arrives; a stop lets in-flight work finish up to its deadline.
+    this.gate.close();
+    if (mode === 'stop' && !this.kill$.signal.aborted) {
+      const limits = { ...this.definition.options, ...this.options.overrides };
+      if (!(await this.gate.idle(limits.stopTimeout, this.kill$.signal)) && !this.kill$.signal.aborted) {
+        this.logger.warn(
+          { active: this.gate.active, queued: this.gate.queued },
+          'stop deadline passed with work in flight; aborting it',
+        );
+        this.kill$.abort(new ServiceStateError(this.name, `service ${this.name} is stopping`));
+      }
+    } else {
+      this.kill$.abort(new ServiceStateError(this.name, `service ${this.name} was killed`));
+    }
+    // 3. The service's own clean-up, while its dependencies still work (not on a kill).
+    const instance = this.instanceRef as Partial<OnStop> | undefined;
+    if (mode === 'stop' && this.started.onStart && instance?.onStop)
+      await this.step('onStop', timeouts.onStop, () => instance.onStop!());
+    // 4. Dependencies: providers stop (or are killed), then what the DI container created is disposed.
+    await Promise.all(
+      this.providers.map((provider, i) => {
+        const end = mode === 'kill' && provider.kill ? provider.kill : provider.stop;
+        const hook = `${nameOf(provider)}.${end === provider.kill ? 'kill' : 'stop'}`;
+        return end
+          ? this.step(hook, timeouts.providerStop, () => end.call(provider), `provider ${i}`)
+          : undefined;
+      }),
+    );
+    await this.step('dispose', timeouts.dispose, () => this.di.dispose());
+    // 5. Leave the router (GOODBYE) and close the connection.
+    await this.step('leave', timeouts.leave, () => this.connection.close());
   }
 
   private provideDependencies(): void {
@@ -289,6 +369,63 @@ export class ServiceContainer {
     ];
   }
 
+  /** The hook deadlines of this instance: the defaults, the runner's, the service's. */
+  private get timeouts(): HookTimeouts {
+    return hookTimeouts(this.options.hookTimeouts, this.options.overrides?.hookTimeouts);
+  }
+
+  /** Fails the start when the container was killed meanwhile. */
+  private checkAlive(): void {
+    if (this.kill$.signal.aborted) throw this.kill$.signal.reason;
+  }
+
+  /** `work`, or the kill's reason as soon as the container is killed. */
+  private raceKill<T>(work: Promise<T>): Promise<T> {
+    const signal = this.kill$.signal;
+    if (signal.aborted) return Promise.reject(signal.reason as Error);
+    let onAbort: (() => void) | undefined;
+    const killed = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason as Error);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    return Promise.race([work, killed]).finally(() => signal.removeEventListener('abort', onAbort!));
+  }
+
+  /** A start hook under its deadline; past it, logged once and the start fails. */
+  private async startHook(hook: string, timeoutMs: number, run: () => unknown): Promise<void> {
+    try {
+      await withDeadline(this.name, hook, timeoutMs, run, this.kill$.signal);
+    } catch (err) {
+      if (err instanceof HookTimeoutError) this.logTimeout(err, 'the start fails');
+      throw err;
+    }
+  }
+
+  /** One step of a teardown, once, under its deadline; a failure or a timeout is logged once and the teardown goes on. */
+  private async step(hook: string, timeoutMs: number, run: () => unknown, key = hook): Promise<void> {
+    if (this.done.has(key)) return;
+    this.done.add(key);
+    try {
+      await withDeadline(this.name, hook, timeoutMs, run);
+    } catch (err) {
+      if (err instanceof HookTimeoutError) this.logTimeout(err, 'the stop goes on');
+      else this.logger.error({ err, hook }, `${hook} failed; the stop goes on`);
+    }
+  }
+
+  /** A synchronous step of a kill: a failure is logged and the kill goes on. */
+  private attempt(hook: string, run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      this.logger.error({ err, hook }, `${hook} failed; the stop goes on`);
+    }
+  }
+
+  private logTimeout(err: HookTimeoutError, then: string): void {
+    this.logger.warn({ hook: err.hook, timeoutMs: err.timeoutMs }, `${err.message}; ${then}`);
+  }
+
   /** Waits for every step of a stop phase; failures are logged once and do not stop the stop. */
   private async settle(phase: string, steps: Promise<unknown>[]): Promise<void> {
     for (const result of await Promise.allSettled(steps)) {
@@ -296,4 +433,9 @@ export class ServiceContainer {
         this.logger.error({ err: result.reason }, `${phase} failed during stop`);
     }
   }
+}
+
+/** A provider's class name, for logs. */
+function nameOf(provider: object): string {
+  return provider.constructor.name;
 }

@@ -1,5 +1,5 @@
 import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
-import type { ReconnectOptions } from '../client/backoff';
+import { reconnectPolicy, type ReconnectOptions } from '../client/backoff';
 import type { TransportFactory } from '../client/connection';
 import { transportFor } from '../client/url';
 import type { AuthOptions } from '../client/auth';
@@ -7,7 +7,7 @@ import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REALM, DEFAULT_WEBSOCKET_PATH } fro
 import { defaultLogger, type Logger } from '../logger';
 import { Router } from '../router/router';
 import type { UriReservation } from '../router/authorizer';
-import type { RouterOptions } from '../router/options';
+import { validateRouterOptions, type RouterOptions } from '../router/options';
 import type { WServiceMetrics } from '../observability/metrics';
 import { METRICS, MetricsProvider } from '../observability/service-provider';
 import { createInProcessPair } from '../transport/inprocess';
@@ -18,6 +18,7 @@ import { checkConflicts } from './conflicts';
 import { ServiceContainer, type ServiceOverrides } from './container';
 import type { ServiceClass, ServiceDefinition } from './definition';
 import { poolProcedure } from './entrypoints/subscribe';
+import { checkHookTimeouts, type HookTimeouts } from './lifecycle';
 import { readServiceDefinition } from './metadata';
 import { ServiceLookupError, ServiceOptionsError } from './runtime-errors';
 
@@ -83,6 +84,12 @@ export interface ServiceRunnerOptions {
    * one) into this registry holder; serve it with `startMetricsServer`.
    */
   metrics?: WServiceMetrics;
+  /**
+   * Deadlines of every service's lifecycle hooks in ms (`onStart`, `onStop`, each provider's
+   * `start` and `stop`, entrypoints, dispose, leave); `perService.<name>.hookTimeouts` wins.
+   * Defaults: `DEFAULT_HOOK_TIMEOUTS`.
+   */
+  hookTimeouts?: Partial<HookTimeouts>;
   /** Reconnect policy of each service's connection; `false` never retries. */
   reconnect?: ReconnectOptions | false;
   /** Keep retrying while an external router is not up yet, instead of failing at start. */
@@ -131,9 +138,10 @@ export class ServiceRunner {
   }
 
   /**
-   * Reads every service definition (a mistake fails here, naming class and method), starts the
-   * embedded router if needed, then starts every service instance. If one fails to start, the
-   * others and the router are stopped again and the error is thrown.
+   * Reads every service definition (a mistake fails here, naming class and method) and checks
+   * every option, all before anything starts; then starts the embedded router if needed, then
+   * every service instance. If a step fails, whatever had started (instances, the router) is
+   * stopped again and the error is thrown.
    */
   static async start(options: ServiceRunnerOptions): Promise<ServiceRunner> {
     const logger = options.logger ?? defaultLogger();
@@ -144,55 +152,44 @@ export class ServiceRunner {
     // What could not be derived is said once per class: its parameters are checked as "any".
     for (const contract of new Set(definitions.map((d) => d.contract)))
       for (const warning of contract.warnings) logger.warn({ service: contract.className }, warning);
+    const counts = specs.map((spec, i) => instanceCount(definitions[i], spec.instances, options));
+    checkRunnerOptions(options, definitions);
     const ownsRouter = options.router === undefined && options.routerInstance === undefined;
     const router = ownsRouter
       ? await Router.start({ ...(options.embedded ?? DEFAULT_EMBEDDED), logger, metrics: options.metrics })
       : options.routerInstance;
-    // In-process services are the router's own: their URIs are theirs alone.
-    if (router !== undefined && options.inProcess !== false)
-      for (const definition of definitions) for (const r of reservationsOf(definition)) router.reserve(r);
-    const routerUrl = options.router ?? router?.clientUrl;
-    const transport = transportFactory(options, router);
-    const di = (options.di ?? rootContainer).createChildContainer();
-    if (options.metrics !== undefined) di.registerInstance(METRICS, options.metrics);
-    const providers = [
-      ...(options.callLogging === false ? [] : [CallLogger]),
-      ...(options.metrics === undefined ? [] : [MetricsProvider]),
-      ...(options.providers ?? []),
-    ];
-    const containers = specs.flatMap((spec, i) =>
-      instancesOf(definitions[i], spec.instances, options).map(
-        () =>
-          new ServiceContainer({
-            definition: definitions[i],
-            di,
-            logger,
-            providers,
-            settings: options.perService?.[definitions[i].name]?.settings,
-            overrides: options.perService?.[definitions[i].name],
-            connection: {
-              realm,
-              transport,
-              reconnect: options.reconnect,
-              retryFirstConnect: options.waitForRouter ?? false,
-              ...(options.auth ?? {}),
-              ...(options.perService?.[definitions[i].name]?.auth ?? {}),
-            },
-          }),
-      ),
-    );
-    for (const c of containers)
-      for (const [token, value] of options.replace?.[c.name] ?? []) c.replace(token, value);
-    const runner = new ServiceRunner(containers, router, ownsRouter, routerUrl, realm, logger);
-    if (options.metrics !== undefined)
-      for (const c of containers) runner.unwatch.push(options.metrics.watchService(c));
+    let runner: ServiceRunner;
     try {
-      await Promise.all(containers.map((c) => c.start()));
-      if (options.describe !== false) await publishContracts(containers, logger);
+      // In-process services are the router's own: their URIs are theirs alone.
+      if (router !== undefined && options.inProcess !== false)
+        for (const definition of definitions) for (const r of reservationsOf(definition)) router.reserve(r);
+      runner = new ServiceRunner(
+        createContainers(options, definitions, counts, transportFactory(options, router), logger),
+        router,
+        ownsRouter,
+        options.router ?? router?.clientUrl,
+        realm,
+        logger,
+      );
+      if (options.metrics !== undefined)
+        for (const c of runner.containers) runner.unwatch.push(options.metrics.watchService(c));
     } catch (err) {
-      await runner.stop();
+      if (ownsRouter) await router?.stop();
       throw err;
     }
+    // Every start settles (a failed one has undone itself) before the others are stopped.
+    const failed = (await Promise.allSettled(runner.containers.map((c) => c.start()))).find(
+      (result) => result.status === 'rejected',
+    );
+    if (failed) {
+      await runner.stop();
+      throw failed.reason;
+    }
+    if (options.describe !== false)
+      await publishContracts(runner.containers, logger).catch(async (err: unknown) => {
+        await runner.stop();
+        throw err;
+      });
     return runner;
   }
 
@@ -232,18 +229,100 @@ export class ServiceRunner {
   }
 }
 
-function instancesOf(
+/** How many copies of a service to run: per-service options, else the spec, else one. */
+function instanceCount(
   definition: ServiceDefinition,
   fromSpec: number | undefined,
   options: ServiceRunnerOptions,
-): number[] {
+): number {
   const count = options.perService?.[definition.name]?.instances ?? fromSpec ?? 1;
   if (!Number.isInteger(count) || count < 1) {
     throw new ServiceOptionsError(
       `${definition.name}: instances must be a positive integer, got ${String(count)}`,
     );
   }
-  return Array.from({ length: count }, (_, i) => i);
+  return count;
+}
+
+/**
+ * Throws `ServiceOptionsError` (or the router's and transports' own typed errors) for an
+ * option that cannot work, before the runner starts anything.
+ */
+function checkRunnerOptions(options: ServiceRunnerOptions, definitions: ServiceDefinition[]): void {
+  checkHookTimeouts(options.hookTimeouts, 'hookTimeouts');
+  for (const { name } of definitions) {
+    const own = options.perService?.[name];
+    if (own === undefined) continue;
+    const what = `perService.${name}`;
+    checkInteger(own.maxConcurrency, 1, `${what}.maxConcurrency`);
+    checkInteger(own.maxQueued, 0, `${what}.maxQueued`);
+    checkInteger(own.stopTimeout, 0, `${what}.stopTimeout`);
+    checkHookTimeouts(own.hookTimeouts, `${what}.hookTimeouts`);
+  }
+  if (options.reconnect !== undefined && options.reconnect !== false) {
+    try {
+      reconnectPolicy(options.reconnect);
+    } catch (err) {
+      throw new ServiceOptionsError(`reconnect: ${(err as Error).message}`);
+    }
+  }
+  if (options.router !== undefined) {
+    transportFor(options.router, { tls: options.tls }); // a bad URL throws TransportError here
+  } else if (options.routerInstance === undefined) {
+    const embedded = validateRouterOptions({ ...(options.embedded ?? DEFAULT_EMBEDDED) });
+    if (options.inProcess === false && (embedded.listeners ?? []).length === 0) {
+      throw new ServiceOptionsError(
+        'the embedded router has no listener and inProcess is false: services cannot reach it',
+      );
+    }
+  }
+}
+
+function checkInteger(value: number | undefined, min: number, what: string): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < min))
+    throw new ServiceOptionsError(`${what} must be an integer of at least ${min}, got ${String(value)}`);
+}
+
+/** One container per instance of each service, in the order given. */
+function createContainers(
+  options: ServiceRunnerOptions,
+  definitions: ServiceDefinition[],
+  counts: number[],
+  transport: TransportFactory,
+  logger: Logger,
+): ServiceContainer[] {
+  const di = (options.di ?? rootContainer).createChildContainer();
+  if (options.metrics !== undefined) di.registerInstance(METRICS, options.metrics);
+  const providers = [
+    ...(options.callLogging === false ? [] : [CallLogger]),
+    ...(options.metrics === undefined ? [] : [MetricsProvider]),
+    ...(options.providers ?? []),
+  ];
+  const containers = definitions.flatMap((definition, i) =>
+    Array.from({ length: counts[i] }, () => {
+      const own = options.perService?.[definition.name];
+      return new ServiceContainer({
+        definition,
+        di,
+        logger,
+        providers,
+        settings: own?.settings,
+        overrides: own,
+        hookTimeouts: options.hookTimeouts,
+        connection: {
+          realm: options.realm ?? DEFAULT_REALM,
+          transport,
+          reconnect: options.reconnect,
+          retryFirstConnect: options.waitForRouter ?? false,
+          ...(options.auth ?? {}),
+          ...(own?.auth ?? {}),
+        },
+      });
+    }),
+  );
+  for (const c of containers)
+    for (const [token, value] of options.replace?.[c.name] ?? []) c.replace(token, value);
+  return containers;
 }
 
 /**

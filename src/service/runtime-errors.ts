@@ -36,3 +36,20 @@ export class ServiceOptionsError extends WServiceError {
     this.name = 'ServiceOptionsError';
   }
 }
+
+/**
+ * A lifecycle hook of a service instance did not finish within its deadline (`hookTimeouts`):
+ * a start fails with it; a stop logs it and goes on. Names the service, the hook and the time.
+ */
+export class HookTimeoutError extends WServiceError {
+  readonly code = ErrorCode.HOOK_TIMEOUT;
+
+  constructor(
+    readonly service: string,
+    readonly hook: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`service ${service}: ${hook} did not finish within ${timeoutMs} ms`);
+    this.name = 'HookTimeoutError';
+  }
+}

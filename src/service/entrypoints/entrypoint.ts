@@ -1,4 +1,5 @@
 import type { Connection } from '../../client/connection';
+import type { Extension } from '../lifecycle';
 import type { WorkerHost } from '../worker';
 
 /** Everything an entrypoint needs from its container. */
@@ -9,15 +10,14 @@ export interface EntrypointHost extends WorkerHost {
 }
 
 /**
- * One way work reaches a service (a procedure, a subscription, a timer), with the same
- * contract for every kind: `start` makes it live, `stop` makes sure no new work arrives
- * (work already running is the container's to wait for).
+ * One way work reaches a service (a procedure, a subscription, a timer), with the lifecycle
+ * every extension shares: `start` makes it live, `stop` makes sure no new work arrives (work
+ * already running is the container's to wait for), `kill` does so at once without the network
+ * (the container's connection closes after it).
  */
-export interface Entrypoint {
+export interface Entrypoint extends Extension {
   /** For logs and the start-up summary: `rpc greeter.hello`. */
   readonly label: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /** The correlation id a wservice caller put in the Details, if any. */

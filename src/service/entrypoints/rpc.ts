@@ -50,9 +50,18 @@ export class RpcEntrypoint implements Entrypoint {
     await registration?.unregister();
   }
 
+  kill(): void {
+    this.registration = undefined;
+  }
+
   private invoke(args: Args, kwargs: Kwargs, context: InvocationContext): Promise<unknown> {
     const timeout = this.definition.options.timeout;
-    const deadline = timeout === undefined ? undefined : new Deadline(context.signal, timeout);
+    const { killSignal } = this.host;
+    // The worker aborts when its caller cancels, its service is killed, or its timeout passes.
+    const deadline =
+      timeout === undefined
+        ? undefined
+        : new Deadline(AbortSignal.any([context.signal, killSignal]), timeout);
     const work = runWorker(this.host, this.definition, args, kwargs, {
       uri: context.procedure,
       caller: context.caller,
@@ -60,7 +69,7 @@ export class RpcEntrypoint implements Entrypoint {
       callerAuthrole: context.callerAuthrole,
       correlationId: correlationFrom(context.details),
       // Read lazily: the client makes an invocation's AbortSignal only when it is asked for.
-      signal: deadline?.signal ?? (() => context.signal),
+      signal: deadline?.signal ?? (() => AbortSignal.any([context.signal, killSignal])),
       progress: context.progress,
     });
     return deadline === undefined ? work : deadline.race(work, context.procedure);

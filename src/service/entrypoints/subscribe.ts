@@ -37,6 +37,10 @@ export class BroadcastSubscribeEntrypoint implements Entrypoint {
     await subscription?.unsubscribe();
   }
 
+  kill(): void {
+    this.subscription = undefined;
+  }
+
   private async deliver(args: Args, kwargs: Kwargs, event: EventInfo): Promise<void> {
     try {
       await runWorker(this.host, this.definition, args, kwargs, {
@@ -141,5 +145,9 @@ export class PoolSubscribeEntrypoint implements Entrypoint {
     );
     this.fallback = new BroadcastSubscribeEntrypoint(this.host, this.definition);
     await this.fallback.start();
+  }
+
+  kill(): void {
+    this.registration = undefined;
   }
 }

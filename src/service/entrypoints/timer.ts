@@ -24,6 +24,11 @@ export class TimerEntrypoint implements Entrypoint {
   }
 
   async stop(): Promise<void> {
+    this.kill();
+  }
+
+  /** No tick after this one; a tick running now finishes (the container aborts its signal). */
+  kill(): void {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
