@@ -364,11 +364,14 @@ describe('a ServiceRunner.start that fails leaves nothing behind', () => {
     const squatter = await connect({ url: router.clientUrl, realm: 'realm1', reconnect: false });
     try {
       await squatter.register('lc_taken.taken', () => 'squatter');
+      // Over WebSocket: in-process services reserve their URIs, which would evict the squatter.
       const error = await ServiceRunner.start({
         services: [TickerService, WorkerService, TakenService],
         routerInstance: router,
+        inProcess: false,
         logger: quiet,
       }).catch((e: unknown) => e);
+      if (error instanceof ServiceRunner) await error.kill();
       expect(error).toMatchObject({ uri: 'wamp.error.procedure_already_exists' });
       expect(await staysAt(() => count('lc_ticker')() + count('lc_worker')())).toBe(true);
       // The started providers were stopped; only the squatter remains on the router.
