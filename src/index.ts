@@ -17,7 +17,10 @@ export type {
   CancelMode,
   PublishOptions,
   CallOptions,
+  Message,
 } from './protocol/messages';
+// What message hooks narrow on: `if (msg.type === MessageType.CALL) msg.procedure`.
+export { MessageType } from './protocol/messages';
 
 // The WAMP client: sessions, reconnecting connections, `connect()` for scripts.
 export {
@@ -64,6 +67,7 @@ export type {
   EventInfo,
   EventHandler,
   MessageHook,
+  MessageHookOptions,
   ServiceProxy,
   RouterAddress,
   TransportOptions,

@@ -5,7 +5,7 @@ import type { Args, Kwargs } from '../protocol/messages';
 import type { Transport } from '../transport/transport';
 import { reconnectPolicy, retryDelay, type ReconnectOptions } from './backoff';
 import { ClientErrorUri, SessionClosedError } from './errors';
-import { MessageHooks } from './hooks';
+import { MessageHooks, type MessageHookOptions } from './hooks';
 import { Registration, type RegistrationOwner } from './registration';
 import { Session } from './session';
 import { Subscription, type SubscriptionOwner } from './subscription';
@@ -36,6 +36,11 @@ export interface ConnectionOptions extends Omit<SessionOptions, 'hooks'> {
    * Default false: `open()` rejects at once, which suits scripts.
    */
   retryFirstConnect?: boolean;
+  /**
+   * Message hooks installed before the first connect, so they see every message from the
+   * first HELLO and WELCOME on (`connection.hooks` takes more later). See `MessageHook`.
+   */
+  onMessage?: MessageHookOptions;
 }
 
 /** Why a transport closed, or could not be opened. */
@@ -112,6 +117,7 @@ export class Connection
     super();
     this.logger = componentLogger(options.logger ?? defaultLogger(), 'client');
     this.hooks = new MessageHooks(this.logger);
+    this.hooks.install(options.onMessage);
     this.policy = options.reconnect === false ? undefined : reconnectPolicy(options.reconnect);
   }
 

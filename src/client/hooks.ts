@@ -1,14 +1,39 @@
 import type { Logger } from '../logger';
 import type { Message } from '../protocol/messages';
 
-/** Sees one message; must not mutate it. A throw is logged and ignored. */
-export type MessageHook = (message: Message) => void;
+/**
+ * Sees one message and decides what becomes of it (wampy's `MessageHandler`, autobahn's
+ * `onmessage` hooks): return nothing to let it pass (changes made to it in place are kept),
+ * another message to put in its place, or `null` to drop it. A throw is logged and the message
+ * passes as the hook got it.
+ *
+ * @example
+ * // stamp every CALL with a trace id, and drop the events of one topic's subscription
+ * const hook: MessageHook = (msg) => {
+ *   if (msg.type === MessageType.CALL) msg.options._trace_id = 'abc';
+ *   if (msg.type === MessageType.EVENT && msg.subscription === noisy.id) return null;
+ * };
+ */
+export type MessageHook = (message: Message) => Message | null | undefined | void;
+
+/** Hooks to install when a connection is made, so they see its first HELLO and WELCOME too. */
+export interface MessageHookOptions {
+  /** Messages from the router: after validation, before the session handles them. */
+  inbound?: MessageHook;
+  /** Messages to the router: before they are serialized, so what the hook leaves is sent. */
+  outbound?: MessageHook;
+}
 
 /**
- * Inbound and outbound message hooks of a session, for logging, tracing or inspecting every
- * message without subclassing. Inbound hooks see each message after it was validated and
- * before it is handled; outbound hooks see each message before it is serialized. With no
- * hook installed the session pays one boolean check per message.
+ * Inbound and outbound message hooks of a session, for logging, tracing, rewriting or
+ * filtering messages without subclassing. Inbound hooks see each message after it was
+ * validated and before it is handled; outbound hooks see each message before it is
+ * serialized, so the message they leave is the one sent. Hooks run in the order installed,
+ * each on what the one before left; once one drops a message, the rest do not see it. With
+ * no hook installed the session pays one boolean check per message.
+ *
+ * An inbound message over an in-process link shares its `args` / `kwargs` with the sender:
+ * replace them (`{ ...msg, args: [...] }`) rather than changing them in place.
  *
  * @example
  * const stop = session.hooks.onInbound((msg) => console.log('<-', msg.type));
@@ -47,24 +72,40 @@ export class MessageHooks {
     };
   }
 
-  /** @internal */
-  emitInbound(message: Message): void {
-    this.emit(this.inbound, message, 'inbound');
+  /** Installs the hooks `options` name (a no-op for undefined). */
+  install(options: MessageHookOptions | undefined): void {
+    if (options?.inbound !== undefined) this.onInbound(options.inbound);
+    if (options?.outbound !== undefined) this.onOutbound(options.outbound);
   }
 
-  /** @internal */
-  emitOutbound(message: Message): void {
-    this.emit(this.outbound, message, 'outbound');
+  /** @internal The message to handle, or null when a hook dropped it. */
+  applyInbound(message: Message): Message | null {
+    return this.apply(this.inbound, message, 'inbound');
+  }
+
+  /** @internal The message to send, or null when a hook dropped it. */
+  applyOutbound(message: Message): Message | null {
+    return this.apply(this.outbound, message, 'outbound');
   }
 
   // The lists are replaced, never changed in place, so a hook may remove itself while running.
-  private emit(hooks: readonly MessageHook[], message: Message, direction: string): void {
+  private apply(hooks: readonly MessageHook[], message: Message, direction: string): Message | null {
+    let current = message;
     for (const hook of hooks) {
+      let verdict: Message | null | undefined | void;
       try {
-        hook(message);
+        verdict = hook(current);
       } catch (err) {
         this.logger.warn({ err, direction }, 'a message hook threw; ignored');
+        continue;
       }
+      if (verdict === null) {
+        this.logger.debug({ direction, type: current.type }, 'a message hook dropped a message');
+        return null;
+      }
+      // Only a message replaces one: `(m) => log.push(m)` returns a number and means "pass".
+      if (typeof verdict === 'object') current = verdict;
     }
+    return current;
   }
 }

@@ -2,7 +2,7 @@
 export { Session, DEFAULT_LEAVE_TIMEOUT } from './session';
 export { DEFAULT_JOIN_TIMEOUT, type JoinOptions } from './join';
 export type { AuthOptions, AuthChallenge, ChallengeHandler } from './auth';
-export { MessageHooks, type MessageHook } from './hooks';
+export { MessageHooks, type MessageHook, type MessageHookOptions } from './hooks';
 export { RouterFeatures, CLIENT_ROLES, type RouterRole } from './features';
 export { Registration } from './registration';
 export { Subscription } from './subscription';

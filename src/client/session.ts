@@ -300,22 +300,26 @@ export class Session implements RegistrationOwner, SubscriptionOwner {
     );
   }
 
-  /** Encodes, shows outbound hooks, sends. Throws SerializationError / PayloadSizeError. */
+  /**
+   * Passes the outbound hooks (which may change or drop the message), encodes, sends. Throws
+   * SerializationError / PayloadSizeError.
+   */
   private write(message: Message): void {
-    const frame = this.transport.serializer.serialize(encode(message));
-    if (this.hooks.hasOutbound) this.hooks.emitOutbound(message);
-    this.transport.send(frame);
+    const outgoing = this.hooks.hasOutbound ? this.hooks.applyOutbound(message) : message;
+    if (outgoing === null) return;
+    this.transport.send(this.transport.serializer.serialize(encode(outgoing)));
   }
 
   private receive(frame: Frame): void {
     if (this.sessionState === 'closed') return;
-    let message: Message;
+    let decoded: Message;
     try {
-      message = decode(this.transport.serializer.deserialize(frame));
+      decoded = decode(this.transport.serializer.deserialize(frame));
     } catch (err) {
       return this.violation(err instanceof ProtocolError ? err : new ProtocolError(String(err)));
     }
-    if (this.hooks.hasInbound) this.hooks.emitInbound(message);
+    const message = this.hooks.hasInbound ? this.hooks.applyInbound(decoded) : decoded;
+    if (message === null) return;
     const handler = this.tables[this.sessionState][message.type] as ((m: Message) => void) | undefined;
     const name = messageName(message.type);
     if (handler === undefined) {

@@ -368,7 +368,9 @@ describe('Connection', () => {
     const farm = routerFarm();
     const conn = connection(farm);
     const inbound: number[] = [];
-    conn.hooks.onInbound((m) => inbound.push(m.type));
+    conn.hooks.onInbound((m) => {
+      inbound.push(m.type);
+    });
     const opened = conn.open();
     const first = await farm.next();
     await first.welcome();

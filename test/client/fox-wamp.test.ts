@@ -38,7 +38,9 @@ describe('client against fox-wamp', () => {
     expect(session.id).toBeGreaterThan(0);
     expect(session.features.has('dealer', 'progressive_call_results')).toBe(true);
     const inbound: Message[] = [];
-    session.hooks.onInbound((m) => inbound.push(m));
+    session.hooks.onInbound((m) => {
+      inbound.push(m);
+    });
     await a.close();
     expect(inbound).toEqual([
       expect.objectContaining({ type: MessageType.GOODBYE, reason: 'wamp.error.goodbye_and_out' }),
@@ -271,7 +273,9 @@ async function slowProcedure(callee: Client) {
   const running = new Promise<void>((resolve) => (started = resolve));
   let release!: () => void;
   const answered = new Promise<void>((resolve) =>
-    callee.session?.hooks.onOutbound((m) => m.type === MessageType.YIELD && resolve()),
+    callee.session?.hooks.onOutbound((m) => {
+      if (m.type === MessageType.YIELD) resolve();
+    }),
   );
   await callee.register('slow.op', () => {
     started();

@@ -318,8 +318,12 @@ describe('Session: message hooks', () => {
     const session = new Session(clientEnd, { realm: 'realm1' });
     const inbound: Message[] = [];
     const outbound: Message[] = [];
-    const stopIn = session.hooks.onInbound((m) => inbound.push(m));
-    const stopOut = session.hooks.onOutbound((m) => outbound.push(m));
+    const stopIn = session.hooks.onInbound((m) => {
+      inbound.push(m);
+    });
+    const stopOut = session.hooks.onOutbound((m) => {
+      outbound.push(m);
+    });
     expect(session.hooks.hasInbound && session.hooks.hasOutbound).toBe(true);
     const joined = session.join();
     await router.welcome();
@@ -349,7 +353,9 @@ describe('Session: message hooks', () => {
     session.hooks.onOutbound(() => {
       throw new Error('hook bug');
     });
-    session.hooks.onOutbound((m) => seen.push(m.type));
+    session.hooks.onOutbound((m) => {
+      seen.push(m.type);
+    });
     await session.publish('t');
     await router.next(MessageType.PUBLISH);
     expect(seen).toEqual([MessageType.PUBLISH]);
