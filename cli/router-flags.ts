@@ -4,7 +4,7 @@ import { connect, DEFAULT_REALM, DEFAULT_ROUTER_URL, type Client } from '../src'
 import { humanLogger } from './logging';
 
 /** The connection flags shared by `call`, `publish`, `subscribe` and `shell`. */
-export interface RouterFlags {
+export interface RouterFlags extends TlsFlags {
   router?: string;
   realm?: string;
   authid?: string;
@@ -28,9 +28,41 @@ export class RouterUnreachableError extends WServiceError {
   }
 }
 
-/** Adds `--router`, `--realm` and the authentication flags to `command`. */
-export function withRouterFlags(command: Command): Command {
+/** The TLS flags: PEM files for `wss://` and `rss://` routers (also taken by `wservice run`). */
+export interface TlsFlags {
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+/** Adds `--tls-ca`, `--tls-cert` and `--tls-key` to `command`. */
+export function withTlsFlags(command: Command): Command {
   return command
+    .addOption(
+      new Option(
+        '--tls-ca <file>',
+        "PEM file of the CA that signed the router's certificate (wss://, rss://)",
+      ).env('WSERVICE_TLS_CA'),
+    )
+    .addOption(
+      new Option('--tls-cert <file>', 'PEM file of a client certificate, for mutual TLS').env(
+        'WSERVICE_TLS_CERT',
+      ),
+    )
+    .addOption(
+      new Option('--tls-key <file>', "PEM file of the client certificate's key").env('WSERVICE_TLS_KEY'),
+    );
+}
+
+/** The TLS options the flags give, or undefined when none was given. */
+export function tlsFromFlags(flags: TlsFlags): { ca?: string; cert?: string; key?: string } | undefined {
+  const { tlsCa: ca, tlsCert: cert, tlsKey: key } = flags;
+  return ca === undefined && cert === undefined && key === undefined ? undefined : { ca, cert, key };
+}
+
+/** Adds `--router`, `--realm`, the authentication and the TLS flags to `command`. */
+export function withRouterFlags(command: Command): Command {
+  return withTlsFlags(command)
     .option(
       '--router <url>',
       `router URL: ws://, wss://, rs://, rss://, unix: (default WSERVICE_ROUTER, else ${DEFAULT_ROUTER_URL})`,
@@ -73,6 +105,7 @@ export async function connectWithFlags(flags: RouterFlags, reconnect: boolean): 
       ticket: flags.ticket,
       secret: flags.secret,
       privateKey: flags.privateKey,
+      tls: tlsFromFlags(flags),
       logger: humanLogger(reconnect ? 'info' : 'silent'),
       ...(reconnect ? {} : { reconnect: false }),
     });

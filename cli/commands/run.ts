@@ -5,11 +5,12 @@ import { PERMISSIVE_LINE } from '../router-options';
 import type { RouterShortfall } from '../../src/service/router-features';
 import { logFormatOption, logLevelOption, serverLogger, type LogFormat, type LogLevelSpec } from '../logging';
 import { metricsLine, startMetricsEndpoint, withMetricsFlags, type MetricsFlags } from '../metrics-flags';
+import { tlsFromFlags, withTlsFlags, type TlsFlags } from '../router-flags';
 import { RunSession, type ServiceSummary } from '../run-session';
 import { stopOnSignals } from '../signals';
 import { colour } from '../style';
 
-interface RunFlags extends MetricsFlags {
+interface RunFlags extends MetricsFlags, TlsFlags {
   router?: string;
   realm?: string;
   config?: string;
@@ -40,7 +41,7 @@ export function runCommand(): Command {
     .addOption(logLevelOption('default: the config file, WSERVICE_LOG_LEVEL, else info'))
     .addOption(logFormatOption())
     .option('--watch', 'restart the services of changed files (the router keeps running)');
-  return withMetricsFlags(command, port)
+  return withMetricsFlags(withTlsFlags(command), port)
     .addHelpText(
       'after',
       `
@@ -49,12 +50,17 @@ Examples:
   $ wservice run ./services --port 9000 --watch           restart services when their files change
   $ wservice run ./services --router ws://crossbar:8080/ws --realm prod
   $ WSERVICE_ROUTER=rs://10.0.0.5:8081 wservice run dist/services
+  $ wservice run ./services --router wss://router:8443/ws --tls-ca ca.crt --tls-cert svc.crt --tls-key svc.key
   $ wservice run dist/services --metrics-port 9464        Prometheus on :9464/metrics, /healthz, /readyz
 
 Stop with Ctrl-C (or SIGTERM): services finish their in-flight calls, then leave.
 A second Ctrl-C stops at once.`,
     )
     .action((paths: string[], flags: RunFlags) => run(paths, flags));
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function port(value: string): number {
@@ -69,6 +75,9 @@ async function run(paths: string[], flags: RunFlags): Promise<void> {
     file: flags.config,
     flags: { router: flags.router, realm: flags.realm, logLevel: flags.logLevel?.level },
   });
+  // TLS flags win over router.tls of the file, one by one.
+  const tls = tlsFromFlags(flags);
+  if (tls !== undefined) config.router.tls = { ...config.router.tls, ...definedOnly(tls) };
   const logger = serverLogger(config.logLevel, flags.logLevel, flags.logFormat);
   let session: RunSession | undefined;
   const endpoint = await startMetricsEndpoint(

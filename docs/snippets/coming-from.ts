@@ -1,4 +1,4 @@
-import { connect, Rpc, Service, Subscribe } from 'wservice';
+import { connect, MessageType, Rpc, Service, Subscribe, type Client } from 'wservice';
 import { assertStopsRaising } from 'wservice/testing';
 
 // #region wampy
@@ -14,6 +14,35 @@ export async function wampyStyle(url: string): Promise<string> {
   return bits;
 }
 // #endregion wampy
+
+// #region wampy-hooks
+// wampy's MessageHandler: every message, from the first HELLO on, may be changed or dropped.
+export async function tracedClient(url: string, seen: string[]): Promise<Client> {
+  return connect({
+    url,
+    onMessage: {
+      outbound: (msg) => {
+        seen.push(`-> ${msg.type}`);
+        if (msg.type === MessageType.CALL) msg.options._trace_id = 'trace-1'; // sent as changed
+      },
+      inbound: (msg) => {
+        seen.push(`<- ${msg.type}`);
+        if (msg.type === MessageType.EVENT && msg.args?.[0] === 'noise') return null; // dropped
+      },
+    },
+  });
+}
+// #endregion wampy-hooks
+
+// #region wampy-tls
+// Client(url='wss://...', cert_path=...): TLS files are read from their paths.
+export async function tlsClient(url: string, certs: string): Promise<Client> {
+  return connect({
+    url,
+    tls: { ca: `${certs}/ca.crt`, cert: `${certs}/client.crt`, key: `${certs}/client.key` },
+  });
+}
+// #endregion wampy-tls
 
 // #region nameko
 @Service('ledger')

@@ -3,6 +3,7 @@ import { serializerByName } from '../protocol/serializers';
 import {
   connectRawSocket,
   connectWebSocket,
+  readClientTls,
   TransportError,
   type ClientTlsOptions,
   type KeepAliveOptions,
@@ -56,7 +57,7 @@ export function parseRouterUrl(url: string): RouterAddress {
 export interface TransportOptions {
   /** `json`, `msgpack` or `cbor`. WebSocket offers all by default; RawSocket asks for JSON. */
   serializer?: string;
-  /** TLS for `wss://` and `rss://`: a private CA, a client certificate and key. */
+  /** TLS for `wss://` and `rss://`: a private CA, a client certificate and key (PEM text or file paths). */
   tls?: ClientTlsOptions;
   /** Largest message in either direction, in bytes. */
   maxMessageSize?: number;
@@ -73,7 +74,9 @@ export interface TransportOptions {
 export function transportFor(url: string, options: TransportOptions = {}): TransportFactory {
   const address = parseRouterUrl(url);
   const serializer = serializerNamed(options.serializer);
-  const { tls, maxMessageSize, connectTimeout, keepAlive, logger } = options;
+  // Read once: a TLS file that is missing fails here, at once, as a bad URL does.
+  const tls = options.tls === undefined ? undefined : readClientTls(options.tls);
+  const { maxMessageSize, connectTimeout, keepAlive, logger } = options;
   const common = { maxMessageSize, connectTimeout, keepAlive, logger };
   switch (address.kind) {
     case 'websocket': {

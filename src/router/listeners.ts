@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import type { Serializer } from '../protocol/serializer';
 import { serializerByName } from '../protocol/serializers';
 import type { Listener, PendingConnections, ServerTlsOptions, Transport } from '../transport';
-import { listenRawSocket, listenWebSocket } from '../transport';
+import { isPemText, listenRawSocket, listenWebSocket } from '../transport';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WEBSOCKET_PATH } from '../defaults';
 import {
   RouterOptionsError,
@@ -111,7 +111,7 @@ function readTls(tls: TlsOptions, key: OptionPathSegment[]): ServerTlsOptions {
 }
 
 function pem(value: string, key: OptionPathSegment[]): string {
-  if (value.trimStart().startsWith('-----BEGIN')) return value;
+  if (isPemText(value)) return value;
   try {
     return readFileSync(value, 'utf8');
   } catch (error) {

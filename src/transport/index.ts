@@ -3,7 +3,7 @@ export { createInProcessPair, inProcessSerializer } from './inprocess';
 export type { Listener } from './listener';
 export { DEFAULT_KEEPALIVE, type KeepAliveOptions } from './keepalive';
 export { PendingConnections, type PendingLimits } from './pending';
-export type { ClientTlsOptions, ServerTlsOptions } from './tls';
+export { readClientTls, isPemText, type ClientTlsOptions, type ServerTlsOptions } from './tls';
 export { DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_CONNECT_TIMEOUT } from './constants';
 export { connectWebSocket, type WebSocketClientOptions } from './websocket/client';
 export { listenWebSocket, type WebSocketListenOptions } from './websocket/server';

@@ -122,6 +122,30 @@ describe('connect() to the embedded router over every URL scheme', () => {
     expect(String(refused)).toMatch(/certificate required/);
   });
 
+  it('reads ca, cert and key given as file paths, as the router does', async () => {
+    const tls = {
+      ca: join(TLS_DIR, 'ca.crt'),
+      cert: join(TLS_DIR, 'client.crt'),
+      key: join(TLS_DIR, 'client.key'),
+    };
+    const client = await connect({ url: router.listeners[5].url, tls });
+    clients.push(client);
+    await expect(client.call('echo.echo', ['paths'])).resolves.toEqual(['paths', 'echo.echo']);
+    const wss = await connect({ url: router.listeners[1].url, tls: { ca: [join(TLS_DIR, 'ca.crt')] } });
+    clients.push(wss);
+    await expect(wss.call('echo.echo', ['wss'])).resolves.toEqual(['wss', 'echo.echo']);
+  });
+
+  it('refuses a TLS file it cannot read at once, naming the option and the path', async () => {
+    const missing = join(dir, 'no-such-ca.crt');
+    const error = await connect({ url: router.listeners[1].url, tls: { ca: missing } }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error).toMatchObject({ code: 'TLS_FILE' });
+    expect(String(error)).toContain(`tls.ca: cannot read "${missing}"`);
+  });
+
   it('fails TLS against an unknown CA', async () => {
     await expect(connect({ url: router.listeners[1].url, connectTimeout: 5000 })).rejects.toBeInstanceOf(
       TransportError,

@@ -1,6 +1,14 @@
+import { join } from 'node:path';
 import { EventDispatcher, Rpc, Service } from '../../src';
+import { Router } from '../../src/router';
 import { assertStopsRaising, runServices, type TestSystem } from '../../src/testing';
-import { CalcService, LedgerService, wampyStyle } from '../../docs/snippets/coming-from';
+import {
+  CalcService,
+  LedgerService,
+  tlsClient,
+  tracedClient,
+  wampyStyle,
+} from '../../docs/snippets/coming-from';
 
 @Service('calc_events')
 class CalcEvents {
@@ -23,6 +31,44 @@ describe('docs/coming-from.md samples', () => {
 
   it('wampy: await using, client.rpc with kwargs and positional arguments, assertStopsRaising', async () => {
     expect(await wampyStyle(system.url)).toBe('1100100');
+  });
+
+  it('wampy: message hooks see the first HELLO, change a CALL, drop an EVENT', async () => {
+    const seen: string[] = [];
+    const client = await tracedClient(system.url, seen);
+    try {
+      expect(seen.slice(0, 2)).toEqual(['-> 1', '<- 2']); // HELLO, WELCOME
+      const traces: unknown[] = [];
+      await system.client.register('traced.op', (_a, _k, context) => {
+        traces.push(context.details._trace_id);
+      });
+      await client.call('traced.op');
+      expect(traces).toEqual(['trace-1']);
+      const events: unknown[] = [];
+      await client.subscribe('traced.feed', ([x]) => {
+        events.push(x);
+      });
+      await system.client.publish('traced.feed', ['noise'], {}, { acknowledge: true });
+      await system.client.publish('traced.feed', ['signal'], {}, { acknowledge: true });
+      await assertStopsRaising(() => expect(events).toEqual(['signal']));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('wampy: client TLS from file paths', async () => {
+    const certs = join(__dirname, '..', 'fixtures', 'tls');
+    const tls = { cert: `${certs}/server.crt`, key: `${certs}/server.key`, ca: `${certs}/ca.crt` };
+    const router = await Router.start({
+      listeners: [{ type: 'websocket', host: '127.0.0.1', port: 0, tls: { ...tls, requestCert: true } }],
+    });
+    try {
+      const client = await tlsClient(router.listeners[0].url, certs);
+      expect(client.session?.isOpen).toBe(true);
+      await client.close();
+    } finally {
+      await router.stop();
+    }
   });
 
   it('nameko: singleton and pool delivery, one handler each per event', async () => {
