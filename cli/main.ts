@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { buildCommand } from './commands/build';
 import { callCommand } from './commands/call';
+import { codegenCommand } from './commands/codegen';
 import { describeCommand } from './commands/describe';
 import { newCommand } from './commands/new';
 import { publishCommand } from './commands/publish';
@@ -22,6 +23,7 @@ const COMMANDS: readonly (() => Command)[] = [
   callCommand,
   describeCommand,
   buildCommand,
+  codegenCommand,
   publishCommand,
   subscribeCommand,
   shellCommand,
