@@ -30,6 +30,8 @@ function tcp(port: number): Promise<Socket> {
 
 /** The next chunk the router sends, or its close (a cap may close a link mid-handshake). */
 function reply(socket: Socket): Promise<unknown> {
+  // A link the router closed while the caller was busy emitted 'close' already.
+  if (socket.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     socket.once('data', resolve);
     socket.once('close', resolve);
@@ -105,6 +107,8 @@ export default async function hostile(args: Record<string, unknown>): Promise<Ro
   const ws = Number(new URL(String(args.ws)).port);
   const rs = Number(new URL(String(args.rs).replace('rs://', 'http://')).port);
   const sessions = Number(args.sessions ?? 100);
+  const attacks = Array.isArray(args.attacks) ? (args.attacks as Attack[]) : ATTACKS;
+  const idleSockets = Number(args.idleSockets ?? 300);
   const sockets: Socket[] = [];
   const helper = await openClient({ url: String(args.ws) });
   const big = 'x'.repeat(512 * 1024);
@@ -168,10 +172,10 @@ export default async function hostile(args: Record<string, unknown>): Promise<Ro
     commands: {
       start: async () => {
         // Idle sockets that never upgrade, against the pending-connection caps.
-        for (let i = 0; i < 300; i++) sockets.push(await tcp(ws));
+        for (let i = 0; i < idleSockets; i++) sockets.push(await tcp(ws));
         void flood();
         await Promise.allSettled(
-          Array.from({ length: sessions }, (_, i) => launch(ATTACKS[i % ATTACKS.length])),
+          Array.from({ length: sessions }, (_, i) => launch(attacks[i % attacks.length])),
         );
         return sockets.length;
       },

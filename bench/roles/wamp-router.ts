@@ -40,6 +40,11 @@ export default async function wampRouter(args: Record<string, unknown>): Promise
       eventEncodes: () => encodes.read(),
       resetEventEncodes: () => encodes.reset(),
       sessions: () => router.sessionCount,
+      /** What the limits scenarios watch: sessions, pending links and buffered bytes. */
+      limits: () => {
+        const { sessions, pendingConnections, bufferedBytes } = router.stats;
+        return { sessions, pendingConnections, bufferedBytes };
+      },
     },
     close: stop,
   };

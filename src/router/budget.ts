@@ -13,6 +13,15 @@ const SWEEP_INTERVAL = 250;
 const MIN_CHECK_GAP = 5;
 /** Once over budget, new sessions are refused until the total falls below this share of it. */
 const RECOVERY_SHARE = 0.75;
+/**
+ * What holding a byte costs the process, in bytes: the allocator's retention and V8's
+ * bookkeeping of many socket chunks come on top of the bytes themselves (measured with
+ * `npm run bench -- --only hostile`: 1.65-1.8x while attackers are being dropped, since their
+ * buffers stay allocated until V8 collects them and freed chunks are not all returned). The budget is
+ * of memory, so buffers are held up to the budget divided by this, and the process's growth
+ * stays within the budget.
+ */
+const HOLDING_COST = 2;
 /** WebSocket 1008, "policy violation". */
 const CLOSE_POLICY = 1008;
 
@@ -22,23 +31,37 @@ export function bufferedBytesOf(transport: Transport): number {
 }
 
 /**
- * The router-wide budget of buffered bytes (`limits.maxBufferedBytes`). Counted when a link's
- * unfinished inbound message grows, when a session's output passes its high-water mark, and
- * every 250 ms; over budget, the sessions holding the most are dropped first (at once: their
- * buffers are what is too much) until the total is back within it, and new sessions are
- * refused until it is below three quarters of it.
+ * The router-wide budget of memory for buffers (`limits.maxBufferedBytes`). Buffered bytes are
+ * counted when a link's unfinished inbound message grows, when a session's output passes its
+ * high-water mark, and every 250 ms; past what the budget can hold (the budget over
+ * HOLDING_COST), the sessions holding the most are dropped first (at once: their buffers are
+ * what is too much) until the total is back within it, and new sessions are refused until it
+ * is below three quarters of it.
  */
 export class BufferBudget {
   private lastCheck = 0;
   private refusing = false;
   private total = 0;
   private readonly sweep: NodeJS.Timeout;
+  /** A check asked for inside the gap, run at its end: growth is never left uncounted. */
+  private trailing: NodeJS.Timeout | undefined;
+  /**
+   * Links this budget dropped. Their sockets are destroyed, so what they held is garbage now;
+   * counting it again until their close event detaches them would drop innocent sessions and
+   * log the same drop twice.
+   */
+  private readonly dropped = new WeakSet<Transport>();
+
+  /** The bytes the budget lets the router hold. */
+  readonly limit: number;
 
   constructor(
-    readonly limit: number,
+    /** `limits.maxBufferedBytes`: what buffering may add to the process's memory. */
+    readonly budget: number,
     private readonly sessions: () => Iterable<BudgetedSession>,
     private readonly logger: Logger,
   ) {
+    this.limit = Math.floor(budget / HOLDING_COST);
     this.sweep = setInterval(() => this.check(true), SWEEP_INTERVAL);
     this.sweep.unref();
   }
@@ -56,11 +79,18 @@ export class BufferBudget {
   /** Counts, and drops the largest holders if over budget. Cheap to call often. */
   check(force = false): void {
     const now = Date.now();
-    if (!force && now - this.lastCheck < MIN_CHECK_GAP) return;
+    if (!force && now - this.lastCheck < MIN_CHECK_GAP) {
+      this.trailing ??= setTimeout(() => {
+        this.trailing = undefined;
+        this.check(true);
+      }, MIN_CHECK_GAP);
+      return;
+    }
     this.lastCheck = now;
     const held: { session: BudgetedSession; bytes: number }[] = [];
     let total = 0;
     for (const session of this.sessions()) {
+      if (this.dropped.has(session.transport)) continue;
       const bytes = bufferedBytesOf(session.transport);
       if (bytes === 0) continue;
       total += bytes;
@@ -79,13 +109,14 @@ export class BufferBudget {
 
   stop(): void {
     clearInterval(this.sweep);
+    clearTimeout(this.trailing);
   }
 
   private shed(held: { session: BudgetedSession; bytes: number }[], total: number): number {
     if (!this.refusing) {
       this.refusing = true;
       this.logger.warn(
-        { buffered: total, limit: this.limit },
+        { buffered: total, limit: this.limit, budget: this.budget },
         'buffer budget exceeded: refusing new sessions and dropping the largest holders',
       );
     }
@@ -96,6 +127,7 @@ export class BufferBudget {
         { peer: session.transport.peer, bytes },
         'dropping a session: it holds the most buffered bytes',
       );
+      this.dropped.add(session.transport);
       session.close(CLOSE_POLICY, 'router buffer budget exceeded');
       session.transport.terminate?.();
       total -= bytes;

@@ -193,8 +193,10 @@ export interface LimitsOptions {
   /** Of those, from one remote address. Default 64. */
   maxPendingPerAddress?: number;
   /**
-   * The router-wide budget of buffered bytes: unfinished inbound messages plus unsent
-   * outbound bytes, over every session. Past it, new sessions are refused (ABORT
+   * The router-wide budget of memory for buffers: what unfinished inbound messages plus
+   * unsent outbound bytes, over every session, may add to the process. Buffers are held up
+   * to half of it; the other half covers what holding them costs (allocator retention,
+   * collection lag). Past that, new sessions are refused (ABORT
    * `wservice.error.router_overloaded`) and the sessions holding the most are dropped first
    * until the router is back within it. Default 256 MiB.
    */
