@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_HOOK_TIMEOUTS } from '../defaults';
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
@@ -39,6 +40,17 @@ export const serviceSchema = z
     maxConcurrency: positiveInt.optional(),
     maxQueued: nonNegativeInt.optional(),
     stopTimeout: nonNegativeInt.optional(),
+    /** Deadlines of the lifecycle hooks, ms (`DEFAULT_HOOK_TIMEOUTS` names them). */
+    hookTimeouts: z
+      .object(
+        Object.fromEntries(
+          Object.keys(DEFAULT_HOOK_TIMEOUTS).map((hook) => [hook, positiveInt.optional()]),
+        ) as {
+          [K in keyof typeof DEFAULT_HOOK_TIMEOUTS]: z.ZodOptional<typeof positiveInt>;
+        },
+      )
+      .strict()
+      .optional(),
     /** Authentication of this service's session, instead of `router.auth`. */
     auth: authSchema.optional(),
     /** Free-form settings the service reads through `ServiceSettings`. */

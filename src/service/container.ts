@@ -8,14 +8,14 @@ import { BroadcastSubscribeEntrypoint, PoolSubscribeEntrypoint } from './entrypo
 import type { Entrypoint, EntrypointHost } from './entrypoints/entrypoint';
 import { RpcEntrypoint } from './entrypoints/rpc';
 import { TimerEntrypoint } from './entrypoints/timer';
-import { EventDispatcher } from './events';
+import { connectionEventWire, EventDispatcher } from './events';
+import { provideInjectables } from './injectables';
 import { PoolDirectory } from './pool-directory';
 import { hookTimeouts, withDeadline, type HookTimeouts } from './lifecycle';
 import { HookTimeoutError, ServiceLookupError, ServiceStateError } from './runtime-errors';
 import type { DependencyProvider, WorkerContext } from './providers';
 import { providerHooks, runWorker } from './worker';
-import { registerProxies } from './proxy';
-import { LOGGER, SERVICE_NAME, SETTINGS, WAMP_CONNECTION } from './tokens';
+import { serviceProxyCall } from './proxy';
 
 /** Lifecycle hooks a service class may implement. */
 export interface OnStart {
@@ -330,15 +330,18 @@ export class ServiceContainer {
 
   private provideDependencies(): void {
     const pools = new PoolDirectory(this.connection, this.logger);
-    this.di.registerInstance(WAMP_CONNECTION, this.connection);
-    this.di.registerInstance(LOGGER, this.logger);
-    this.di.registerInstance(SETTINGS, this.options.settings ?? {});
-    this.di.registerInstance(SERVICE_NAME, this.name);
-    this.di.registerInstance(EventDispatcher, new EventDispatcher(this.connection, pools, this.logger));
+    const call = serviceProxyCall(this.connection);
+    provideInjectables(this.di, {
+      connection: this.connection,
+      logger: this.logger,
+      settings: this.options.settings ?? {},
+      name: this.name,
+      events: new EventDispatcher(connectionEventWire(this.connection, pools, this.logger)),
+      proxyCall: () => call,
+    });
     for (const provider of [...(this.options.providers ?? []), ...this.definition.options.providers]) {
       this.di.registerSingleton(provider);
     }
-    registerProxies(this.di, this.connection);
     for (const [token, value] of this.replacements) this.di.registerInstance(token, value);
   }
 

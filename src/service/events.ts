@@ -27,28 +27,18 @@ export interface DispatchOptions {
  * ```
  */
 export class EventDispatcher {
-  /** @internal Made by the service container. */
-  constructor(
-    private readonly connection: Connection,
-    private readonly pools: PoolDirectory,
-    private readonly logger: Logger,
-  ) {}
+  /** @internal Made by the service container (and the test kit's `RecordingDispatcher`). */
+  constructor(private readonly wire: EventWire) {}
 
   /** Publishes `payload` on `topic` and delivers it to pool handlers; resolves once the router accepted it. */
   async dispatch(topic: string, payload?: unknown, options: DispatchOptions = {}): Promise<void> {
-    const args = payload === undefined ? [] : [payload];
-    await this.publish(topic, args, {}, { acknowledge: true, excludeMe: options.includeMe === false });
-    // Where the router cannot host pool procedures, pool handlers subscribed instead.
-    const features = this.connection.session?.features;
-    if (features !== undefined && !poolDeliveryAvailable(features)) return;
-    const procedures = await this.pools.proceduresFor(topic);
-    for (const procedure of procedures) {
-      // One call per service; its shared registration picks the instance. Not awaited: an
-      // event is not a call, the dispatcher does not wait for handlers.
-      this.connection.call(procedure, args, {}, { custom: correlationOption() }).catch((err: unknown) => {
-        this.logger.error({ err, topic, procedure }, 'pool event delivery failed');
-      });
-    }
+    await this.wire.send({
+      topic,
+      args: payload === undefined ? [] : [payload],
+      kwargs: {},
+      options: withCorrelation({ acknowledge: true, excludeMe: options.includeMe === false }),
+      dispatched: { payload },
+    });
   }
 
   /** Publishes with full control of arguments and options; no pool delivery. */
@@ -58,11 +48,47 @@ export class EventDispatcher {
     kwargs?: Kwargs,
     options: ClientPublishOptions = {},
   ): Promise<void> {
-    await this.connection.publish(topic, args, kwargs, {
-      ...options,
-      custom: { ...correlationOption(), ...options.custom },
-    });
+    await this.wire.send({ topic, args, kwargs, options: withCorrelation(options) });
   }
+}
+
+/** @internal An event on its way out of a service. */
+export interface OutgoingEvent {
+  topic: string;
+  args?: Args;
+  kwargs?: Kwargs;
+  options: ClientPublishOptions;
+  /** Set for `dispatch` (nameko's event: one payload, pool handlers served too). */
+  dispatched?: { payload: unknown };
+}
+
+/** @internal Where an `EventDispatcher` sends: the service's connection, or the test kit's recorder. */
+export interface EventWire {
+  send(event: OutgoingEvent): Promise<void>;
+}
+
+/** @internal The live wire: publish on the service's connection, then hand dispatched events to pools. */
+export function connectionEventWire(connection: Connection, pools: PoolDirectory, logger: Logger): EventWire {
+  return {
+    async send({ topic, args, kwargs, options, dispatched }) {
+      await connection.publish(topic, args, kwargs, options);
+      if (dispatched === undefined) return;
+      // Where the router cannot host pool procedures, pool handlers subscribed instead.
+      const features = connection.session?.features;
+      if (features !== undefined && !poolDeliveryAvailable(features)) return;
+      for (const procedure of await pools.proceduresFor(topic)) {
+        // One call per service; its shared registration picks the instance. Not awaited: an
+        // event is not a call, the dispatcher does not wait for handlers.
+        connection.call(procedure, args, {}, { custom: correlationOption() }).catch((err: unknown) => {
+          logger.error({ err, topic, procedure }, 'pool event delivery failed');
+        });
+      }
+    },
+  };
+}
+
+function withCorrelation(options: ClientPublishOptions): ClientPublishOptions {
+  return { ...options, custom: { ...correlationOption(), ...options.custom } };
 }
 
 /** The current call's correlation id as a custom option, so it follows into the next hop. */

@@ -57,11 +57,14 @@ export function proxiesRequestedByName(): ReadonlyMap<string, ReadonlySet<string
   return requestedBy;
 }
 
-/** Registers a factory for every proxy token asked for so far, bound to `connection`. */
-export function registerProxies(di: DependencyContainer, connection: Connection): void {
-  const call = serviceProxyCall(connection);
+/**
+ * Registers a factory for every proxy token asked for so far; `callFor(service)` makes the
+ * calls of that service's proxy (a service's connection, or the test kit's refusal).
+ */
+export function registerProxies(di: DependencyContainer, callFor: (service: string) => ProxyCall): void {
   for (const [name, target] of requested) {
     const uriOf = resolverFor(name, target);
+    const call = callFor(name);
     di.register(TOKEN_PREFIX + name, { useFactory: () => createServiceProxy(uriOf, call) });
   }
 }

@@ -1,12 +1,10 @@
 import { container as rootContainer, type InjectionToken } from 'tsyringe';
-import { createServiceProxy } from '../client/proxy';
 import { createLogger } from '../logger';
 import type { Args, Kwargs } from '../protocol/messages';
 import type { ServiceClass } from '../service/definition';
 import { EventDispatcher } from '../service/events';
 import { readServiceDefinition } from '../service/metadata';
-import { requestedProxies, rpcProxy } from '../service/proxy';
-import { LOGGER, SERVICE_NAME, SETTINGS, WAMP_CONNECTION } from '../service/tokens';
+import { provideInjectables } from '../service/injectables';
 
 /** An event a service under test dispatched or published. */
 export interface RecordedEvent {
@@ -18,15 +16,21 @@ export interface RecordedEvent {
 }
 
 /** Stands in for `EventDispatcher` in `workerFactory`: records instead of publishing. */
-export class RecordingDispatcher {
-  readonly events: RecordedEvent[] = [];
+export class RecordingDispatcher extends EventDispatcher {
+  readonly events: RecordedEvent[];
 
-  async dispatch(topic: string, payload?: unknown): Promise<void> {
-    this.events.push({ topic, payload, args: payload === undefined ? [] : [payload], kwargs: {} });
-  }
-
-  async publish(topic: string, args: Args = [], kwargs: Kwargs = {}): Promise<void> {
-    this.events.push({ topic, args, kwargs });
+  constructor() {
+    const events: RecordedEvent[] = [];
+    super({
+      send: async ({ topic, args = [], kwargs = {}, dispatched }) => {
+        events.push(
+          dispatched === undefined
+            ? { topic, args, kwargs }
+            : { topic, payload: dispatched.payload, args, kwargs },
+        );
+      },
+    });
+    this.events = events;
   }
 
   /** The payloads dispatched on `topic`, in order. */
@@ -63,21 +67,16 @@ export function workerFactory<T extends object>(
   const { name } = readServiceDefinition(target);
   const di = rootContainer.createChildContainer();
   const events = new RecordingDispatcher();
-  di.registerInstance(EventDispatcher, events as unknown as EventDispatcher);
-  di.registerInstance(LOGGER, createLogger({ level: 'silent' }));
-  di.registerInstance(SETTINGS, {});
-  di.registerInstance(SERVICE_NAME, name);
-  di.registerInstance(WAMP_CONNECTION, offline('the WAMP connection', 'WAMP_CONNECTION'));
-  for (const proxied of requestedProxies()) {
-    di.registerInstance(
-      rpcProxy(proxied),
-      createServiceProxy(proxied, async (procedure) => {
-        throw new Error(
-          `workerFactory: ${procedure} was called, but rpcProxy('${proxied}') was not replaced`,
-        );
-      }),
-    );
-  }
+  provideInjectables(di, {
+    connection: offline('the WAMP connection', 'WAMP_CONNECTION'),
+    logger: createLogger({ level: 'silent' }),
+    settings: {},
+    name,
+    events,
+    proxyCall: (proxied) => async (procedure) => {
+      throw new Error(`workerFactory: ${procedure} was called, but rpcProxy('${proxied}') was not replaced`);
+    },
+  });
   for (const [token, value] of replacements) di.registerInstance(token, value);
   return { service: di.resolve(target), events };
 }

@@ -101,7 +101,24 @@ describe('loadConfig', () => {
     );
     const file2 = write('other.yaml', 'services:\n  orders:\n    instance: 2\n');
     expect(configError(() => loadConfig({ cwd: dir, env: {}, file: 'other.yaml' })).message).toBe(
-      `${file2}:3: services.orders.instance: unknown key (allowed here: instances, maxConcurrency, maxQueued, stopTimeout, auth, settings)`,
+      `${file2}:3: services.orders.instance: unknown key (allowed here: instances, maxConcurrency, maxQueued, stopTimeout, hookTimeouts, auth, settings)`,
+    );
+  });
+
+  it('takes deadlines of lifecycle hooks per service, and names an unknown hook', () => {
+    write(
+      'wservice.config.yaml',
+      'services:\n  orders:\n    hookTimeouts:\n      onStop: 2000\n      leave: 500\n',
+    );
+    expect(loadConfig({ cwd: dir, env: {} }).services.orders.hookTimeouts).toEqual({
+      onStop: 2000,
+      leave: 500,
+    });
+    const file = write('other.yaml', 'services:\n  orders:\n    hookTimeouts:\n      onStopp: 2000\n');
+    expect(configError(() => loadConfig({ cwd: dir, env: {}, file: 'other.yaml' })).message).toMatch(
+      new RegExp(
+        `^${file}:4: services\\.orders\\.hookTimeouts\\.onStopp: unknown key \\(allowed here: providerStart, onStart, `,
+      ),
     );
   });
 
