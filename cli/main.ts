@@ -5,6 +5,7 @@ import { buildCommand } from './commands/build';
 import { callCommand } from './commands/call';
 import { codegenCommand } from './commands/codegen';
 import { describeCommand } from './commands/describe';
+import { keysCommand } from './commands/keys';
 import { newCommand } from './commands/new';
 import { publishCommand } from './commands/publish';
 import { routerCommand } from './commands/router';
@@ -20,6 +21,7 @@ import { packageVersion } from './package-info';
 const COMMANDS: readonly (() => Command)[] = [
   runCommand,
   routerCommand,
+  keysCommand,
   callCommand,
   describeCommand,
   buildCommand,

@@ -14,6 +14,7 @@ import type { ServiceContainer } from '../src/service/container';
 import { readServiceDefinition } from '../src/service/metadata';
 import { routerShortfalls, type RouterShortfall } from '../src/service/router-features';
 import { ServiceRunner, type PerServiceOptions } from '../src/service/runner';
+import { CREDENTIALS_DIR } from '../src/service/credentials';
 import type { ClientTlsOptions } from '../src/transport/tls';
 import { discoverServices, findSourceFiles, type DiscoveredService } from './discover';
 
@@ -187,6 +188,8 @@ export class RunSession {
           routerInstance: this.router,
           realm: config.router.realm,
           auth: config.router.auth,
+          // On a standalone router each service joins with its own key (`wservice keys`).
+          credentials: { dir: resolve(this.settings.cwd, CREDENTIALS_DIR) },
           tls,
           perService,
           logger,

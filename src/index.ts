@@ -109,6 +109,7 @@ export { DEFAULT_HOOK_TIMEOUTS } from './defaults';
 export { ServiceDefinitionError } from './service/metadata';
 export { WAMP_CONNECTION, LOGGER, SETTINGS, SERVICE_NAME } from './service/tokens';
 export { ServiceErrorUri } from './service/constants';
+export { readServiceCredentials, type CredentialSources } from './service/credentials';
 export type {
   ServiceClass,
   ServiceOptions,

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
@@ -81,7 +82,10 @@ async function createProject(name: string, flags: NewFlags): Promise<void> {
   for (const file of files) process.stdout.write(`  ${c('dim', file)}\n`);
   process.stdout.write('\n');
   const install = flags.skipInstall !== true;
-  if (install) await npmInstall(dir, shown);
+  if (install) {
+    await npmInstall(dir, shown);
+    await projectKeys(dir, shown);
+  }
   process.stdout.write(nextSteps(shown, install));
 }
 
@@ -109,14 +113,48 @@ async function dependencySpec(
   return `file:${absolute}`;
 }
 
+/**
+ * `wservice keys src/services` by the project's own wservice: the greeter's key (git-ignored)
+ * and `router.yaml`, for `npm run router` and `npm run start:router`.
+ */
+async function projectKeys(dir: string, shown: string): Promise<void> {
+  const bin = join(dir, 'node_modules/wservice/bin/wservice.js');
+  const result = await new Promise<{ code: number | null; output: string }>((done) => {
+    const child = spawn(process.execPath, [bin, 'keys', 'src/services'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', (err) => done({ code: null, output: err.message }));
+    child.once('close', (code) => done({ code, output }));
+  });
+  if (result.code !== 0) {
+    throw new ScaffoldError(
+      `wservice keys failed in ${shown}: ${result.output.trim()} (run npx wservice keys src/services there)`,
+    );
+  }
+  const c = colour(process.stdout);
+  for (const line of result.output.trim().split('\n')) process.stdout.write(`  ${c('dim', line)}\n`);
+}
+
 function nextSteps(shown: string, installed: boolean): string {
   const c = colour(process.stdout);
   const steps: [string, string][] = [
     [`cd ${shown}`, ''],
-    ...(installed ? [] : [['npm install', ''] as [string, string]]),
+    ...(installed
+      ? []
+      : [
+          ['npm install', ''] as [string, string],
+          ['npx wservice keys src/services', "the services' keys and router.yaml"] as [string, string],
+        ]),
     ['npm test', 'type-check and run the tests'],
     ['npm start', 'run the services on ws://127.0.0.1:8080/ws'],
     ['npx wservice call greeter.hello Ada', 'from another terminal'],
+    ['npm run router', 'or: a standalone router (router.yaml), and then'],
+    ['npm run start:router', 'the services on it, each signed in with its key'],
   ];
   const width = Math.max(...steps.map(([command]) => command.length));
   const lines = steps.map(([command, note]) =>

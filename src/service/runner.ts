@@ -14,6 +14,7 @@ import { createInProcessPair } from '../transport/inprocess';
 import type { ClientTlsOptions } from '../transport/tls';
 import { publishContracts } from '../contracts/publish';
 import { CallLogger } from './call-logger';
+import { readServiceCredentials, type CredentialSources } from './credentials';
 import { checkConflicts } from './conflicts';
 import { ServiceContainer, type ServiceOverrides } from './container';
 import type { ServiceClass, ServiceDefinition } from './definition';
@@ -44,6 +45,12 @@ export interface ServiceRunnerOptions {
   auth?: AuthOptions;
   /** TLS for `wss://` / `rss://` routers. */
   tls?: ClientTlsOptions;
+  /**
+   * With an external `router`: each service joins with its own credential when it has one
+   * (`readServiceCredentials`: `WSERVICE_<NAME>_PRIVATE_KEY`, `WSERVICE_<NAME>_SECRET`, or
+   * `<dir>/<name>.key`), over `auth`; `perService.<name>.auth` still wins. Default: not looked up.
+   */
+  credentials?: CredentialSources;
   /**
    * The embedded router's options. Default: one WebSocket listener on 127.0.0.1:8080/ws
    * (`listeners: []` for none: services then only talk in-process).
@@ -298,31 +305,39 @@ function createContainers(
     ...(options.metrics === undefined ? [] : [MetricsProvider]),
     ...(options.providers ?? []),
   ];
-  const containers = definitions.flatMap((definition, i) =>
-    Array.from({ length: counts[i] }, () => {
-      const own = options.perService?.[definition.name];
-      return new ServiceContainer({
-        definition,
-        di,
-        logger,
-        providers,
-        settings: own?.settings,
-        overrides: own,
-        hookTimeouts: options.hookTimeouts,
-        connection: {
-          realm: options.realm ?? DEFAULT_REALM,
-          transport,
-          reconnect: options.reconnect,
-          retryFirstConnect: options.waitForRouter ?? false,
-          ...(options.auth ?? {}),
-          ...(own?.auth ?? {}),
-        },
-      });
-    }),
-  );
+  const containers = definitions.flatMap((definition, i) => {
+    const own = options.perService?.[definition.name];
+    const auth = { ...(options.auth ?? {}), ...(own?.auth ?? ownCredentials(options, definition.name)) };
+    return Array.from(
+      { length: counts[i] },
+      () =>
+        new ServiceContainer({
+          definition,
+          di,
+          logger,
+          providers,
+          settings: own?.settings,
+          overrides: own,
+          hookTimeouts: options.hookTimeouts,
+          connection: {
+            realm: options.realm ?? DEFAULT_REALM,
+            transport,
+            reconnect: options.reconnect,
+            retryFirstConnect: options.waitForRouter ?? false,
+            ...auth,
+          },
+        }),
+    );
+  });
   for (const c of containers)
     for (const [token, value] of options.replace?.[c.name] ?? []) c.replace(token, value);
   return containers;
+}
+
+/** The service's own credential on an external router, when `options.credentials` says where. */
+function ownCredentials(options: ServiceRunnerOptions, service: string): AuthOptions | undefined {
+  if (options.router === undefined || options.credentials === undefined) return undefined;
+  return readServiceCredentials(service, options.credentials);
 }
 
 /**

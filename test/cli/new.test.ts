@@ -99,6 +99,40 @@ describe('wservice new <name>, installed against the packed wservice', () => {
   );
 
   it(
+    'gives the service its key and a router.yaml: on that standalone router only the service may register its URIs',
+    async () => {
+      expect(created.stdout).toContain('  created credentials/greeter.key\n  wrote router.yaml\n');
+      expect(readFileSync(join(project, '.gitignore'), 'utf8')).toContain('credentials/\n');
+      const pkg = readJson(join(project, 'package.json'));
+      expect(pkg.scripts.router).toBe('wservice router --config router.yaml');
+      expect(pkg.scripts['start:router']).toBe('wservice run src/services --router ws://127.0.0.1:8080/ws');
+      // What `npm run router` and `npm run start:router` run, on a free port.
+      const bin = join(project, 'node_modules/.bin/wservice');
+      const router = startProgram(bin, ['router', '--config', 'router.yaml', '--port', '0'], {
+        cwd: project,
+      });
+      await router.waitFor('stdout', /ws:\/\/127\.0\.0\.1:\d+\/ws/);
+      const url = /ws:\/\/127\.0\.0\.1:\d+\/ws/.exec(router.stdout())![0];
+      const services = startProgram(bin, ['run', 'src/services', '--router', url], { cwd: project });
+      await services.waitFor('stdout', 'Ctrl-C to stop');
+      const wservice = (...args: string[]) => runProgram(bin, [...args, '--router', url], { cwd: project });
+      expect(await wservice('call', 'greeter.hello', 'Ada')).toMatchObject({
+        code: 0,
+        stdout: 'Hello, Ada!\n',
+      });
+      // Without the key, a second copy of the service is anonymous and may not join greeter.hello.
+      const keyless = await runProgram(bin, ['run', join(project, 'src/services'), '--router', url], {
+        cwd: join(project, 'src'),
+      });
+      expect(keyless.code).toBe(1);
+      expect(keyless.stderr).toContain('not_authorized');
+      services.child.kill('SIGINT');
+      expect(await services.exited).toBe(0);
+    },
+    PROJECT_TIMEOUT,
+  );
+
+  it(
     'adds a service and its test with "new service", and npm test runs them too',
     async () => {
       const added = await runCli(['new', 'service', 'user-accounts'], { cwd: join(project, 'src') });
