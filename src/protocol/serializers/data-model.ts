@@ -207,6 +207,8 @@ const MAP = 5;
 const TAG = 6;
 const SIMPLE = 7;
 const INDEFINITE = 31;
+/** RFC 8746: a uint8 typed array; over a byte string it is plain bytes. */
+const UINT8_ARRAY_TAG = 64;
 
 /** Throws ProtocolError unless `bytes` is one CBOR document within WAMP's data model. */
 export function checkCbor(bytes: Buffer): void {
@@ -225,7 +227,16 @@ export function checkCbor(bytes: Buffer): void {
       w.itemDone();
       continue;
     }
-    if (major === TAG) w.fail(`tag ${readArgument(w, info)}, outside WAMP's data model`);
+    if (major === TAG) {
+      const tag = readArgument(w, info);
+      // RFC 8746 tag 64 over a byte string is bytes, as autobahn-js (node-cbor) sends a Uint8Array.
+      w.need(1);
+      const next = bytes[w.pos];
+      if (tag !== UINT8_ARRAY_TAG || next >> 5 !== BYTES || (next & 0x1f) === INDEFINITE) {
+        w.fail(`tag ${tag}, outside WAMP's data model`);
+      }
+      continue;
+    }
     if (major === SIMPLE) {
       readCborSimple(w, info);
       w.itemDone();

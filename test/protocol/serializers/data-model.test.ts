@@ -68,6 +68,22 @@ describe("WAMP's data model in msgpack and CBOR", () => {
     expect(() => cborSerializer.deserialize(bytes)).toThrow(ProtocolError);
   });
 
+  it('CBOR: reads tag 64 over a byte string as bytes (autobahn-js sends a Uint8Array so); refuses it over anything else', () => {
+    // [48, 1, {}, "p", [64(h'0102ff')]], as node-cbor encodes it
+    const tagged = Buffer.from('85183001a06170' + '81d840430102ff', 'hex');
+    expect(cborSerializer.deserialize(tagged)).toEqual([48, 1, {}, 'p', [Uint8Array.from([1, 2, 255])]]);
+    expect(richCbor.encode(Uint8Array.from([1]))[0]).toBe(0xd8); // the rich encoder tags it too
+    for (const over of [
+      '01' /* 1 */,
+      '6161' /* "a" */,
+      '5f4101ff' /* indefinite bytes */,
+      '' /* nothing */,
+    ]) {
+      const bytes = Buffer.from(`85183001a06170${over === '' ? '81d840' : `81d840${over}`}`, 'hex');
+      expect(() => cborSerializer.deserialize(bytes)).toThrow(ProtocolError);
+    }
+  });
+
   it('CBOR: refuses shared references that build a cycle, and records', () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;
