@@ -2,7 +2,7 @@
 
 Usage: /usr/bin/python3 autobahn-python.py URL REALM SERIALIZER [AUTH] < calls.json
 AUTH (optional JSON): {"authmethods": [...], "authid": ..., "ticket": ...} to join with a ticket.
-calls.json: [{"procedure": ..., "args": [...], "kwargs": {...}}, ...]
+calls.json: [{"procedure": ..., "args": [...], "kwargs": {...}}, ...]; {"$bytes": [1, 2]} in a value sends bytes.
 Prints one JSON list: {"ok": result} or {"error": uri, "args": [...], "kwargs": {...}} per call.
 """
 import asyncio
@@ -15,7 +15,20 @@ from autobahn.wamp.serializer import CBORSerializer, JsonSerializer, MsgPackSeri
 
 url, realm, serializer = sys.argv[1:4]
 auth = json.loads(sys.argv[4]) if len(sys.argv) > 4 else None
-calls = json.load(sys.stdin)
+
+
+def with_bytes(value):
+    """JSON has no bytes: {"$bytes": [...]} stands for them."""
+    if isinstance(value, dict):
+        if list(value) == ["$bytes"]:
+            return bytes(value["$bytes"])
+        return {k: with_bytes(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_bytes(v) for v in value]
+    return value
+
+
+calls = with_bytes(json.load(sys.stdin))
 results = []
 
 
