@@ -21,7 +21,7 @@ export interface Principal {
  */
 export interface UriReservation {
   readonly uri: string;
-  readonly match: 'exact' | 'prefix';
+  readonly match: MatchPolicy;
   /** The service (and the authrole its sessions have on a standalone router). */
   readonly owner: string;
 }
@@ -172,6 +172,7 @@ function rulesOf(permissions: readonly PermissionOptions[]): UriPatternMap<Permi
 export function overlaps(uri: string, match: MatchPolicy, reservation: UriReservation): boolean {
   const owned = reservation.uri;
   if (reservation.match === 'exact') return uriMatches(uri, owned, match);
+  if (reservation.match === 'wildcard') return reachesWildcard(uri, match, owned.split('.'));
   switch (match) {
     case 'exact':
       return uri.startsWith(owned);
@@ -185,6 +186,31 @@ export function overlaps(uri: string, match: MatchPolicy, reservation: UriReserv
       if (parts.length <= ownedParts.length) return false;
       if (!wildcardMatches(parts.slice(0, ownedParts.length), ownedParts)) return false;
       const next = parts[ownedParts.length];
+      return next === '' || next.startsWith(tail);
+    }
+  }
+}
+
+/**
+ * True when the pattern (`uri`, `match`) matches some URI that the wildcard pattern `owned`
+ * (its components) matches too. Conservative where only invalid URIs could match both (an
+ * empty component in a prefix): refusing more than needed is the safe side.
+ */
+function reachesWildcard(uri: string, match: MatchPolicy, owned: readonly string[]): boolean {
+  const parts = uri.split('.');
+  switch (match) {
+    case 'exact':
+      return wildcardMatches(owned, parts);
+    case 'wildcard':
+      return (
+        parts.length === owned.length && parts.every((p, i) => p === '' || owned[i] === '' || p === owned[i])
+      );
+    case 'prefix': {
+      // Whole components, then the (possibly empty) start of one more.
+      const tail = parts.pop()!;
+      if (parts.length >= owned.length) return false;
+      if (!parts.every((p, i) => owned[i] === '' || owned[i] === p)) return false;
+      const next = owned[parts.length];
       return next === '' || next.startsWith(tail);
     }
   }

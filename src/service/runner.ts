@@ -342,16 +342,15 @@ function ownCredentials(options: ServiceRunnerOptions, service: string): AuthOpt
 
 /**
  * What only `definition`'s sessions may register: its namespace (`<name>.`), its procedures
- * outside it (exact and prefix ones; a wildcard procedure is not reserved) and the pool
- * procedures of its pool handlers.
+ * outside it (in their match mode: exact, prefix or wildcard) and the pool procedures of its
+ * pool handlers.
  */
 export function reservationsOf(definition: ServiceDefinition): UriReservation[] {
   const owner = definition.name;
   const namespace = `${owner}.`;
   const reserved: UriReservation[] = [{ uri: namespace, match: 'prefix', owner }];
   for (const rpc of definition.rpcs) {
-    const { match } = rpc.options;
-    if (match !== 'wildcard' && !rpc.uri.startsWith(namespace)) reserved.push({ uri: rpc.uri, match, owner });
+    if (!rpc.uri.startsWith(namespace)) reserved.push({ uri: rpc.uri, match: rpc.options.match, owner });
   }
   for (const s of definition.subscriptions) {
     if (s.options.delivery === 'pool')

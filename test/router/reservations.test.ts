@@ -13,12 +13,11 @@ const pattern: fc.Arbitrary<[string, MatchPolicy]> = fc.oneof(
     .filter((parts) => parts.includes(''))
     .map((parts) => [parts.join('.'), 'wildcard'] as [string, MatchPolicy]),
 );
-const reservation: fc.Arbitrary<UriReservation> = fc.oneof(
-  uri.map((u) => ({ uri: u, match: 'exact' as const, owner: 'svc' })),
-  fc
-    .tuple(uri, fc.constantFrom('', '.'))
-    .map(([u, tail]) => ({ uri: u + tail, match: 'prefix' as const, owner: 'svc' })),
-);
+const reservation: fc.Arbitrary<UriReservation> = pattern.map(([u, match]) => ({
+  uri: u,
+  match,
+  owner: 'svc',
+}));
 
 describe('reserved URIs: which patterns reach them', () => {
   it('says a pattern overlaps a reservation whenever some URI matches both', () => {
@@ -52,6 +51,24 @@ describe('reserved URIs: which patterns reach them', () => {
     ['x.', 'wildcard', false],
   ] as const)('%s (%s) reaches the prefix orders.: %s', (p, match, expected) => {
     expect(overlaps(p, match, { uri: 'orders.', match: 'prefix', owner: 'orders' })).toBe(expected);
+  });
+
+  it.each([
+    ['catalog.books.get', 'exact', true],
+    ['catalog.books.list', 'exact', false],
+    ['catalog.get', 'exact', false],
+    ['catalog.', 'prefix', true],
+    ['catalog.books.g', 'prefix', true],
+    ['c', 'prefix', true],
+    ['catalog.books.get.x', 'prefix', false],
+    ['catalog.books.l', 'prefix', false],
+    ['shop.', 'prefix', false],
+    ['.books.get', 'wildcard', true],
+    ['..', 'wildcard', true],
+    ['catalog..list', 'wildcard', false],
+    ['...', 'wildcard', false],
+  ] as const)('%s (%s) reaches the wildcard catalog..get: %s', (p, match, expected) => {
+    expect(overlaps(p, match, { uri: 'catalog..get', match: 'wildcard', owner: 'catalog' })).toBe(expected);
   });
 
   it('matches a prefix reservation that ends mid-component', () => {

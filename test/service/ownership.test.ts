@@ -1,4 +1,4 @@
-import { EventDispatcher, Rpc, Service, Subscribe } from '../../src';
+import { currentContext, EventDispatcher, Rpc, Service, Subscribe } from '../../src';
 import { MessageType as M, serializerByName, type Dict } from '../../src/protocol';
 import { runServices, type TestSystem } from '../../src/testing';
 import { connectWebSocket } from '../../src/transport';
@@ -17,6 +17,11 @@ class Orders {
   @Rpc('shop.checkout')
   checkout(): string {
     return 'checked out';
+  }
+
+  @Rpc('catalog..get', { match: 'wildcard' })
+  catalog(): string {
+    return `catalog of ${currentContext()!.uri}`;
   }
 
   @Rpc()
@@ -77,6 +82,11 @@ describe("running services own their URIs; anonymous clients get the default rul
     ['shop.', { match: 'wildcard' }],
     ['wservice.pool.orders.placed.mailer', { invoke: 'roundrobin' }],
     ['wservice.pool.', { match: 'prefix' }],
+    ['catalog.books.get', { invoke: 'roundrobin' }],
+    ['catalog.books.get', {}],
+    ['catalog.', { match: 'prefix' }],
+    ['.books.get', { match: 'wildcard' }],
+    ['catalog..get', { match: 'wildcard', invoke: 'roundrobin' }],
   ])('refuses REGISTER %s %j with not_authorized, and the service keeps every call', async (uri, options) => {
     for (const origin of [undefined, 'http://localhost:3000']) {
       const mallory = await attacker(system.url, origin);
@@ -87,6 +97,7 @@ describe("running services own their URIs; anonymous clients get the default rul
     for (let i = 0; i < 4; i++)
       expect(await system.client.call('orders.place', [`#${i}`])).toBe(`placed #${i}`);
     expect(await system.client.call('shop.checkout')).toBe('checked out');
+    expect(await system.client.call('catalog.books.get')).toBe('catalog of catalog.books.get');
   });
 
   it('lets pool events reach the service, not a client', async () => {
