@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { ConfigError, type WServiceConfig } from '../src/config';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WEBSOCKET_PATH } from '../src/defaults';
 import type { Logger } from '../src/logger';
-import type { Readiness, WServiceMetrics } from '../src/observability';
+import type { Readiness, WServiceMetrics, WServiceTracing } from '../src/observability';
 import { Router } from '../src/router/router';
 import type { RouterOptions } from '../src/router/options';
 import type { ServiceClass } from '../src/service/definition';
@@ -30,6 +30,8 @@ export interface RunSettings {
   cwd: string;
   /** Prometheus metrics of the router and every service (`--metrics-port`). */
   metrics?: WServiceMetrics;
+  /** OpenTelemetry spans of every service (`--tracing`, `tracing:` in the config). */
+  tracing?: WServiceTracing;
 }
 
 /** One line per service instance group, for the start-up summary. */
@@ -194,6 +196,7 @@ export class RunSession {
           perService,
           logger,
           metrics: this.settings.metrics,
+          tracing: this.settings.tracing,
           checkConflicts: false,
         });
         this.runners.set(file, runner);

@@ -133,4 +133,9 @@ export {
   type MetricsServer,
   type MetricsServerOptions,
   type Readiness,
+  WServiceTracing,
+  traceOptions,
+  TRACEPARENT_ATTRIBUTE,
+  TRACESTATE_ATTRIBUTE,
+  type TracingOptions,
 } from './observability';

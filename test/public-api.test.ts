@@ -130,6 +130,10 @@ const PUBLIC: Record<string, string[]> = {
     'Timer',
     'TimerDefinition',
     'TimerOptions',
+    'traceOptions',
+    'TRACEPARENT_ATTRIBUTE',
+    'TRACESTATE_ATTRIBUTE',
+    'TracingOptions',
     'TransportError',
     'TransportFactory',
     'TransportOptions',
@@ -140,6 +144,7 @@ const PUBLIC: Record<string, string[]> = {
     'WServiceError',
     'WServiceErrorUri',
     'WServiceMetrics',
+    'WServiceTracing',
   ],
   'src/router/index.ts': [
     'ADMIN_PERMISSIONS',

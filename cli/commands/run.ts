@@ -8,6 +8,7 @@ import { metricsLine, startMetricsEndpoint, withMetricsFlags, type MetricsFlags 
 import { tlsFromFlags, withTlsFlags, type TlsFlags } from '../router-flags';
 import { RunSession, type ServiceSummary } from '../run-session';
 import { stopOnSignals } from '../signals';
+import { setUpTracing, tracingLine } from '../tracing-setup';
 import { colour } from '../style';
 
 interface RunFlags extends MetricsFlags, TlsFlags {
@@ -19,6 +20,7 @@ interface RunFlags extends MetricsFlags, TlsFlags {
   logLevel?: LogLevelSpec;
   logFormat?: LogFormat;
   watch?: boolean;
+  tracing?: boolean;
 }
 
 /** `wservice run <paths...>`: every @Service under the paths, on the embedded or a given router. */
@@ -40,7 +42,11 @@ export function runCommand(): Command {
     .option('--host <host>', `address of the embedded router (default ${DEFAULT_HOST})`)
     .addOption(logLevelOption('default: the config file, WSERVICE_LOG_LEVEL, else info'))
     .addOption(logFormatOption())
-    .option('--watch', 'restart the services of changed files (the router keeps running)');
+    .option('--watch', 'restart the services of changed files (the router keeps running)')
+    .option(
+      '--tracing',
+      'OpenTelemetry spans per call and event (to the SDK of tracing.setup in the config, else the global provider; or WSERVICE_TRACING=1)',
+    );
   return withMetricsFlags(withTlsFlags(command), port)
     .addHelpText(
       'after',
@@ -52,6 +58,7 @@ Examples:
   $ WSERVICE_ROUTER=rs://10.0.0.5:8081 wservice run dist/services
   $ wservice run ./services --router wss://router:8443/ws --tls-ca ca.crt --tls-cert svc.crt --tls-key svc.key
   $ wservice run dist/services --metrics-port 9464        Prometheus on :9464/metrics, /healthz, /readyz
+  $ wservice run dist/services --tracing                  spans through the SDK of tracing.setup
 
 Stop with Ctrl-C (or SIGTERM): services finish their in-flight calls, then leave.
 A second Ctrl-C stops at once.`,
@@ -73,11 +80,17 @@ function port(value: string): number {
 async function run(paths: string[], flags: RunFlags): Promise<void> {
   const config = loadConfig({
     file: flags.config,
-    flags: { router: flags.router, realm: flags.realm, logLevel: flags.logLevel?.level },
+    flags: {
+      router: flags.router,
+      realm: flags.realm,
+      logLevel: flags.logLevel?.level,
+      tracing: flags.tracing,
+    },
   });
   // TLS flags win over router.tls of the file, one by one.
   const tls = tlsFromFlags(flags);
   if (tls !== undefined) config.router.tls = { ...config.router.tls, ...definedOnly(tls) };
+  const tracing = setUpTracing(config);
   const logger = serverLogger(config.logLevel, flags.logLevel, flags.logFormat);
   let session: RunSession | undefined;
   const endpoint = await startMetricsEndpoint(
@@ -95,9 +108,11 @@ async function run(paths: string[], flags: RunFlags): Promise<void> {
       logger,
       cwd: process.cwd(),
       metrics: endpoint?.metrics,
+      tracing: tracing?.tracing,
     });
   } catch (err) {
     await endpoint?.server.close();
+    await tracing?.shutdown();
     throw err;
   }
   process.stdout.write(
@@ -109,12 +124,15 @@ async function run(paths: string[], flags: RunFlags): Promise<void> {
       flags.watch === true,
       session.permissive,
       session.shortfalls(),
-    ) + metricsLine(endpoint),
+    ) +
+      metricsLine(endpoint) +
+      tracingLine(tracing),
   );
   const running = session;
+  const closeEnds = () => Promise.allSettled([endpoint?.server.close(), tracing?.shutdown()]);
   stopOnSignals({
-    stop: () => running.stop().finally(() => endpoint?.server.close()),
-    kill: () => running.kill().finally(() => endpoint?.server.close()),
+    stop: () => running.stop().finally(closeEnds),
+    kill: () => running.kill().finally(closeEnds),
   });
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_REALM } from '../defaults';
 import { ConfigError } from './errors';
@@ -34,6 +34,12 @@ export interface WServiceConfig {
   };
   services: Record<string, ServiceConfig>;
   logLevel: LogLevelName;
+  /** OpenTelemetry spans; off unless the file, `WSERVICE_TRACING` or `--tracing` turn them on. */
+  tracing: {
+    enabled: boolean;
+    /** The SDK set-up module, resolved against the config file's folder. */
+    setup?: string;
+  };
   /** The file read, if any. */
   file?: string;
 }
@@ -43,6 +49,7 @@ export interface ConfigFlags {
   router?: string;
   realm?: string;
   logLevel?: LogLevelName;
+  tracing?: boolean;
 }
 
 export interface LoadConfigOptions {
@@ -78,8 +85,34 @@ export function loadConfig(options: LoadConfigOptions = {}): WServiceConfig {
     },
     services: fromFile.services ?? {},
     logLevel: flags.logLevel ?? fromFile.logLevel ?? envLogLevel(env) ?? 'info',
+    tracing: tracingConfig(flags, fromFile, env, file),
     file,
   };
+}
+
+function tracingConfig(
+  flags: ConfigFlags,
+  fromFile: WServiceConfigFile,
+  env: NodeJS.ProcessEnv,
+  file: string | undefined,
+): WServiceConfig['tracing'] {
+  const setup = fromFile.tracing?.setup;
+  const enabled =
+    flags.tracing ??
+    fromFile.tracing?.enabled ??
+    (setup !== undefined ? true : envFlag(env, 'WSERVICE_TRACING'));
+  return {
+    enabled: enabled ?? false,
+    ...(setup === undefined ? {} : { setup: resolve(file === undefined ? '.' : dirname(file), setup) }),
+  };
+}
+
+function envFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return undefined;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`${name}: ${JSON.stringify(value)} is not a boolean (true, false, 1, 0)`);
 }
 
 /** The first configuration file in `cwd`, if any. */

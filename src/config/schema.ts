@@ -58,6 +58,19 @@ export const serviceSchema = z
   })
   .strict();
 
+/** OpenTelemetry tracing of `wservice run` (docs/operations.md). */
+export const tracingSchema = z
+  .object({
+    /** Spans through the global tracer provider (an SDK registered with `node --require`). */
+    enabled: z.boolean().optional(),
+    /**
+     * A module loaded before the services start that sets up the SDK (exporter, sampler); it
+     * may export `tracerProvider`, else the global provider is used. Turns tracing on.
+     */
+    setup: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     router: z
@@ -74,6 +87,7 @@ export const configSchema = z
       .optional(),
     services: z.record(z.string(), serviceSchema).optional(),
     logLevel: logLevel.optional(),
+    tracing: tracingSchema.optional(),
   })
   .strict();
 
@@ -82,4 +96,5 @@ export type WServiceConfigFile = z.infer<typeof configSchema>;
 export type AuthConfig = z.infer<typeof authSchema>;
 export type TlsConfig = z.infer<typeof tlsSchema>;
 export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type TracingConfig = z.infer<typeof tracingSchema>;
 export type LogLevelName = z.infer<typeof logLevel>;

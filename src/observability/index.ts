@@ -6,3 +6,10 @@ export {
   type ServiceGauges,
 } from './metrics';
 export { startMetricsServer, type MetricsServer, type MetricsServerOptions, type Readiness } from './http';
+export {
+  WServiceTracing,
+  traceOptions,
+  TRACEPARENT_ATTRIBUTE,
+  TRACESTATE_ATTRIBUTE,
+  type TracingOptions,
+} from './tracing';

@@ -16,6 +16,8 @@ import { HookTimeoutError, ServiceLookupError, ServiceStateError } from './runti
 import type { DependencyProvider, WorkerContext } from './providers';
 import { providerHooks, runWorker } from './worker';
 import { serviceProxyCall } from './proxy';
+import { ServiceTracer } from './tracing';
+import type { WServiceTracing } from '../observability/tracing';
 
 /** Lifecycle hooks a service class may implement. */
 export interface OnStart {
@@ -49,6 +51,8 @@ export interface ServiceContainerOptions {
   providers?: ServiceClass[];
   /** Deadlines of every lifecycle hook (`overrides.hookTimeouts` wins); defaults `DEFAULT_HOOK_TIMEOUTS`. */
   hookTimeouts?: Partial<HookTimeouts>;
+  /** A span per call, invocation, publication and event (the runner's `tracing`). */
+  tracing?: WServiceTracing;
 }
 
 /** A finished entrypoint call, as `onWorkerDone` listeners see it. */
@@ -88,6 +92,7 @@ export class ServiceContainer {
   private readonly replacements: [InjectionToken<unknown>, unknown][] = [];
   private readonly workerListeners = new Set<(outcome: WorkerOutcome) => void>();
   private host?: EntrypointHost;
+  private readonly tracer?: ServiceTracer;
 
   constructor(private readonly options: ServiceContainerOptions) {
     const { definition } = options;
@@ -98,6 +103,8 @@ export class ServiceContainer {
     this.gate = new ConcurrencyGate(limits.maxConcurrency, limits.maxQueued, definition.name);
     this.connection = new Connection({ authid: definition.name, logger: this.logger, ...options.connection });
     this.di = options.di.createChildContainer();
+    if (options.tracing !== undefined)
+      this.tracer = new ServiceTracer(options.tracing, this.name, this.connection);
   }
 
   get state(): ContainerState {
@@ -330,13 +337,13 @@ export class ServiceContainer {
 
   private provideDependencies(): void {
     const pools = new PoolDirectory(this.connection, this.logger);
-    const call = serviceProxyCall(this.connection);
+    const call = serviceProxyCall(this.connection, this.tracer);
     provideInjectables(this.di, {
       connection: this.connection,
       logger: this.logger,
       settings: this.options.settings ?? {},
       name: this.name,
-      events: new EventDispatcher(connectionEventWire(this.connection, pools, this.logger)),
+      events: new EventDispatcher(connectionEventWire(this.connection, pools, this.logger, this.tracer)),
       proxyCall: () => call,
     });
     for (const provider of [...(this.options.providers ?? []), ...this.definition.options.providers]) {
@@ -352,6 +359,7 @@ export class ServiceContainer {
       gate: this.gate,
       providers: providerHooks(this.providers),
       logger: this.logger,
+      tracer: this.tracer,
       connection: this.connection,
       killSignal: this.kill$.signal,
       workerDone: (worker, result, error) => {

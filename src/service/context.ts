@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { Context } from '@opentelemetry/api';
 import type { Args, Kwargs } from '../protocol/messages';
 
 /** What is known about the entrypoint call being run, wherever in its async work you are. */
@@ -25,6 +26,11 @@ export interface CallContext {
    * An `@Rpc` async generator does this for every value it yields.
    */
   readonly progress?: (args?: Args, kwargs?: Kwargs) => void;
+  /**
+   * The OpenTelemetry context of this call, with its span, when the runner traces
+   * (`tracing` option): the parent for spans of your own, `tracer.startSpan(name, {}, trace)`.
+   */
+  readonly trace?: Context;
 }
 
 const storage = new AsyncLocalStorage<CallContext>();

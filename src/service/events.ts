@@ -6,6 +6,7 @@ import { currentContext } from './context';
 import { CORRELATION_ATTRIBUTE } from './entrypoints/entrypoint';
 import type { PoolDirectory } from './pool-directory';
 import { poolDeliveryAvailable } from './router-features';
+import type { ServiceTracer } from './tracing';
 
 /** Options of `EventDispatcher.dispatch`. */
 export interface DispatchOptions {
@@ -67,22 +68,43 @@ export interface EventWire {
   send(event: OutgoingEvent): Promise<void>;
 }
 
-/** @internal The live wire: publish on the service's connection, then hand dispatched events to pools. */
-export function connectionEventWire(connection: Connection, pools: PoolDirectory, logger: Logger): EventWire {
-  return {
-    async send({ topic, args, kwargs, options, dispatched }) {
-      await connection.publish(topic, args, kwargs, options);
-      if (dispatched === undefined) return;
-      // Where the router cannot host pool procedures, pool handlers subscribed instead.
-      const features = connection.session?.features;
-      if (features !== undefined && !poolDeliveryAvailable(features)) return;
-      for (const procedure of await pools.proceduresFor(topic)) {
-        // One call per service; its shared registration picks the instance. Not awaited: an
-        // event is not a call, the dispatcher does not wait for handlers.
-        connection.call(procedure, args, {}, { custom: correlationOption() }).catch((err: unknown) => {
+/**
+ * @internal The live wire: publish on the service's connection, then hand dispatched events to
+ * pools. With a tracer, one PRODUCER span covers the publication and its pool deliveries, and
+ * every handler continues it.
+ */
+export function connectionEventWire(
+  connection: Connection,
+  pools: PoolDirectory,
+  logger: Logger,
+  tracer?: ServiceTracer,
+): EventWire {
+  const deliver = async (event: OutgoingEvent, trace?: Record<string, string>): Promise<void> => {
+    const { topic, args, kwargs, dispatched } = event;
+    const options =
+      trace === undefined
+        ? event.options
+        : { ...event.options, custom: { ...event.options.custom, ...trace } };
+    await connection.publish(topic, args, kwargs, options);
+    if (dispatched === undefined) return;
+    // Where the router cannot host pool procedures, pool handlers subscribed instead.
+    const features = connection.session?.features;
+    if (features !== undefined && !poolDeliveryAvailable(features)) return;
+    for (const procedure of await pools.proceduresFor(topic)) {
+      // One call per service; its shared registration picks the instance. Not awaited: an
+      // event is not a call, the dispatcher does not wait for handlers.
+      connection
+        .call(procedure, args, {}, { custom: { ...correlationOption(), ...trace } })
+        .catch((err: unknown) => {
           logger.error({ err, topic, procedure }, 'pool event delivery failed');
         });
-      }
+    }
+  };
+  if (tracer === undefined) return { send: (event) => deliver(event) };
+  return {
+    send: (event) => {
+      const outbound = tracer.publish(event.topic);
+      return tracer.around(outbound, () => deliver(event, outbound.custom));
     },
   };
 }

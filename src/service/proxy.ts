@@ -5,14 +5,25 @@ import { declaringFile } from '../contracts/source-file';
 import type { ServiceClass } from './definition';
 import { correlationOption } from './events';
 import { isServiceClass, readServiceDefinition } from './metadata';
+import type { ServiceTracer } from './tracing';
 
 /**
- * A proxy call from inside a service: the current call's correlation id travels with it (an
- * error whose URI has a registered class comes back as that class, as from any call).
+ * A proxy call from inside a service: the current call's correlation id travels with it, and
+ * with a tracer a CLIENT span whose context the callee continues (an error whose URI has a
+ * registered class comes back as that class, as from any call).
  */
-export function serviceProxyCall(connection: Connection): ProxyCall {
-  return async (procedure, args, options) =>
-    callValue(await connection.call(procedure, args, {}, proxyCallOptions(options, correlationOption())));
+export function serviceProxyCall(connection: Connection, tracer?: ServiceTracer): ProxyCall {
+  if (tracer === undefined) {
+    return async (procedure, args, options) =>
+      callValue(await connection.call(procedure, args, {}, proxyCallOptions(options, correlationOption())));
+  }
+  return (procedure, args, options) => {
+    const outbound = tracer.call(procedure);
+    const custom = { ...correlationOption(), ...outbound.custom };
+    return tracer.around(outbound, async () =>
+      callValue(await connection.call(procedure, args, {}, proxyCallOptions(options, custom))),
+    );
+  };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { Router } from '../router/router';
 import type { UriReservation } from '../router/authorizer';
 import { validateRouterOptions, type RouterOptions } from '../router/options';
 import type { WServiceMetrics } from '../observability/metrics';
+import type { WServiceTracing } from '../observability/tracing';
 import { METRICS, MetricsProvider } from '../observability/service-provider';
 import { createInProcessPair } from '../transport/inprocess';
 import type { ClientTlsOptions } from '../transport/tls';
@@ -91,6 +92,11 @@ export interface ServiceRunnerOptions {
    * one) into this registry holder; serve it with `startMetricsServer`.
    */
   metrics?: WServiceMetrics;
+  /**
+   * OpenTelemetry spans of every service: per outbound call, invocation, publication and
+   * event, the W3C trace context carried in `x_traceparent`. Default none (no span at all).
+   */
+  tracing?: WServiceTracing;
   /**
    * Deadlines of every service's lifecycle hooks in ms (`onStart`, `onStop`, each provider's
    * `start` and `stop`, entrypoints, dispose, leave); `perService.<name>.hookTimeouts` wins.
@@ -319,6 +325,7 @@ function createContainers(
           settings: own?.settings,
           overrides: own,
           hookTimeouts: options.hookTimeouts,
+          tracing: options.tracing,
           connection: {
             realm: options.realm ?? DEFAULT_REALM,
             transport,

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { context as activeContext, type Context } from '@opentelemetry/api';
 import type { Logger } from '../logger';
 import type { Args, Kwargs } from '../protocol/messages';
 import { bindArguments } from './arguments';
@@ -6,6 +7,7 @@ import { newCorrelationId, runInContext, type CallContext } from './context';
 import type { ConcurrencyGate } from './concurrency';
 import type { EntrypointDefinition } from './definition';
 import type { DependencyProvider, WorkerContext } from './providers';
+import { endSpan, type ServiceTracer } from './tracing';
 
 /** What every entrypoint of one service instance shares to run its workers. */
 export interface WorkerHost {
@@ -14,6 +16,8 @@ export interface WorkerHost {
   readonly gate: ConcurrencyGate;
   readonly providers: ProviderHooks;
   readonly logger: Logger;
+  /** Starts a span per worker when the runner traces. */
+  readonly tracer?: ServiceTracer;
   /** Told when each worker ends, after the providers' hooks (for test waiters). */
   workerDone?(worker: WorkerContext, result: unknown, error: unknown): void;
 }
@@ -46,6 +50,8 @@ export interface CallOrigin {
   readonly correlationId?: string;
   readonly signal: AbortSignal | (() => AbortSignal);
   readonly progress?: CallContext['progress'];
+  /** The INVOCATION / EVENT Details (the caller's trace context travels there). */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** The call context of one worker, lazy where `CallOrigin` allows. */
@@ -58,6 +64,7 @@ class WorkerCall implements CallContext {
     readonly kind: CallContext['kind'],
     readonly method: string,
     private readonly origin: CallOrigin,
+    readonly trace?: Context,
   ) {}
 
   get uri(): string | undefined {
@@ -118,6 +125,31 @@ export function runWorker(
   kwargs: Kwargs,
   origin: CallOrigin,
 ): Promise<unknown> {
+  if (host.tracer === undefined) return runBound(host, entrypoint, args, kwargs, origin);
+  // The span covers what the caller waits for: argument checks and the queue too.
+  const { span, context } = host.tracer.inbound(entrypoint, origin);
+  return activeContext
+    .with(context, () => runBound(host, entrypoint, args, kwargs, origin, context))
+    .then(
+      (result) => {
+        endSpan(span);
+        return result;
+      },
+      (err: unknown) => {
+        endSpan(span, err);
+        throw err;
+      },
+    );
+}
+
+function runBound(
+  host: WorkerHost,
+  entrypoint: EntrypointDefinition,
+  args: Args,
+  kwargs: Kwargs,
+  origin: CallOrigin,
+  trace?: Context,
+): Promise<unknown> {
   let bound: unknown[];
   try {
     bound = bindArguments(entrypoint, args, kwargs);
@@ -125,7 +157,7 @@ export function runWorker(
     return Promise.reject(err);
   }
   return host.gate.run(() => {
-    const call = new WorkerCall(host.service, entrypoint.kind, entrypoint.method, origin);
+    const call = new WorkerCall(host.service, entrypoint.kind, entrypoint.method, origin, trace);
     const worker = new Worker(host.service, entrypoint, bound, call);
     return runInContext(call, () => runWithHooks(host, worker));
   });

@@ -68,6 +68,7 @@ export class RpcEntrypoint implements Entrypoint {
       callerAuthid: context.callerAuthid,
       callerAuthrole: context.callerAuthrole,
       correlationId: correlationFrom(context.details),
+      details: context.details,
       // Read lazily: the client makes an invocation's AbortSignal only when it is asked for.
       signal: deadline?.signal ?? (() => AbortSignal.any([context.signal, killSignal])),
       progress: context.progress,

@@ -49,6 +49,7 @@ export class BroadcastSubscribeEntrypoint implements Entrypoint {
         callerAuthid: event.publisherAuthid,
         callerAuthrole: event.publisherAuthrole,
         correlationId: correlationFrom(event.details),
+        details: event.details,
         signal: this.host.killSignal,
       });
     } catch (err) {
@@ -120,6 +121,7 @@ export class PoolSubscribeEntrypoint implements Entrypoint {
           callerAuthid: context.callerAuthid,
           callerAuthrole: context.callerAuthrole,
           correlationId: correlationFrom(context.details),
+          details: context.details,
           signal: () => AbortSignal.any([context.signal, this.host.killSignal]),
         }).then(() => undefined),
       { invoke: 'roundrobin', discloseCaller: true },
