@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       router: { url: undefined, realm: 'realm1', auth: undefined, tls: undefined, embedded: {} },
       services: {},
       logLevel: 'info',
+      tracing: { enabled: false },
       file: undefined,
     });
   });
@@ -147,6 +148,27 @@ describe('loadConfig', () => {
     const file = write('wservice.config.yaml', 'router:\n  auth:\n    authid: svc\n    privateKey: nothex\n');
     expect(configError(() => loadConfig({ cwd: dir, env: {} })).message).toBe(
       `${file}:4: router.auth.privateKey: must be 64 hex characters (a 32-byte Ed25519 seed)`,
+    );
+  });
+
+  it('turns tracing on by the flag, the file, a set-up module (resolved by the file) or WSERVICE_TRACING', () => {
+    expect(loadConfig({ cwd: dir, env: { WSERVICE_TRACING: '1' } }).tracing).toEqual({ enabled: true });
+    expect(
+      loadConfig({ cwd: dir, env: { WSERVICE_TRACING: '1' }, flags: { tracing: false } }).tracing,
+    ).toEqual({
+      enabled: false,
+    });
+    expect(configError(() => loadConfig({ cwd: dir, env: { WSERVICE_TRACING: 'maybe' } })).message).toBe(
+      'WSERVICE_TRACING: "maybe" is not a boolean (true, false, 1, 0)',
+    );
+    write('wservice.config.yaml', 'tracing:\n  setup: ./otel/setup.js\n');
+    expect(loadConfig({ cwd: dir, env: { WSERVICE_TRACING: '0' } }).tracing).toEqual({
+      enabled: true,
+      setup: join(dir, 'otel/setup.js'),
+    });
+    write('wservice.config.yaml', 'tracing:\n  enabled: true\n  exporter: otlp\n');
+    expect(configError(() => loadConfig({ cwd: dir, env: {} })).message).toMatch(
+      /:3: tracing.exporter: unknown key \(allowed here: enabled, setup\)$/,
     );
   });
 });
