@@ -7,10 +7,12 @@ import { codegenCommand } from './commands/codegen';
 import { describeCommand } from './commands/describe';
 import { keysCommand } from './commands/keys';
 import { newCommand } from './commands/new';
+import { psCommand } from './commands/ps';
 import { publishCommand } from './commands/publish';
 import { routerCommand } from './commands/router';
 import { runCommand } from './commands/run';
 import { shellCommand } from './commands/shell';
+import { showConfigCommand } from './commands/show-config';
 import { subscribeCommand } from './commands/subscribe';
 import { packageVersion } from './package-info';
 
@@ -24,6 +26,8 @@ const COMMANDS: readonly (() => Command)[] = [
   keysCommand,
   callCommand,
   describeCommand,
+  psCommand,
+  showConfigCommand,
   buildCommand,
   codegenCommand,
   publishCommand,
