@@ -122,7 +122,9 @@ export type {
   SubscribeDefinition,
   TimerDefinition,
   EntrypointDefinition,
+  Refinements,
 } from './service/definition';
+export type { StandardSchemaV1 } from './contracts/standard-schema';
 export type { ProxyCallOptions } from './client';
 export { loadConfig, ConfigError, type WServiceConfig, type ConfigFlags } from './config';
 export { createLogger, type Logger, type LogLevel, type LogComponent } from './logger';

@@ -25,6 +25,8 @@ export interface ParameterDescription {
   schema: JsonSchema;
   /** Why its type is "any". */
   fallback?: string;
+  /** The vendor of a Standard Schema validator that refines it (`zod`...): the service checks more than the schema says. */
+  refined?: string;
 }
 
 /** How to call one procedure, or what one topic's events carry. */
@@ -133,7 +135,10 @@ function describeEntrypoint(
       : { description: entrypoint.contract.description }),
     args: standalone(args, defs),
     kwargs: standalone(kwargs, defs),
-    parameters: params.map(parameterDescription),
+    parameters: params.map((p) => {
+      const vendor = entrypoint.refine?.[p.name]?.['~standard'].vendor;
+      return { ...parameterDescription(p), ...(vendor === undefined ? {} : { refined: vendor }) };
+    }),
   };
 }
 

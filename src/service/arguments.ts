@@ -1,5 +1,6 @@
 import type { ValidateFunction } from 'ajv/dist/2020';
-import { compileSchema, convertsNested, problemOf } from '../contracts/validate';
+import type { StandardSchemaV1 } from '../contracts/standard-schema';
+import { compileSchema, convertsNested, describeValue, problemOf } from '../contracts/validate';
 import { WSERVICE_TYPE } from '../contracts/schema';
 import type { JsonSchema } from '../contracts/types';
 import { ErrorUri, WampError } from '../protocol/errors';
@@ -14,7 +15,11 @@ import type { EntrypointDefinition, ParameterDefinition, ParameterType } from '.
  * and kwargs name the path and the expectation (`order.items[2].qty: expected number, got
  * string "5"`).
  */
-export function bindArguments(entrypoint: EntrypointDefinition, args: Args, kwargs: Kwargs): unknown[] {
+export function bindArguments(
+  entrypoint: EntrypointDefinition,
+  args: Args,
+  kwargs: Kwargs,
+): unknown[] | Promise<unknown[]> {
   const params = entrypoint.parameters;
   const binder = binderOf(entrypoint);
   const fixed = binder.restIndex === -1 ? params.length : binder.restIndex;
@@ -55,12 +60,77 @@ export function bindArguments(entrypoint: EntrypointDefinition, args: Args, kwar
   }
   if (rest !== undefined) named[params[binder.restIndex].name] = binder.clone ? copy(rest) : rest;
   if (!binder.validate(named)) throw refused(entrypoint, binder.validate);
+  const restIndex = rest === undefined ? undefined : binder.restIndex;
+  const pending = entrypoint.refine === undefined ? undefined : refineArguments(entrypoint, named);
+  if (pending === undefined) return fill(bound, named, params, fixed, restIndex);
+  return pending.then(() => fill(bound, named, params, fixed, restIndex));
+}
+
+/** The checked (and converted) values back in parameter order, the rest ones spread at the end. */
+function fill(
+  bound: unknown[],
+  named: Record<string, unknown>,
+  params: readonly ParameterDefinition[],
+  fixed: number,
+  restIndex: number | undefined,
+): unknown[] {
   for (let i = 0; i < bound.length; i++) if (bound[i] !== undefined) bound[i] = named[params[i].name];
-  if (rest !== undefined) {
+  if (restIndex !== undefined) {
     while (bound.length < fixed) bound.push(undefined);
-    bound.push(...(named[params[binder.restIndex].name] as unknown[]));
+    bound.push(...(named[params[restIndex].name] as unknown[]));
   }
   return bound;
+}
+
+/**
+ * Runs the `refine` validators on the arguments given (a left-out optional one is not
+ * checked), replacing each value by the validator's output. Synchronous validators finish
+ * here; a Promise is returned only when one of them answers asynchronously.
+ */
+function refineArguments(
+  entrypoint: EntrypointDefinition,
+  named: Record<string, unknown>,
+): Promise<void> | undefined {
+  const waiting: Promise<void>[] = [];
+  for (const [name, validator] of Object.entries(entrypoint.refine!)) {
+    if (!(name in named)) continue;
+    const apply = (result: StandardSchemaV1.Result<unknown>): void => {
+      if (result.issues !== undefined) throw refinedAway(entrypoint, name, named[name], result.issues);
+      named[name] = result.value;
+    };
+    const result = validator['~standard'].validate(named[name]);
+    if (result instanceof Promise) waiting.push(result.then(apply));
+    else apply(result);
+  }
+  return waiting.length === 0 ? undefined : Promise.all(waiting).then(() => undefined);
+}
+
+/** The first issue a validator reported, as `invalid_argument` naming the path inside the value. */
+function refinedAway(
+  entrypoint: EntrypointDefinition,
+  name: string,
+  value: unknown,
+  issues: readonly StandardSchemaV1.Issue[],
+): WampError {
+  const [issue] = issues;
+  let path = name;
+  let at = value;
+  for (const segment of issue?.path ?? []) {
+    const key = typeof segment === 'object' ? segment.key : segment;
+    path +=
+      typeof key === 'number'
+        ? `[${key}]`
+        : /^[A-Za-z_$][\w$]*$/.test(String(key))
+          ? `.${String(key)}`
+          : `[${JSON.stringify(String(key))}]`;
+    at = at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined;
+  }
+  const message = issue?.message ?? 'refused by its validator';
+  return invalid(entrypoint, `${path}: ${message}`, name, {
+    path,
+    expected: message,
+    got: describeValue(at),
+  });
 }
 
 interface Binder {
@@ -100,7 +170,8 @@ function compileBinder(entrypoint: EntrypointDefinition): Binder {
   const properties: Record<string, JsonSchema> = {};
   for (const p of params) properties[p.name] = p.rest ? { type: 'array', items: p.schema } : p.schema;
   const required = params.filter((p) => p.required).map((p) => p.name);
-  const checks = required.length > 0 || params.some((p) => p.schema !== true);
+  const checks =
+    required.length > 0 || params.some((p) => p.schema !== true) || entrypoint.refine !== undefined;
   if (!checks) return { restIndex, byName, byProperty, clone: false };
   const schema = {
     type: 'object',

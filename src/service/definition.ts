@@ -1,4 +1,5 @@
 import type { JsonSchema, MethodContract, ParameterContract, ServiceContract } from '../contracts/types';
+import type { StandardSchemaV1 } from '../contracts/standard-schema';
 import type { InvokePolicy, MatchPolicy } from '../protocol/messages';
 
 /** A class a service is made from. */
@@ -34,7 +35,21 @@ export interface RpcOptions {
   timeout?: number;
   /** This method's `coerce`, instead of the service's. */
   coerce?: boolean;
+  /** Standard Schema validators (zod, valibot, arktype...) by parameter name: rules TypeScript cannot say. */
+  refine?: Refinements;
 }
+
+/**
+ * A Standard Schema validator per parameter name, checked after the contract's types; the
+ * validator's output is what the method gets.
+ *
+ * @example
+ * ```ts
+ * @Rpc({ refine: { seats: z.number().int().min(1), email: z.email() } })
+ * register(email: string, seats: number) { ... }
+ * ```
+ */
+export type Refinements = Record<string, StandardSchemaV1>;
 
 /** How a `@Subscribe` handler shares events among the instances of its service. */
 export type EventDelivery = 'broadcast' | 'pool' | 'singleton';
@@ -51,6 +66,8 @@ export interface SubscribeOptions {
   delivery?: EventDelivery;
   /** This handler's `coerce`, instead of the service's. */
   coerce?: boolean;
+  /** Standard Schema validators by parameter name, as for `@Rpc`. */
+  refine?: Refinements;
 }
 
 /** Options of `@Timer(interval, options?)`. */
@@ -75,6 +92,8 @@ interface EntrypointBase {
   coerce: boolean;
   /** The `$defs` the parameters' schemas refer to. */
   defs?: Record<string, JsonSchema>;
+  /** The `refine` option: validators by parameter name. */
+  refine?: Refinements;
 }
 
 export interface RpcDefinition extends EntrypointBase {
@@ -86,7 +105,7 @@ export interface RpcDefinition extends EntrypointBase {
 export interface SubscribeDefinition extends EntrypointBase {
   kind: 'subscribe';
   topic: string;
-  options: Required<Omit<SubscribeOptions, 'coerce'>>;
+  options: Required<Omit<SubscribeOptions, 'coerce' | 'refine'>>;
 }
 
 export interface TimerDefinition extends EntrypointBase {

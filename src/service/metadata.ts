@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ErrorCode, WServiceError } from '../errors';
 import { isReservedUri, isValidUri } from '../protocol/uri';
 import { loadContract } from '../contracts/load';
+import { isStandardSchema } from '../contracts/standard-schema';
 import type { MethodContract, ServiceContract } from '../contracts/types';
 import { buildParameters } from './arguments';
 import {
@@ -13,6 +14,8 @@ import {
 } from './constants';
 import type {
   EntrypointDefinition,
+  ParameterDefinition,
+  Refinements,
   RpcDefinition,
   RpcOptions,
   ServiceClass,
@@ -128,12 +131,15 @@ export function readServiceDefinition(target: ServiceClass): ServiceDefinition {
       buildParameters(method as (...args: never[]) => unknown, designTypes),
     );
     const coerce = (entry.kind === 'timer' ? undefined : entry.options.coerce) ?? definition.options.coerce;
+    const refine = entry.kind === 'timer' ? undefined : entry.options.refine;
+    if (refine !== undefined) checkRefinements(refine, contract.parameters, where);
     const built = buildEntrypoint(entry, name, where, {
       method: entry.method,
       parameters: contract.parameters,
       contract,
       coerce,
       ...(definition.contract.$defs === undefined ? {} : { defs: definition.contract.$defs }),
+      ...(refine === undefined ? {} : { refine }),
     });
     if (built.kind === 'rpc') definition.rpcs.push(built);
     else if (built.kind === 'subscribe') definition.subscriptions.push(built);
@@ -184,7 +190,27 @@ function methodContract(
   return made;
 }
 
-type EntrypointBase = Pick<EntrypointDefinition, 'method' | 'parameters' | 'contract' | 'coerce' | 'defs'>;
+type EntrypointBase = Pick<
+  EntrypointDefinition,
+  'method' | 'parameters' | 'contract' | 'coerce' | 'defs' | 'refine'
+>;
+
+/** Every key of `refine` names a parameter, and every value is a Standard Schema validator. */
+function checkRefinements(refine: Refinements, parameters: ParameterDefinition[], where: string): void {
+  for (const [name, validator] of Object.entries(refine)) {
+    if (!parameters.some((p) => p.name === name)) {
+      const names = parameters.map((p) => p.name).join(', ') || 'none';
+      throw new ServiceDefinitionError(
+        `${where}: refine names no parameter '${name}' (parameters: ${names})`,
+      );
+    }
+    if (!isStandardSchema(validator)) {
+      throw new ServiceDefinitionError(
+        `${where}: refine.${name} is not a Standard Schema validator (zod, valibot, arktype...: it has no '~standard' with version 1)`,
+      );
+    }
+  }
+}
 
 function buildEntrypoint(
   entry: RecordedEntrypoint,

@@ -150,12 +150,25 @@ function runBound(
   origin: CallOrigin,
   trace?: Context,
 ): Promise<unknown> {
-  let bound: unknown[];
+  let bound: unknown[] | Promise<unknown[]>;
   try {
     bound = bindArguments(entrypoint, args, kwargs);
   } catch (err) {
     return Promise.reject(err);
   }
+  // An asynchronous `refine` validator: the call waits for it before taking a slot.
+  if (bound instanceof Promise)
+    return bound.then((ready) => runGated(host, entrypoint, ready, origin, trace));
+  return runGated(host, entrypoint, bound, origin, trace);
+}
+
+function runGated(
+  host: WorkerHost,
+  entrypoint: EntrypointDefinition,
+  bound: unknown[],
+  origin: CallOrigin,
+  trace: Context | undefined,
+): Promise<unknown> {
   return host.gate.run(() => {
     const call = new WorkerCall(host.service, entrypoint.kind, entrypoint.method, origin, trace);
     const worker = new Worker(host.service, entrypoint, bound, call);
