@@ -6,6 +6,8 @@
  * `--quick`: small counts and one round. `--only <regexp>`: the scenarios whose key
  * (`rpc: <name>`, `pubsub 1→N: <name>`, `idle: <name>`) matches. `BENCH_ROUNDS=<n>`
  * overrides the rounds; `BENCH_CPU_PROF=<dir>` writes a CPU profile of every process.
+ * The services' contract files are written first, as `wservice build` would (contracts.ts);
+ * `--only startup` times reading a service's contract at start.
  *
  * The limits scenarios (`limits: hostile`, `limits: soak`, see limits.ts) run only when
  * `--only` names them: `npm run bench -- --only hostile`, `npm run bench -- --only soak`
@@ -17,6 +19,7 @@ import { renderReport } from './lib/report';
 import { runIdle, runPubSub, runRpc, type Counts, type Sample } from './lib/run';
 import { scenarioKey, type Scenario } from './lib/scenario';
 import { median } from './lib/stats';
+import { runStartup, STARTUP_SCENARIO, writeBenchContracts } from './contracts';
 import { LIMITS_SCENARIOS, runHostile, runSoak } from './limits';
 import { allScenarios } from './scenarios';
 
@@ -52,6 +55,7 @@ async function runLimits(): Promise<string> {
   if (selected.includes('limits: hostile')) sections.push(await runHostile(rounds));
   if (selected.includes('limits: soak'))
     sections.push(await runSoak(Number(process.env.BENCH_SOAK_SECONDS ?? 600)));
+  if (only?.test(STARTUP_SCENARIO) === true) sections.push(await runStartup(rounds));
   return sections.join('\n');
 }
 
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
   }
   const scenarios = allScenarios(shape).filter((s) => only === undefined || only.test(scenarioKey(s)));
   if (scenarios.length === 0) return;
+  for (const file of writeBenchContracts()) process.stderr.write(`contract file: ${file}\n`);
   const samples = new Map<string, Sample[]>();
   const began = Date.now();
   for (let round = 1; round <= rounds; round++) {

@@ -10,6 +10,7 @@ export const Rows = {
   autobahnFox: 'autobahn-js + fox-wamp',
   oursJson: 'wservice client + router, WebSocket json',
   servicesE2e: 'wservice services end to end (proxy → router → service)',
+  servicesE2eNested: 'wservice services end to end, nested-object argument checked (bench.place)',
   inProcess: 'wservice in-process (proxy, router, service in one process)',
   oursIdle: 'wservice router, WebSocket json',
 } as const;
@@ -158,6 +159,17 @@ export const rpcScenarios: RpcScenario[] = [
       const url = String(router.info.ws);
       const service = await startRole('svc-host', { url }, { label: 'service' });
       const caller = await startRole('svc-caller', { url }, { label: 'caller' });
+      return { caller, router, processes: [caller, service, router] };
+    },
+  },
+  {
+    kind: 'rpc',
+    name: Rows.servicesE2eNested,
+    async setup() {
+      const router = await ourRouter();
+      const url = String(router.info.ws);
+      const service = await startRole('svc-host', { url }, { label: 'service' });
+      const caller = await startRole('svc-caller', { url, procedure: 'place' }, { label: 'caller' });
       return { caller, router, processes: [caller, service, router] };
     },
   },
