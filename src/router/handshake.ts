@@ -11,6 +11,7 @@ import {
   type Identity,
 } from './auth/authenticator';
 import { CLIENT_ROLES } from './features';
+import { TRUSTED_METHOD } from './procedure-caller';
 import type { ResolvedLimits } from './options';
 import type { Realm } from './realm';
 import type { RouterSession } from './router-session';
@@ -66,6 +67,17 @@ export class Handshake {
     session.acceptHello(id, details.roles);
 
     const offered = offeredMethods(details.authmethods);
+    // A peer of the router's own process may join any realm, whatever its methods (the router's
+    // caller of procedure hooks does).
+    if (session.trusted && offered.includes(TRUSTED_METHOD)) {
+      const authid = typeof details.authid === 'string' ? details.authid : TRUSTED_METHOD;
+      return session.welcome(realm, {
+        authid,
+        authrole: TRUSTED_METHOD,
+        authmethod: TRUSTED_METHOD,
+        authprovider: 'router',
+      });
+    }
     const method = offered.find((m) => realm.authenticators.has(m));
     if (method === undefined) {
       session.logger.info({ realm: realm.name, offered }, 'no acceptable authmethod');

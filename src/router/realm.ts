@@ -7,7 +7,7 @@ import type { HookOptions, LoadedHooks } from './auth/hook';
 import type { AuthorizeFunction } from './auth/authorize';
 import { AuthorizationGate } from './dynamic-authorizer';
 import type { AuthOptions } from './auth/options';
-import { Authorizer, type UriReservation } from './authorizer';
+import { ADMIN_ROLE, Authorizer, type UriReservation } from './authorizer';
 import { Broker } from './broker';
 import { Dealer } from './dealer';
 import type { RealmMessage, RealmMessageType } from './dispatch';
@@ -96,7 +96,11 @@ export class Realm implements SessionRealm {
     this.gate =
       setup.authorizer === undefined
         ? undefined
-        : new AuthorizationGate(setup.hooks.get(setup.authorizer), logger);
+        : new AuthorizationGate(
+            setup.hooks.get(setup.authorizer),
+            logger,
+            typeof setup.authorizer === 'object' && 'procedure' in setup.authorizer ? ADMIN_ROLE : undefined,
+          );
     // Meta events are publications of this realm's broker, which reports subscriptions to them too.
     this.events = new MetaEvents((topic, args) => this.broker.publishFromRouter(topic, args));
     const common = { permissions: this.authorizer, ids, events: this.events, logger };

@@ -4,9 +4,11 @@ import { IdSequence, randomId } from '../protocol/ids';
 import type { Id } from '../protocol/messages';
 import { PendingConnections, type Listener, type Transport } from '../transport';
 import { authenticatorHooks } from './auth';
-import { LoadedHooks } from './auth/hook';
+import { LoadedHooks, type ProcedureHookOptions } from './auth/hook';
+import { authenticatorProcedure, authorizerProcedure, type CallProcedure } from './auth/procedure-hooks';
+import { ProcedureCaller } from './procedure-caller';
 import { BufferBudget, bufferedBytesOf } from './budget';
-import type { UriReservation } from './authorizer';
+import { ADMIN_ROLE, type UriReservation } from './authorizer';
 import { Handshake } from './handshake';
 import { openListener, type ListenerInfo } from './listeners';
 import {
@@ -128,11 +130,24 @@ export class Router {
     const { logger = defaultLogger(), metrics, ...plain } = options;
     const validated = validateRouterOptions(plain);
     const realms = validated.realms ?? [];
+    // Procedure hooks call through the router's own caller, which exists once the router does.
+    const caller = new ProcedureCaller();
+    const call: CallProcedure = (realm, procedure, args, timeout) =>
+      caller.call(realm, procedure, args, timeout);
     const hooks = await LoadedHooks.load([
-      ...[validated.auth, ...realms.map((realm) => realm.auth)].flatMap(authenticatorHooks),
-      ...realms.flatMap((realm) => (realm.authorizer === undefined ? [] : [realm.authorizer])),
+      ...[validated.auth, ...realms.map((realm) => realm.auth)]
+        .flatMap(authenticatorHooks)
+        .map((options) => ({ options, bind: (p: ProcedureHookOptions) => authenticatorProcedure(p, call) })),
+      ...realms.flatMap(({ name, authorizer }) =>
+        authorizer === undefined
+          ? []
+          : [{ options: authorizer, bind: (p: ProcedureHookOptions) => authorizerProcedure(p, name, call) }],
+      ),
     ]);
     const router = new Router(validated, componentLogger(logger, 'router'), hooks, metrics);
+    caller.joinThrough(router);
+    // spec-less, as Crossbar.io: only trusted sessions (in-process, or role admin) may offer them.
+    for (const uri of hooks.procedures) router.reserve({ uri, match: 'exact', owner: ADMIN_ROLE });
     try {
       for (const [index, listenerOptions] of (router.options.listeners ?? []).entries()) {
         const { info, listener } = await openListener(listenerOptions, index, {

@@ -10,7 +10,24 @@ import type { Check } from '../options-check';
  * @example { function: async (request) => ({ authrole: 'user' }), timeout: 1000 }
  */
 export type HookOptions<F> =
-  F | { module: string; export?: string; timeout?: number } | { function: F; timeout?: number };
+  | F
+  | { module: string; export?: string; timeout?: number }
+  | { function: F; timeout?: number }
+  | ProcedureHookOptions;
+
+/**
+ * A WAMP procedure as the hook, as Crossbar.io's dynamic authenticators and authorizers: the
+ * router calls it over its own dealer. Only a trusted session (in the router's process, or of
+ * role `admin`) may register it.
+ *
+ * @example { procedure: 'com.example.authenticate', timeout: 2000 }
+ */
+export interface ProcedureHookOptions {
+  procedure: string;
+  /** The realm it is registered in. Default: the realm of the session it is asked about. */
+  realm?: string;
+  timeout?: number;
+}
 
 /** A hook ready to be called: the function and its timeout. */
 export interface LoadedHook<F> {
@@ -22,6 +39,9 @@ export interface LoadedHook<F> {
 
 type AnyFunction = (...args: never[]) => unknown;
 
+/** Turns procedure hook options into the function that calls the procedure. */
+export type ProcedureBinding = (options: ProcedureHookOptions) => AnyFunction;
+
 /**
  * Loads a hook: imports the module (resolved from `baseDir`, default the working directory)
  * and takes its export (default `default`). Throws when the export is not a function.
@@ -29,10 +49,16 @@ type AnyFunction = (...args: never[]) => unknown;
 export async function loadHook<F extends AnyFunction>(
   options: HookOptions<F>,
   baseDir = process.cwd(),
+  bind?: ProcedureBinding,
 ): Promise<LoadedHook<F>> {
   if (typeof options === 'function') return { function: options, timeout: undefined, name: 'function' };
   if ('function' in options)
     return { function: options.function, timeout: options.timeout, name: 'function' };
+  if ('procedure' in options) {
+    if (bind === undefined)
+      throw new TypeError(`procedure ${options.procedure}: no router to call it through`);
+    return { function: bind(options) as F, timeout: options.timeout, name: `procedure ${options.procedure}` };
+  }
   const exportName = options.export ?? 'default';
   const path = isAbsolute(options.module) ? options.module : resolve(baseDir, options.module);
   const loaded = (await import(path)) as Record<string, unknown>;
@@ -78,10 +104,20 @@ export async function callHook<F extends AnyFunction>(
   }
 }
 
-/** Validates hook options: a function, `{ function }` or `{ module, export? }`, with `timeout`. */
+/**
+ * Validates hook options: a function, `{ function }`, `{ module, export? }` or
+ * `{ procedure, realm? }`, with `timeout`.
+ */
 export function validateHook(c: Check): void {
   if (typeof c.value === 'function') return;
   const value = c.value as Record<string, unknown> | null;
+  if (value !== null && typeof value === 'object' && 'procedure' in value) {
+    c.object(['procedure', 'realm', 'timeout']);
+    c.uri('procedure');
+    if (value.realm !== undefined) c.uri('realm');
+    c.optionalInteger('timeout', 1, 600_000);
+    return;
+  }
   const keys = value !== null && typeof value === 'object' && 'function' in value ? ['function'] : ['module'];
   c.object([...keys, 'export', 'timeout']);
   if (keys[0] === 'function') {
@@ -101,10 +137,19 @@ export function validateHook(c: Check): void {
 export class LoadedHooks {
   private readonly byOptions = new Map<unknown, LoadedHook<AnyFunction>>();
 
-  /** Loads every hook of `all` (module paths from `baseDir`). */
-  static async load(all: readonly HookOptions<AnyFunction>[], baseDir?: string): Promise<LoadedHooks> {
+  /** The URIs of the procedure hooks: only trusted sessions may register them. */
+  readonly procedures = new Set<string>();
+
+  /** Loads every hook of `all` (module paths from `baseDir`; procedures bound by `bind`). */
+  static async load(
+    all: readonly { options: HookOptions<AnyFunction>; bind?: ProcedureBinding }[],
+    baseDir?: string,
+  ): Promise<LoadedHooks> {
     const hooks = new LoadedHooks();
-    for (const options of all) hooks.byOptions.set(options, await loadHook(options, baseDir));
+    for (const { options, bind } of all) {
+      hooks.byOptions.set(options, await loadHook(options, baseDir, bind));
+      if (typeof options === 'object' && 'procedure' in options) hooks.procedures.add(options.procedure);
+    }
     return hooks;
   }
 
