@@ -15,6 +15,7 @@ import { readServiceDefinition } from '../src/service/metadata';
 import { routerShortfalls, type RouterShortfall } from '../src/service/router-features';
 import { ServiceRunner, type PerServiceOptions } from '../src/service/runner';
 import { CREDENTIALS_DIR } from '../src/service/credentials';
+import { HttpServer, type HttpServerOptions } from '../src/service/http/server';
 import type { ClientTlsOptions } from '../src/transport/tls';
 import { discoverServices, findSourceFiles, type DiscoveredService } from './discover';
 
@@ -32,6 +33,8 @@ export interface RunSettings {
   metrics?: WServiceMetrics;
   /** OpenTelemetry spans of every service (`--tracing`, `tracing:` in the config). */
   tracing?: WServiceTracing;
+  /** The HTTP server of `@Http` routes, from --http-port / --http-host over `http:` of the config. */
+  http?: HttpServerOptions;
 }
 
 /** One line per service instance group, for the start-up summary. */
@@ -51,6 +54,8 @@ export interface ServiceSummary {
  */
 export class RunSession {
   private router?: Router;
+  /** One HTTP server for the routes of every file's runner. */
+  private http?: HttpServer;
   private readonly runners = new Map<string, ServiceRunner>();
   private watchers: FSWatcher[] = [];
   private reloadTimer?: NodeJS.Timeout;
@@ -78,8 +83,12 @@ export class RunSession {
         logger: settings.logger,
         metrics: settings.metrics,
       });
+    // Served when a service has a route or the configuration asks for it, as a runner decides.
+    if (settings.http !== undefined || definitions.some((d) => d.routes.length > 0))
+      session.http = new HttpServer(settings.http ?? {}, settings.logger);
     try {
       await session.startFiles(groupByFile(found));
+      await session.http?.listen();
     } catch (err) {
       await session.stop();
       throw err;
@@ -93,6 +102,11 @@ export class RunSession {
     const { url } = this.settings.config.router;
     if (url !== undefined) return url;
     return this.router!.clientUrl ?? 'in-process only';
+  }
+
+  /** Where the `@Http` routes are served, if they are. */
+  get httpUrl(): string | undefined {
+    return this.http?.url;
   }
 
   get embedded(): boolean {
@@ -152,6 +166,7 @@ export class RunSession {
     this.unwatch();
     await Promise.allSettled([...this.runners.values()].map((r) => r.stop()));
     this.runners.clear();
+    await this.http?.close();
     await this.router?.stop();
   }
 
@@ -160,6 +175,7 @@ export class RunSession {
     this.draining = true;
     this.unwatch();
     await Promise.allSettled([...this.runners.values()].map((r) => r.kill()));
+    await this.http?.close();
     await this.router?.stop();
   }
 
@@ -198,6 +214,8 @@ export class RunSession {
           metrics: this.settings.metrics,
           tracing: this.settings.tracing,
           checkConflicts: false,
+          // The session's server, shared by every file (none: no file has a route).
+          ...(this.http === undefined ? { http: false as const } : { httpServer: this.http }),
         });
         this.runners.set(file, runner);
       }),

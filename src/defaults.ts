@@ -9,6 +9,8 @@
 export const DEFAULT_HOST = '127.0.0.1';
 /** The embedded router's WebSocket port. */
 export const DEFAULT_PORT = 8080;
+/** The port of the HTTP server of `@Http` routes (nameko's `WEB_SERVER_ADDRESS` port). */
+export const DEFAULT_HTTP_PORT = 8000;
 /** Crossbar.io's WebSocket path. */
 export const DEFAULT_WEBSOCKET_PATH = '/ws';
 /** Where a client connects, and where the embedded router listens, unless told otherwise. */

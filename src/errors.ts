@@ -78,6 +78,10 @@ export const WServiceErrorUri = {
   OVERLOADED: 'wservice.error.overloaded',
   /** ERROR when a service instance is stopping and takes no new calls. */
   UNAVAILABLE: 'wservice.error.unavailable',
+  /** HTTP (`@Http`, the router's bridge): no route for the request's path (404). */
+  NOT_FOUND: 'wservice.error.not_found',
+  /** HTTP: the path has routes, none for the request's method (405, with `Allow`). */
+  METHOD_NOT_ALLOWED: 'wservice.error.method_not_allowed',
   /** Client side: the transport closed without a GOODBYE (network dropped, router gone). */
   CONNECTION_LOST: 'wservice.error.connection_lost',
   /** Client side: the operation needs a joined session and there is none. */

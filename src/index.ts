@@ -77,7 +77,8 @@ export type {
 // The framework: services, entrypoints, dependencies, the runner. What users write against
 // (README, docs/, examples/, templates/), by name; internals such as `readServiceDefinition`
 // or the container's constructor are imported by path where needed.
-export { Service, Rpc, Subscribe, Timer, Inject, Injectable, Singleton } from './service/decorators';
+export { Service, Rpc, Subscribe, Timer, Http, Inject, Injectable, Singleton } from './service/decorators';
+export type { HttpServerOptions } from './service/http/server';
 export { rpcProxy } from './service/proxy';
 export { EventDispatcher, type DispatchOptions } from './service/events';
 export {
@@ -116,11 +117,14 @@ export type {
   RpcOptions,
   SubscribeOptions,
   TimerOptions,
+  HttpMethod,
+  HttpOptions,
   EventDelivery,
   ServiceDefinition,
   RpcDefinition,
   SubscribeDefinition,
   TimerDefinition,
+  HttpDefinition,
   EntrypointDefinition,
   Refinements,
 } from './service/definition';

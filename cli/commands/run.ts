@@ -1,6 +1,6 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../../src/config';
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REALM } from '../../src/defaults';
+import { DEFAULT_HOST, DEFAULT_HTTP_PORT, DEFAULT_PORT, DEFAULT_REALM } from '../../src/defaults';
 import { PERMISSIVE_LINE } from '../router-options';
 import type { RouterShortfall } from '../../src/service/router-features';
 import { logFormatOption, logLevelOption, serverLogger, type LogFormat, type LogLevelSpec } from '../logging';
@@ -10,6 +10,7 @@ import { RunSession, type ServiceSummary } from '../run-session';
 import { stopOnSignals } from '../signals';
 import { setUpTracing, tracingLine } from '../tracing-setup';
 import { colour } from '../style';
+import type { HttpServerOptions } from '../../src/service/http/server';
 
 interface RunFlags extends MetricsFlags, TlsFlags {
   router?: string;
@@ -21,6 +22,8 @@ interface RunFlags extends MetricsFlags, TlsFlags {
   logFormat?: LogFormat;
   watch?: boolean;
   tracing?: boolean;
+  httpPort?: number;
+  httpHost?: string;
 }
 
 /** `wservice run <paths...>`: every @Service under the paths, on the embedded or a given router. */
@@ -46,6 +49,19 @@ export function runCommand(): Command {
     .option(
       '--tracing',
       'OpenTelemetry spans per call and event (to the SDK of tracing.setup in the config, else the global provider; or WSERVICE_TRACING=1)',
+    )
+    .addOption(
+      new Option(
+        '--http-port <port>',
+        `port of the @Http routes (default ${DEFAULT_HTTP_PORT}; 0 picks a free one)`,
+      )
+        .argParser(port)
+        .env('WSERVICE_HTTP_PORT'),
+    )
+    .addOption(
+      new Option('--http-host <host>', `address of the @Http routes (default ${DEFAULT_HOST})`).env(
+        'WSERVICE_HTTP_HOST',
+      ),
     );
   return withMetricsFlags(withTlsFlags(command), port)
     .addHelpText(
@@ -59,6 +75,7 @@ Examples:
   $ wservice run ./services --router wss://router:8443/ws --tls-ca ca.crt --tls-cert svc.crt --tls-key svc.key
   $ wservice run dist/services --metrics-port 9464        Prometheus on :9464/metrics, /healthz, /readyz
   $ wservice run dist/services --tracing                  spans through the SDK of tracing.setup
+  $ wservice run ./services --http-port 8000              @Http routes on http://127.0.0.1:8000
 
 Stop with Ctrl-C (or SIGTERM): services finish their in-flight calls, then leave.
 A second Ctrl-C stops at once.`,
@@ -109,6 +126,7 @@ async function run(paths: string[], flags: RunFlags): Promise<void> {
       cwd: process.cwd(),
       metrics: endpoint?.metrics,
       tracing: tracing?.tracing,
+      http: httpSettings(config.http, flags),
     });
   } catch (err) {
     await endpoint?.server.close();
@@ -125,6 +143,7 @@ async function run(paths: string[], flags: RunFlags): Promise<void> {
       session.permissive,
       session.shortfalls(),
     ) +
+      httpLine(session.httpUrl) +
       metricsLine(endpoint) +
       tracingLine(tracing),
   );
@@ -134,6 +153,19 @@ async function run(paths: string[], flags: RunFlags): Promise<void> {
     stop: () => running.stop().finally(closeEnds),
     kill: () => running.kill().finally(closeEnds),
   });
+}
+
+/** `http:` of the config, the flags winning one by one; undefined when neither says anything. */
+function httpSettings(file: HttpServerOptions | undefined, flags: RunFlags): HttpServerOptions | undefined {
+  const fromFlags = definedOnly({ port: flags.httpPort, host: flags.httpHost });
+  if (file === undefined && Object.keys(fromFlags).length === 0) return undefined;
+  return { ...file, ...fromFlags };
+}
+
+function httpLine(url: string | undefined): string {
+  if (url === undefined) return '';
+  const c = colour(process.stdout);
+  return `${c('dim', 'http')} ${c('cyan', url)}\n`;
 }
 
 /** The start-up summary: the router, then each service with its entrypoints, aligned. */

@@ -6,6 +6,7 @@ import { ConfigError } from './errors';
 import {
   configSchema,
   type AuthConfig,
+  type HttpConfig,
   type LogLevelName,
   type ServiceConfig,
   type TlsConfig,
@@ -33,6 +34,8 @@ export interface WServiceConfig {
     embedded: Record<string, unknown>;
   };
   services: Record<string, ServiceConfig>;
+  /** The HTTP server of `@Http` routes, when the file configures it. */
+  http?: HttpConfig;
   logLevel: LogLevelName;
   /** OpenTelemetry spans; off unless the file, `WSERVICE_TRACING` or `--tracing` turn them on. */
   tracing: {
@@ -84,6 +87,7 @@ export function loadConfig(options: LoadConfigOptions = {}): WServiceConfig {
       embedded: fromFile.router?.embedded ?? {},
     },
     services: fromFile.services ?? {},
+    ...(fromFile.http === undefined ? {} : { http: fromFile.http }),
     logLevel: flags.logLevel ?? fromFile.logLevel ?? envLogLevel(env) ?? 'info',
     tracing: tracingConfig(flags, fromFile, env, file),
     file,

@@ -71,6 +71,18 @@ export const tracingSchema = z
   })
   .strict();
 
+/** The HTTP server of `@Http` routes (`wservice run`). */
+export const httpSchema = z
+  .object({
+    /** Default 8000; 0 picks a free port. */
+    port: z.number().int().min(0).max(65535).optional(),
+    /** Default 127.0.0.1. */
+    host: z.string().min(1).optional(),
+    /** The largest request body read, in bytes (default 1 MiB). */
+    maxBodyBytes: positiveInt.optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     router: z
@@ -86,6 +98,8 @@ export const configSchema = z
       .strict()
       .optional(),
     services: z.record(z.string(), serviceSchema).optional(),
+    /** Serve `@Http` routes here; without it they are served on 127.0.0.1:8000 when a service has one. */
+    http: httpSchema.optional(),
     logLevel: logLevel.optional(),
     tracing: tracingSchema.optional(),
   })
@@ -95,6 +109,7 @@ export const configSchema = z
 export type WServiceConfigFile = z.infer<typeof configSchema>;
 export type AuthConfig = z.infer<typeof authSchema>;
 export type TlsConfig = z.infer<typeof tlsSchema>;
+export type HttpConfig = z.infer<typeof httpSchema>;
 export type ServiceConfig = z.infer<typeof serviceSchema>;
 export type TracingConfig = z.infer<typeof tracingSchema>;
 export type LogLevelName = z.infer<typeof logLevel>;

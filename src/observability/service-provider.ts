@@ -34,8 +34,11 @@ export class MetricsProvider implements DependencyProvider {
     const { metrics, service } = this;
     metrics.inFlight.dec({ service });
     const { entrypoint } = worker;
-    if (entrypoint.kind === 'rpc') {
-      const labels = { service, procedure: entrypoint.uri };
+    if (entrypoint.kind === 'rpc' || entrypoint.kind === 'http') {
+      // An HTTP route is labelled as declared (`GET /orders/:id`): one series per route, not per path.
+      const procedure =
+        entrypoint.kind === 'rpc' ? entrypoint.uri : `${entrypoint.httpMethod} ${entrypoint.path}`;
+      const labels = { service, procedure };
       metrics.calls.inc(labels);
       metrics.callDuration.observe(labels, (performance.now() - worker.startedAt) / 1000);
       if (error !== undefined) metrics.callErrors.inc({ ...labels, error: errorLabel(error) });

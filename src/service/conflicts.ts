@@ -1,5 +1,6 @@
 import type { Logger } from '../logger';
 import type { ServiceDefinition } from './definition';
+import { routeKey } from './http/routes';
 import { ServiceDefinitionError } from './metadata';
 import { proxiesRequestedByName } from './proxy';
 
@@ -30,6 +31,18 @@ export function checkConflicts(definitions: readonly ServiceDefinition[], logger
           `procedure ${rpc.uri} is claimed by two services: ${where(other.definition, other.method)} and ${where(d, rpc.method)}`,
         );
       } else byUri.set(key, { definition: d, method: rpc.method });
+    }
+  }
+  const byRoute = new Map<string, { definition: ServiceDefinition; method: string }>();
+  for (const d of new Set(byName.values())) {
+    for (const route of d.routes) {
+      const key = routeKey(route.httpMethod, route.path);
+      const other = byRoute.get(key);
+      if (other !== undefined && other.definition.target !== d.target) {
+        problems.push(
+          `HTTP route ${route.httpMethod} ${route.path} is claimed by two services: ${where(other.definition, other.method)} and ${where(d, route.method)}`,
+        );
+      } else byRoute.set(key, { definition: d, method: route.method });
     }
   }
   if (problems.length > 0) throw new ServiceDefinitionError(problems.join('\n'));

@@ -24,3 +24,10 @@ export const ServiceErrorUri = {
   /** The instance is stopping and takes no new calls. */
   UNAVAILABLE: WServiceErrorUri.UNAVAILABLE,
 } as const;
+
+/** The largest request body an `@Http` route reads (1 MiB); a larger one is answered 413. */
+export const DEFAULT_HTTP_MAX_BODY_BYTES = 1024 * 1024;
+/** How long the HTTP server waits for a request's headers, in ms (slow-loris bound). */
+export const HTTP_HEADERS_TIMEOUT = 10_000;
+/** How long the HTTP server waits for a whole request, body included, in ms. */
+export const HTTP_REQUEST_TIMEOUT = 30_000;

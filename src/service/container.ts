@@ -8,6 +8,8 @@ import { BroadcastSubscribeEntrypoint, PoolSubscribeEntrypoint } from './entrypo
 import type { Entrypoint, EntrypointHost } from './entrypoints/entrypoint';
 import { RpcEntrypoint } from './entrypoints/rpc';
 import { TimerEntrypoint } from './entrypoints/timer';
+import { HttpEntrypoint } from './entrypoints/http';
+import type { HttpRoutes } from './http/server';
 import { connectionEventWire, EventDispatcher } from './events';
 import { provideInjectables } from './injectables';
 import { PoolDirectory } from './pool-directory';
@@ -53,6 +55,8 @@ export interface ServiceContainerOptions {
   hookTimeouts?: Partial<HookTimeouts>;
   /** A span per call, invocation, publication and event (the runner's `tracing`). */
   tracing?: WServiceTracing;
+  /** Where the `@Http` routes go (the runner's HTTP server); absent, they are not served. */
+  http?: HttpRoutes;
 }
 
 /** A finished entrypoint call, as `onWorkerDone` listeners see it. */
@@ -163,6 +167,7 @@ export class ServiceContainer {
       ...this.definition.rpcs,
       ...this.definition.subscriptions,
       ...this.definition.timers,
+      ...this.definition.routes,
     ].find((d) => d.method === method);
     if (!definition)
       throw new ServiceLookupError(`${this.definition.target.name}.${method} is not an entrypoint`);
@@ -172,7 +177,9 @@ export class ServiceContainer {
           ? definition.uri
           : definition.kind === 'subscribe'
             ? definition.topic
-            : undefined,
+            : definition.kind === 'http'
+              ? definition.path
+              : undefined,
       signal: this.kill$.signal,
     });
   }
@@ -369,6 +376,7 @@ export class ServiceContainer {
   }
 
   private createEntrypoints(host: EntrypointHost): Entrypoint[] {
+    const { http } = this.options;
     return [
       ...this.definition.rpcs.map((d) => new RpcEntrypoint(host, d)),
       ...this.definition.subscriptions.map((d) =>
@@ -377,6 +385,7 @@ export class ServiceContainer {
           : new BroadcastSubscribeEntrypoint(host, d),
       ),
       ...this.definition.timers.map((d) => new TimerEntrypoint(host, d)),
+      ...(http === undefined ? [] : this.definition.routes.map((d) => new HttpEntrypoint(host, d, http))),
     ];
   }
 

@@ -7,11 +7,11 @@ import type { Args, Kwargs } from '../protocol/messages';
 export interface CallContext {
   /** The service running the call. */
   readonly service: string;
-  /** `rpc`, `subscribe` or `timer`. */
-  readonly kind: 'rpc' | 'subscribe' | 'timer';
+  /** `rpc`, `subscribe`, `timer` or `http`. */
+  readonly kind: 'rpc' | 'subscribe' | 'timer' | 'http';
   /** The method of the service class. */
   readonly method: string;
-  /** The concrete procedure (rpc) or topic (subscribe) of this call. */
+  /** The concrete procedure (rpc), topic (subscribe) or request path (http) of this call. */
   readonly uri?: string;
   /** The caller's or publisher's session id, when the router disclosed it. */
   readonly caller?: number;

@@ -51,6 +51,19 @@ export interface RpcOptions {
  */
 export type Refinements = Record<string, StandardSchemaV1>;
 
+/** The HTTP methods `@Http` serves. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Options of `@Http(method, path, options?)`. */
+export interface HttpOptions {
+  /** The status of a successful answer. Default 200 (204 when the method returns nothing). */
+  status?: number;
+  /** This route's `coerce` (for the JSON body; path and query text is always read by the contract's types). */
+  coerce?: boolean;
+  /** Standard Schema validators by parameter name, as `@Rpc`'s `refine`. */
+  refine?: Refinements;
+}
+
 /** How a `@Subscribe` handler shares events among the instances of its service. */
 export type EventDelivery = 'broadcast' | 'pool' | 'singleton';
 
@@ -114,7 +127,15 @@ export interface TimerDefinition extends EntrypointBase {
   options: Required<TimerOptions>;
 }
 
-export type EntrypointDefinition = RpcDefinition | SubscribeDefinition | TimerDefinition;
+export interface HttpDefinition extends EntrypointBase {
+  kind: 'http';
+  httpMethod: HttpMethod;
+  /** The route as declared: `/orders/:id`. */
+  path: string;
+  options: Pick<HttpOptions, 'status'>;
+}
+
+export type EntrypointDefinition = RpcDefinition | SubscribeDefinition | TimerDefinition | HttpDefinition;
 
 /** Everything the decorators said about one service class, as plain data. */
 export interface ServiceDefinition {
@@ -128,4 +149,6 @@ export interface ServiceDefinition {
   rpcs: RpcDefinition[];
   subscriptions: SubscribeDefinition[];
   timers: TimerDefinition[];
+  /** `@Http` routes, served by the runner's HTTP server. */
+  routes: HttpDefinition[];
 }

@@ -12,10 +12,14 @@ import {
   DEFAULT_STOP_TIMEOUT,
   EVENT_DELIVERIES,
 } from './constants';
+import { checkRoute, routeKey } from './http/routes';
 import type {
   EntrypointDefinition,
   ParameterDefinition,
   Refinements,
+  HttpDefinition,
+  HttpMethod,
+  HttpOptions,
   RpcDefinition,
   RpcOptions,
   ServiceClass,
@@ -39,7 +43,8 @@ const ENTRYPOINTS_KEY = Symbol.for('wservice:entrypoints');
 type RecordedEntrypoint =
   | { kind: 'rpc'; method: string; uri?: string; options: RpcOptions }
   | { kind: 'subscribe'; method: string; topic: string; options: SubscribeOptions }
-  | { kind: 'timer'; method: string; interval: number; options: TimerOptions };
+  | { kind: 'timer'; method: string; interval: number; options: TimerOptions }
+  | { kind: 'http'; method: string; httpMethod: HttpMethod; path: string; options: HttpOptions };
 
 /** A mistake in a service class, found at start-up; the message names the class and method. */
 export class ServiceDefinitionError extends WServiceError {
@@ -120,6 +125,7 @@ export function readServiceDefinition(target: ServiceClass): ServiceDefinition {
     rpcs: [],
     subscriptions: [],
     timers: [],
+    routes: [],
   };
   for (const entry of recordedEntrypoints(target)) {
     const where = `${className}.${entry.method}`;
@@ -143,10 +149,12 @@ export function readServiceDefinition(target: ServiceClass): ServiceDefinition {
     });
     if (built.kind === 'rpc') definition.rpcs.push(built);
     else if (built.kind === 'subscribe') definition.subscriptions.push(built);
+    else if (built.kind === 'http') definition.routes.push(built);
     else definition.timers.push(built);
   }
   checkUnique(definition.rpcs, (r) => `${r.options.match} ${r.uri}`, className, 'procedure');
   checkUnique(definition.subscriptions, (s) => `${s.options.match} ${s.topic}`, className, 'topic');
+  checkUnique(definition.routes, (r) => `route ${routeKey(r.httpMethod, r.path)}`, className, 'HTTP route');
   return definition;
 }
 
@@ -251,6 +259,22 @@ function buildEntrypoint(
         options: { match, delivery },
       } satisfies SubscribeDefinition;
     }
+    case 'http': {
+      const problem = checkRoute(entry.httpMethod, entry.path, base.parameters);
+      if (problem !== undefined) throw new ServiceDefinitionError(`${where}: @Http ${problem}`);
+      const { status } = entry.options;
+      if (status !== undefined && (!Number.isInteger(status) || status < 200 || status > 299))
+        throw new ServiceDefinitionError(
+          `${where}: @Http status must be a 2xx integer, got ${String(status)}`,
+        );
+      return {
+        kind: 'http',
+        ...base,
+        httpMethod: entry.httpMethod,
+        path: entry.path,
+        options: status === undefined ? {} : { status },
+      } satisfies HttpDefinition;
+    }
     case 'timer':
       positiveInteger(entry.interval, 0, `${where} @Timer interval`);
       return {
@@ -292,7 +316,7 @@ function checkUnique<T extends { method: string }>(
     const other = seen.get(k);
     if (other !== undefined) {
       throw new ServiceDefinitionError(
-        `${className}: ${other} and ${item.method} declare the same ${what} (${k.split(' ')[1]})`,
+        `${className}: ${other} and ${item.method} declare the same ${what} (${k.slice(k.indexOf(' ') + 1)})`,
       );
     }
     seen.set(k, item.method);

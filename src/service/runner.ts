@@ -16,6 +16,7 @@ import type { ClientTlsOptions } from '../transport/tls';
 import { publishContracts } from '../contracts/publish';
 import { CallLogger } from './call-logger';
 import { readServiceCredentials, type CredentialSources } from './credentials';
+import { HttpServer, type HttpServerOptions } from './http/server';
 import { checkConflicts } from './conflicts';
 import { ServiceContainer, type ServiceOverrides } from './container';
 import type { ServiceClass, ServiceDefinition } from './definition';
@@ -108,6 +109,18 @@ export interface ServiceRunnerOptions {
   /** Keep retrying while an external router is not up yet, instead of failing at start. */
   waitForRouter?: boolean;
   /**
+   * The HTTP server of the services' `@Http` routes: where it listens (`port`, `host`,
+   * `maxBodyBytes`). Default: 127.0.0.1:8000 when a service has a route, else none; `false`
+   * serves no routes even then.
+   */
+  http?: HttpServerOptions | false;
+  /**
+   * An HTTP server shared with other runners (`wservice run` runs one per file) that serves
+   * these services' routes too, instead of starting one; it is the caller's to listen and close.
+   * @internal
+   */
+  httpServer?: HttpServer;
+  /**
    * Dependencies to replace, by service name (nameko's `replace_dependencies`), e.g. a fake
    * proxy in a test: `{ orders: [[rpcProxy('payments'), fakePayments]] }`.
    */
@@ -146,8 +159,17 @@ export class ServiceRunner {
     readonly routerUrl: string | undefined,
     readonly realm: string,
     private readonly logger: Logger,
+    /** The HTTP server of the services' `@Http` routes, if any. */
+    readonly http: HttpServer | undefined,
+    /** True when this runner created the HTTP server, listens and closes it. */
+    private readonly ownsHttp: boolean,
   ) {
     this.containers = containers;
+  }
+
+  /** Where the `@Http` routes are served (`http://127.0.0.1:8000`), once listening. */
+  get httpUrl(): string | undefined {
+    return this.http?.url;
   }
 
   /**
@@ -167,6 +189,8 @@ export class ServiceRunner {
       for (const warning of contract.warnings) logger.warn({ service: contract.className }, warning);
     const counts = specs.map((spec, i) => instanceCount(definitions[i], spec.instances, options));
     checkRunnerOptions(options, definitions);
+    const http = httpServerOf(options, definitions, logger);
+    const ownsHttp = http !== undefined && options.httpServer === undefined;
     const ownsRouter = options.router === undefined && options.routerInstance === undefined;
     const router = ownsRouter
       ? await Router.start({ ...(options.embedded ?? DEFAULT_EMBEDDED), logger, metrics: options.metrics })
@@ -177,12 +201,14 @@ export class ServiceRunner {
       if (router !== undefined && options.inProcess !== false)
         for (const definition of definitions) for (const r of reservationsOf(definition)) router.reserve(r);
       runner = new ServiceRunner(
-        createContainers(options, definitions, counts, transportFactory(options, router), logger),
+        createContainers(options, definitions, counts, transportFactory(options, router), logger, http),
         router,
         ownsRouter,
         options.router ?? router?.clientUrl,
         realm,
         logger,
+        http,
+        ownsHttp,
       );
       if (options.metrics !== undefined)
         for (const c of runner.containers) runner.unwatch.push(options.metrics.watchService(c));
@@ -200,6 +226,12 @@ export class ServiceRunner {
     }
     if (options.describe !== false)
       await publishContracts(runner.containers, logger).catch(async (err: unknown) => {
+        await runner.stop();
+        throw err;
+      });
+    // Listening last: a request never meets a route whose service is still starting.
+    if (ownsHttp)
+      await http.listen().catch(async (err: unknown) => {
         await runner.stop();
         throw err;
       });
@@ -229,6 +261,7 @@ export class ServiceRunner {
   /** Stops every service gracefully, in parallel, then the embedded router. */
   async stop(): Promise<void> {
     await Promise.allSettled(this.containers.map((c) => c.stop()));
+    if (this.ownsHttp) await this.http?.close();
     if (this.ownsRouter) await this.router?.stop();
     for (const unwatch of this.unwatch.splice(0)) unwatch();
   }
@@ -236,6 +269,7 @@ export class ServiceRunner {
   /** Stops at once: running work is aborted. */
   async kill(): Promise<void> {
     await Promise.allSettled(this.containers.map((c) => c.kill()));
+    if (this.ownsHttp) await this.http?.close();
     if (this.ownsRouter) await this.router?.stop();
     for (const unwatch of this.unwatch.splice(0)) unwatch();
     this.logger.debug('runner killed');
@@ -263,6 +297,7 @@ function instanceCount(
  */
 function checkRunnerOptions(options: ServiceRunnerOptions, definitions: ServiceDefinition[]): void {
   checkHookTimeouts(options.hookTimeouts, 'hookTimeouts');
+  checkHttpOptions(options.http);
   for (const { name } of definitions) {
     const own = options.perService?.[name];
     if (own === undefined) continue;
@@ -291,6 +326,37 @@ function checkRunnerOptions(options: ServiceRunnerOptions, definitions: ServiceD
   }
 }
 
+/**
+ * The HTTP server for these services' routes: the shared one, else a new one when a service has
+ * a route or `http` asks for it (none with `http: false`, said once when routes go unserved).
+ */
+function httpServerOf(
+  options: ServiceRunnerOptions,
+  definitions: ServiceDefinition[],
+  logger: Logger,
+): HttpServer | undefined {
+  if (options.httpServer !== undefined) return options.httpServer;
+  const routed = definitions.filter((d) => d.routes.length > 0).map((d) => d.name);
+  if (options.http === false) {
+    if (routed.length > 0)
+      logger.warn(`http is false: the @Http routes of ${routed.join(', ')} are not served`);
+    return undefined;
+  }
+  if (options.http === undefined && routed.length === 0) return undefined;
+  return new HttpServer(options.http ?? {}, logger);
+}
+
+function checkHttpOptions(http: HttpServerOptions | false | undefined): void {
+  if (http === undefined || http === false) return;
+  if (http.port !== undefined && (!Number.isInteger(http.port) || http.port < 0 || http.port > 65535))
+    throw new ServiceOptionsError(`http.port must be a port number (0-65535), got ${String(http.port)}`);
+  if (http.host !== undefined && (typeof http.host !== 'string' || http.host === ''))
+    throw new ServiceOptionsError(
+      `http.host must be a host name or address, got ${JSON.stringify(http.host)}`,
+    );
+  checkInteger(http.maxBodyBytes, 1, 'http.maxBodyBytes');
+}
+
 function checkInteger(value: number | undefined, min: number, what: string): void {
   if (value !== undefined && (!Number.isInteger(value) || value < min))
     throw new ServiceOptionsError(`${what} must be an integer of at least ${min}, got ${String(value)}`);
@@ -303,6 +369,7 @@ function createContainers(
   counts: number[],
   transport: TransportFactory,
   logger: Logger,
+  http: HttpServer | undefined,
 ): ServiceContainer[] {
   const di = (options.di ?? rootContainer).createChildContainer();
   if (options.metrics !== undefined) di.registerInstance(METRICS, options.metrics);
@@ -326,6 +393,7 @@ function createContainers(
           overrides: own,
           hookTimeouts: options.hookTimeouts,
           tracing: options.tracing,
+          http,
           connection: {
             realm: options.realm ?? DEFAULT_REALM,
             transport,

@@ -41,6 +41,7 @@ const INBOUND_KIND = {
   rpc: SpanKind.SERVER,
   subscribe: SpanKind.CONSUMER,
   timer: SpanKind.INTERNAL,
+  http: SpanKind.SERVER,
 } as const;
 
 /** The spans of one service instance: names and attributes in one place. */
@@ -66,6 +67,11 @@ export class ServiceTracer {
       const topic = call.uri ?? entrypoint.topic;
       name = `process ${topic}`;
       messagingAttributes(attributes, topic, 'process');
+    } else if (entrypoint.kind === 'http') {
+      // OpenTelemetry's HTTP server span name: the method and the route as declared.
+      name = `${entrypoint.httpMethod} ${entrypoint.path}`;
+      attributes['http.request.method'] = entrypoint.httpMethod;
+      attributes['http.route'] = entrypoint.path;
     } else {
       name = `timer ${this.service}.${entrypoint.method}`;
     }

@@ -4,6 +4,7 @@ import { createLogger } from '../logger';
 import { Router } from '../router/router';
 import type { RouterOptions } from '../router/options';
 import type { ServiceContainer } from '../service/container';
+import { readServiceDefinition } from '../service/metadata';
 import { ServiceRunner, type ServiceRunnerOptions, type ServiceSpec } from '../service/runner';
 
 /** A router for a test, on a free loopback port. */
@@ -44,6 +45,8 @@ export interface TestSystem {
   readonly client: Client;
   /** Where other clients (autobahn-js, a second `connect`) reach the router. */
   readonly url: string;
+  /** Where the services' `@Http` routes are served (a free loopback port), when they have any. */
+  readonly httpUrl?: string;
   readonly realm: string;
   /** The first instance of service `name`. */
   container(name: string): ServiceContainer;
@@ -72,6 +75,8 @@ export async function runServices(
     embedded: options.router === undefined ? FREE_PORT_WEBSOCKET : undefined,
     logger: quietLogger(),
     ...options,
+    // A free port for the @Http routes, when there are any (the runner decides).
+    http: options.http ?? (hasRoutes(services) ? { port: 0 } : undefined),
     services,
   });
   const url = runner.routerUrl;
@@ -90,6 +95,7 @@ export async function runServices(
     runner,
     client,
     url,
+    ...(runner.httpUrl === undefined ? {} : { httpUrl: runner.httpUrl }),
     realm: runner.realm,
     container: (name) => runner.container(name),
     instancesOf: (name) => runner.instancesOf(name),
@@ -98,6 +104,12 @@ export async function runServices(
       await runner.stop();
     },
   };
+}
+
+function hasRoutes(services: ServiceSpec[]): boolean {
+  return services.some(
+    (spec) => readServiceDefinition(typeof spec === 'function' ? spec : spec.service).routes.length > 0,
+  );
 }
 
 /** Silent unless `WSERVICE_LOG_LEVEL` says otherwise. */

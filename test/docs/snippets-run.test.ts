@@ -97,6 +97,7 @@ describe('the user guide samples', () => {
       maxConcurrency: 20,
       settings: { currency: 'EUR' },
     });
+    expect(config.http).toEqual({ port: 8000, host: '127.0.0.1' });
     expect(config.logLevel).toBe('info');
   });
 });

@@ -3,3 +3,4 @@ export { Rpc } from './rpc';
 export { Subscribe } from './subscribe';
 export { Timer } from './timer';
 export { Inject, Injectable, Singleton } from './inject';
+export { Http } from './http';

@@ -1,0 +1,293 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_HOST, DEFAULT_HTTP_PORT } from '../../defaults';
+import { WServiceErrorUri } from '../../errors';
+import { markReported, wasReported, type Logger } from '../../logger';
+import { ErrorUri, WampError } from '../../protocol/errors';
+import type { Kwargs } from '../../protocol/messages';
+import { listenOn } from '../../transport/listener';
+import { DEFAULT_HTTP_MAX_BODY_BYTES, HTTP_HEADERS_TIMEOUT, HTTP_REQUEST_TIMEOUT } from '../constants';
+import { newCorrelationId } from '../context';
+import type { HttpDefinition } from '../definition';
+import { ServiceStateError } from '../runtime-errors';
+import { errorBody, httpStatusOf, jsonText } from './answers';
+import { requestKwargs } from './binding';
+import { routeKey, RouteTable } from './routes';
+
+/** Where and how the HTTP server of `@Http` routes listens (`http:` in wservice.config.yaml). */
+export interface HttpServerOptions {
+  /** Default 8000; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1: serving a network is a choice (`0.0.0.0`). */
+  host?: string;
+  /** The largest request body read, in bytes; larger ones are answered 413. Default 1 MiB. */
+  maxBodyBytes?: number;
+}
+
+/** What one request hands its route's entrypoint. */
+export interface HttpOrigin {
+  /** The request's path, as sent: `/orders/42`. */
+  readonly path: string;
+  readonly correlationId: string;
+  /** Aborts when the client goes away before its answer. */
+  readonly signal: AbortSignal;
+}
+
+/** Runs one request's worker on one service instance. */
+export type HttpHandler = (kwargs: Kwargs, origin: HttpOrigin) => Promise<unknown>;
+
+/** Where `@Http` entrypoints put their routes: `add` returns the function that takes it back. */
+export interface HttpRoutes {
+  add(service: string, route: HttpDefinition, handler: HttpHandler): () => void;
+}
+
+/** One route and the instances serving it, taken in turn. */
+interface Route {
+  readonly service: string;
+  definition: HttpDefinition;
+  readonly handlers: HttpHandler[];
+  next: number;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+/** The header a correlation id arrives in and is answered with. */
+export const CORRELATION_HEADER = 'x-correlation-id';
+
+/** A request the server refuses before any service sees it, with its own status. */
+class RefusedRequest extends WampError {
+  constructor(
+    readonly httpStatus: number,
+    uri: string,
+    message: string,
+  ) {
+    super(uri, [message]);
+  }
+}
+
+/**
+ * The HTTP server of `@Http` routes (node:http): JSON in and out. The runner creates it, the
+ * services' entrypoints add their routes while they start and take them back while they stop
+ * (a route whose instances all stopped answers 503), then the runner listens.
+ */
+export class HttpServer implements HttpRoutes {
+  private readonly table = new RouteTable<Route>();
+  private readonly byKey = new Map<string, Route>();
+  private readonly server: Server;
+  private readonly maxBodyBytes: number;
+  private address?: string;
+
+  constructor(
+    private readonly options: HttpServerOptions,
+    private readonly logger: Logger,
+  ) {
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_HTTP_MAX_BODY_BYTES;
+    this.server = createServer((req, res) => this.serve(req, res));
+    this.server.headersTimeout = HTTP_HEADERS_TIMEOUT;
+    this.server.requestTimeout = HTTP_REQUEST_TIMEOUT;
+  }
+
+  /** `http://127.0.0.1:8000`, with the real port, once listening. */
+  get url(): string | undefined {
+    return this.address;
+  }
+
+  /** The routes served, as `GET /orders/:id`. */
+  get routes(): string[] {
+    return [...this.byKey.values()].map((r) => `${r.definition.httpMethod} ${r.definition.path}`);
+  }
+
+  add(service: string, definition: HttpDefinition, handler: HttpHandler): () => void {
+    const key = routeKey(definition.httpMethod, definition.path);
+    let route = this.byKey.get(key);
+    if (route !== undefined && route.service !== service && route.handlers.length > 0) {
+      throw new ServiceStateError(
+        service,
+        `HTTP route ${definition.httpMethod} ${definition.path} of ${service} is served by ${route.service} already`,
+      );
+    }
+    if (route === undefined || route.service !== service) {
+      if (route !== undefined) this.table.remove(route);
+      route = { service, definition, handlers: [], next: 0 };
+      this.byKey.set(key, route);
+      this.table.add(definition.httpMethod, definition.path, route);
+    } else if (route.definition !== definition) {
+      // The service's class was reloaded (`wservice run --watch`): its parameters may differ.
+      this.table.remove(route);
+      route.definition = definition;
+      this.table.add(definition.httpMethod, definition.path, route);
+    }
+    const served = route;
+    served.handlers.push(handler);
+    return () => {
+      const at = served.handlers.indexOf(handler);
+      if (at !== -1) served.handlers.splice(at, 1);
+    };
+  }
+
+  async listen(): Promise<void> {
+    const host = this.options.host ?? DEFAULT_HOST;
+    const port = this.options.port ?? DEFAULT_HTTP_PORT;
+    await listenOn(this.server, { host, port }, `HTTP port ${host}:${port}`);
+    const bound = (this.server.address() as AddressInfo).port;
+    this.address = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+    this.logger.debug({ url: this.address, routes: this.routes }, 'HTTP listening');
+  }
+
+  /** Stops listening and closes every connection (the services have finished their work). */
+  close(): Promise<void> {
+    if (!this.server.listening) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private serve(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const method = req.method ?? 'GET';
+    const found = this.table.match(method, path);
+    const correlationId = correlationOf(req);
+    res.setHeader(CORRELATION_HEADER, correlationId);
+    if (!('route' in found)) {
+      const refusal =
+        found.methods.length > 0
+          ? new RefusedRequest(
+              405,
+              WServiceErrorUri.METHOD_NOT_ALLOWED,
+              `${method} ${path}: the path serves ${found.methods.join(', ')}`,
+            )
+          : new RefusedRequest(404, WServiceErrorUri.NOT_FOUND, `no route for ${method} ${path}`);
+      if (found.methods.length > 0) res.setHeader('allow', found.methods.join(', '));
+      this.fail(req, res, refusal, 'debug');
+      return;
+    }
+    const { route, params } = found;
+    this.readBody(req)
+      .then((body) => {
+        const query = q === -1 ? undefined : new URLSearchParams(url.slice(q + 1));
+        const kwargs = requestKwargs(route.definition, params, query, body);
+        const handler = this.pick(route);
+        const gone = new AbortController();
+        res.on('close', () => {
+          if (!res.writableFinished)
+            gone.abort(new WampError(ErrorUri.CANCELED, ['the HTTP client went away']));
+        });
+        return handler(kwargs, { path, correlationId, signal: gone.signal });
+      })
+      .then(
+        (result) => this.answer(route, res, result),
+        (err: unknown) => this.fail(req, res, err, 'info'),
+      );
+  }
+
+  /** The next instance serving `route`, in turn; none left means the service is stopping. */
+  private pick(route: Route): HttpHandler {
+    const { handlers } = route;
+    if (handlers.length === 0)
+      throw new WampError(WServiceErrorUri.UNAVAILABLE, [
+        `${route.service} is not running: no instance serves this route`,
+      ]);
+    route.next = (route.next + 1) % handlers.length;
+    return handlers[route.next];
+  }
+
+  private answer(route: Route, res: ServerResponse, result: unknown): void {
+    if (res.destroyed) return;
+    const status = route.definition.options.status ?? (result === undefined ? 204 : 200);
+    if (result === undefined) {
+      res.writeHead(status).end();
+      return;
+    }
+    const body = jsonText(result);
+    res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) }).end(body);
+  }
+
+  /** Answers with the error's status and body; logs it once if no one did (the call logger logs workers' errors). */
+  private fail(req: IncomingMessage, res: ServerResponse, err: unknown, level: 'debug' | 'info'): void {
+    if (!wasReported(err)) {
+      markReported(err);
+      const fields = { method: req.method, path: req.url };
+      if (err instanceof WampError)
+        this.logger[level]({ ...fields, uri: err.uri }, `HTTP ${req.method} refused: ${err.message}`);
+      else this.logger.error({ ...fields, err }, `HTTP ${req.method} failed`);
+    }
+    if (res.destroyed || res.headersSent) return;
+    const status = httpStatusOf(err);
+    const body = errorBody(err);
+    const headers: Record<string, string | number> = {
+      'content-type': JSON_TYPE,
+      'content-length': Buffer.byteLength(body),
+    };
+    if (status === 503) headers['retry-after'] = 1;
+    if (status === 413) {
+      // The rest of the body is never read: the connection cannot carry another request.
+      headers.connection = 'close';
+      res.on('finish', () => req.socket.destroy());
+    }
+    res.writeHead(status, headers).end(body);
+  }
+
+  /** The JSON body, undefined when there is none; refused when too large, not JSON or malformed. */
+  private readBody(req: IncomingMessage): Promise<unknown> {
+    const limit = this.maxBodyBytes;
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > limit) return Promise.reject(tooLarge(limit));
+    if (
+      declared === 0 ||
+      (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined)
+    ) {
+      req.resume();
+      return Promise.resolve(undefined);
+    }
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= limit) chunks.push(chunk);
+        else {
+          // Read no further: the answer closes the connection.
+          req.pause();
+          req.removeAllListeners('data');
+          reject(tooLarge(limit));
+        }
+      });
+      req.on('error', reject);
+      req.on('end', () => {
+        if (size === 0) return resolve(undefined);
+        const type = req.headers['content-type'] ?? '';
+        if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type))
+          return reject(
+            new RefusedRequest(
+              415,
+              ErrorUri.INVALID_ARGUMENT,
+              `the body must be application/json, got ${type === '' ? 'no content-type' : type}`,
+            ),
+          );
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks, size).toString('utf8')));
+        } catch (err) {
+          reject(
+            new RefusedRequest(
+              400,
+              ErrorUri.INVALID_ARGUMENT,
+              `the body is not valid JSON: ${(err as Error).message}`,
+            ),
+          );
+        }
+      });
+    });
+  }
+}
+
+function tooLarge(limit: number): WampError {
+  return new RefusedRequest(413, ErrorUri.PAYLOAD_SIZE_EXCEEDED, `the body is larger than ${limit} bytes`);
+}
+
+/** The caller's correlation id (as `x_correlation_id` over WAMP: at most 200 characters), else a new one. */
+function correlationOf(req: IncomingMessage): string {
+  const given = req.headers[CORRELATION_HEADER];
+  return typeof given === 'string' && given.length > 0 && given.length <= 200 ? given : newCorrelationId();
+}
