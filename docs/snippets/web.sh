@@ -1,6 +1,7 @@
 #!/bin/sh
 # The curl samples of docs/web.md, run in this order by test/docs/web.test.ts against
-# `wservice run docs/snippets/web.ts`; $HTTP is where its routes are served.
+# `wservice run docs/snippets/web.ts`: $HTTP is where its @Http routes are served, $ROUTER
+# the embedded router's WebSocket port, which serves the HTTP bridge.
 set -e
 
 # #region get
@@ -34,5 +35,17 @@ printf "\n---\n"
 
 # #region invalid
 curl -s "$HTTP/books?limit=five"
+# #endregion
+printf "\n---\n"
+
+# #region bridge-call
+curl -s -X POST "$ROUTER/call/library.get" \
+  -H 'content-type: application/json' -d '{"args": ["978-0441013593"]}'
+# #endregion
+printf "\n---\n"
+
+# #region bridge-publish
+curl -s -X POST "$ROUTER/publish/library.news" \
+  -H 'content-type: application/json' -d '{"args": ["Dune is back"]}'
 # #endregion
 printf "\n---\n"

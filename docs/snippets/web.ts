@@ -1,4 +1,4 @@
-import { Http, Service, WampError } from 'wservice';
+import { Http, Rpc, Service, WampError } from 'wservice';
 
 export interface Book {
   isbn: string;
@@ -30,6 +30,7 @@ export class LibraryService {
     ['978-0441013593', { isbn: '978-0441013593', title: 'Dune', copies: 1 }],
   ]);
 
+  @Rpc() // library.get over WAMP (and through the router's HTTP bridge) too
   @Http('GET', '/books/:isbn') // a path parameter, bound by name
   get(isbn: string): Book {
     const book = this.books.get(isbn);

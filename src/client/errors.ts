@@ -1,6 +1,6 @@
 import { ErrorCode, WServiceErrorUri } from '../errors';
 import { ErrorUri, WampError } from '../protocol/errors';
-import type { CancelMode, Dict, Kwargs, Payload } from '../protocol/messages';
+import type { CancelMode, Dict } from '../protocol/messages';
 
 /** URIs for conditions that no WAMP message names; the client reports them on its typed errors. */
 export const ClientErrorUri = {
@@ -79,20 +79,5 @@ export class CallTimeoutError extends WampError {
   }
 }
 
-/** The ERROR a handler's failure becomes on the wire. */
-export interface WireError extends Payload {
-  uri: string;
-}
-
-/**
- * How a handler's failure crosses the wire: a `WampError` (a `RemoteError` from a nested call
- * too) keeps its URI, args and kwargs; anything else becomes `wservice.error.application` with
- * args `[message]` and kwargs `{name, message}`. Never a stack trace.
- */
-export function handlerErrorToWire(error: unknown): WireError {
-  if (error instanceof WampError) return { uri: error.uri, args: error.args, kwargs: error.kwargs };
-  const name = error instanceof Error ? error.name : 'Error';
-  const message = error instanceof Error ? error.message : String(error);
-  const kwargs: Kwargs = { name, message };
-  return { uri: ErrorUri.APPLICATION_ERROR, args: [message], kwargs };
-}
+// How a handler's failure crosses the wire (the protocol layer's: the HTTP edges answer with it too).
+export { wireErrorOf as handlerErrorToWire, type WireError } from '../protocol/errors';

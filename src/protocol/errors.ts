@@ -1,5 +1,5 @@
 import { ErrorCode, WServiceError, WServiceErrorUri } from '../errors';
-import type { Args, Kwargs } from './messages';
+import type { Args, Kwargs, Payload } from './messages';
 
 /**
  * Error and close-reason URIs defined by the WAMP spec, plus the one a handler's error
@@ -90,6 +90,24 @@ export class RemoteError extends WampError {
     if (request?.procedure !== undefined) this.procedure = request.procedure;
     if (request?.requestId !== undefined) this.requestId = request.requestId;
   }
+}
+
+/** The ERROR a handler's failure becomes on the wire. */
+export interface WireError extends Payload {
+  uri: string;
+}
+
+/**
+ * How a handler's failure crosses the wire: a `WampError` (a `RemoteError` from a nested call
+ * too) keeps its URI, args and kwargs; anything else becomes `wservice.error.application` with
+ * args `[message]` and kwargs `{name, message}`. Never a stack trace.
+ */
+export function wireErrorOf(error: unknown): WireError {
+  if (error instanceof WampError) return { uri: error.uri, args: error.args, kwargs: error.kwargs };
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  const kwargs: Kwargs = { name, message };
+  return { uri: ErrorUri.APPLICATION_ERROR, args: [message], kwargs };
 }
 
 /**

@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { HttpBridge } from './bridge';
 import type { Logger } from '../logger';
 import type { Serializer } from '../protocol/serializer';
 import { serializerByName } from '../protocol/serializers';
-import type { Listener, PendingConnections, ServerTlsOptions, Transport } from '../transport';
+import type {
+  Listener,
+  PendingConnections,
+  ServerTlsOptions,
+  Transport,
+  WebSocketListenOptions,
+} from '../transport';
 import { isPemText, listenRawSocket, listenWebSocket } from '../transport';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WEBSOCKET_PATH } from '../defaults';
 import {
@@ -11,6 +18,7 @@ import {
   type ListenerOptions,
   type SerializerName,
   type TlsOptions,
+  type WebSocketListenerOptions,
 } from './options';
 
 /** A listener the router opened, as `router.listeners` reports it. */
@@ -39,6 +47,20 @@ export interface ListenerSetup {
   onTransport: (transport: Transport) => void;
 }
 
+/** The listener's HTTP bridge, as its plain-request handler, when the options ask for one. */
+function bridgeOf(
+  options: WebSocketListenerOptions,
+  setup: ListenerSetup,
+): Pick<WebSocketListenOptions, 'onRequest'> {
+  if (options.bridge === undefined) return {};
+  const bridge = new HttpBridge(
+    options.bridge === true ? {} : options.bridge,
+    setup.onTransport,
+    setup.logger,
+  );
+  return { onRequest: (req, res, link) => bridge.serve(req, res, link) };
+}
+
 /** Opens one listener of the router options. */
 export async function openListener(
   options: ListenerOptions,
@@ -65,6 +87,7 @@ export async function openListener(
         path: options.path ?? DEFAULT_WEBSOCKET_PATH,
         allowedOrigins: options.allowedOrigins,
         openTimeout: setup.openTimeout,
+        ...bridgeOf(options, setup),
       },
       setup.onTransport,
     );

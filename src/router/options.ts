@@ -5,6 +5,7 @@ import { validateAuth } from './auth/options';
 import { validateHook, type HookOptions } from './auth/hook';
 import type { AuthorizeFunction } from './auth/authorize';
 import type { WServiceMetrics } from '../observability/metrics';
+import type { HttpBridgeOptions } from './bridge';
 import { RouterOptionsError, Check, type OptionPathSegment } from './options-check';
 
 export { RouterOptionsError, type OptionPathSegment };
@@ -53,6 +54,12 @@ export interface WebSocketListenerOptions {
   allowedOrigins?: string[];
   /** See `ListenerKeepAlive`. Default on. */
   keepAlive?: ListenerKeepAlive;
+  /**
+   * Serve the HTTP bridge on this listener's port: `POST /call/<procedure>` and
+   * `POST /publish/<topic>` (docs/web.md), under the realm's authentication and authorization
+   * and this listener's `allowedOrigins`. `true` for the defaults. Default off.
+   */
+  bridge?: HttpBridgeOptions | true;
 }
 
 /**
@@ -289,7 +296,8 @@ export function validateRouterOptions(value: unknown): RouterOptions {
 
 function validateListener(c: Check): void {
   const type = c.enumValue('type', ['websocket', 'rawsocket'] as const, true);
-  c.object(['type', 'host', 'port', 'path', 'serializers', 'tls', 'allowedOrigins', 'keepAlive']);
+  c.object(['type', 'host', 'port', 'path', 'serializers', 'tls', 'allowedOrigins', 'keepAlive', 'bridge']);
+  validateBridge(c, type);
   validateKeepAlive(c);
   c.optionalString('host');
   c.optionalInteger('port', 0, 65535);
@@ -323,6 +331,18 @@ function validateListener(c: Check): void {
       throw c.error('port', 'is required for a TCP RawSocket listener (or give path for a unix socket)');
     }
   }
+}
+
+function validateBridge(c: Check, type: string | undefined): void {
+  const value = (c.value as { bridge?: unknown }).bridge;
+  if (value === undefined || value === true) return;
+  if (type !== 'websocket') throw c.error('bridge', 'applies to WebSocket listeners only (it serves HTTP)');
+  c.required('bridge', (b) => {
+    b.object(['realm', 'maxBodyBytes', 'timeout']);
+    if ((b.value as { realm?: unknown }).realm !== undefined) b.uri('realm');
+    b.optionalInteger('maxBodyBytes', 1);
+    b.optionalInteger('timeout', 1, MAX_TIMER_DELAY);
+  });
 }
 
 function validateKeepAlive(c: Check): void {

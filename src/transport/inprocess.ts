@@ -1,6 +1,13 @@
 import type { WireMessage } from '../protocol/messages';
 import type { Frame, Serializer } from '../protocol/serializer';
-import type { CloseInfo, Transport, TransportHandlers } from './transport';
+import type { CloseInfo, PeerCertificate, Transport, TransportHandlers } from './transport';
+
+/** Where the peer of an in-process end really is, when it stands for a remote client (the HTTP bridge). */
+export interface LinkInfo {
+  peer?: string;
+  origin?: string;
+  peerCertificate?: PeerCertificate;
+}
 
 /**
  * The in-process "serializer": frames are the wire arrays themselves. Nothing is copied, so
@@ -20,7 +27,9 @@ export const inProcessSerializer: Serializer = {
 class InProcessEnd implements Transport {
   readonly serializer = inProcessSerializer;
   readonly kind = 'inprocess' as const;
-  readonly peer = 'inprocess';
+  readonly peer: string;
+  readonly origin?: string;
+  readonly peerCertificate?: PeerCertificate;
   readonly maxMessageSize = Number.POSITIVE_INFINITY;
   readonly bufferedAmount = 0;
 
@@ -32,6 +41,12 @@ class InProcessEnd implements Transport {
   private closeInfo: CloseInfo | null = null;
   /** While true, received frames wait in the inbox (the router holds back this publisher). */
   private paused = false;
+
+  constructor(link: LinkInfo = {}) {
+    this.peer = link.peer ?? 'inprocess';
+    if (link.origin !== undefined) this.origin = link.origin;
+    if (link.peerCertificate !== undefined) this.peerCertificate = link.peerCertificate;
+  }
 
   get isOpen(): boolean {
     return this.open;
@@ -107,9 +122,10 @@ class InProcessEnd implements Transport {
 }
 
 /** Two linked transports: what one sends, the other receives. */
-export function createInProcessPair(): [Transport, Transport] {
+export function createInProcessPair(link?: LinkInfo): [Transport, Transport] {
   const a = new InProcessEnd();
-  const b = new InProcessEnd();
+  // The second end is the one a router serves: it shows the remote client's link.
+  const b = new InProcessEnd(link);
   a.other = b;
   b.other = a;
   return [a, b];

@@ -7,16 +7,26 @@ import { assertBuilt, killStarted, ROOT, runProgram, startCli } from '../cli/hel
  * docs/web.md: `wservice run` serves the library sample's @Http routes, and the page's curl
  * samples (docs/snippets/web.sh) give the answers the page shows.
  */
+/** The embedded router with the HTTP bridge on its (free) WebSocket port. */
+const BRIDGE_CONFIG = `router:
+  embedded:
+    listeners:
+      - { type: websocket, host: 127.0.0.1, port: 0, path: /ws, bridge: true }
+`;
+
 describe('docs/web.md: @Http routes through wservice run, called with curl', () => {
   beforeAll(assertBuilt);
   afterEach(killStarted);
 
-  it('serves the routes on --http-port, and the curl samples answer as documented', async () => {
+  it('serves the routes on --http-port and the bridge, and the curl samples answer as documented', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wservice-web-'));
+    const config = join(dir, 'wservice.config.yaml');
+    writeFileSync(config, BRIDGE_CONFIG);
     const run = startCli([
       'run',
       'docs/snippets/web.ts',
-      '--port',
-      '0',
+      '--config',
+      config,
       '--http-port',
       '0',
       '--log-level',
@@ -24,13 +34,16 @@ describe('docs/web.md: @Http routes through wservice run, called with curl', () 
     ]);
     await run.waitFor('stdout', 'Ctrl-C to stop');
     const out = run.stdout();
-    expect(out).toMatch(/library\s+http\s+GET \/books\/:isbn/);
+    expect(out).toMatch(/library\s+rpc\s+library\.get\(isbn: string\)\n\s+http\s+GET \/books\/:isbn\n/);
     expect(out).toMatch(/\s+http\s+POST \/books\/:isbn\/loans/);
     const http = /^http (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out)![1];
-    const curl = await runProgram('sh', [join(ROOT, 'docs/snippets/web.sh')], { env: { HTTP: http } });
+    const router = /on ws:\/\/(127\.0\.0\.1:\d+)\/ws/.exec(out)![1];
+    const curl = await runProgram('sh', [join(ROOT, 'docs/snippets/web.sh')], {
+      env: { HTTP: http, ROUTER: `http://${router}` },
+    });
     expect(curl.stderr).toBe('');
     expect(curl.code).toBe(0);
-    const [get, query, post, lend, errors, invalid] = curl.stdout.split('\n---\n');
+    const [get, query, post, lend, errors, invalid, bridgeCall, bridgePublish] = curl.stdout.split('\n---\n');
     expect(JSON.parse(get)).toEqual({ isbn: '978-0441013593', title: 'Dune', copies: 1 });
     expect(JSON.parse(query)).toEqual([{ isbn: '978-0441013593', title: 'Dune', copies: 1 }]);
     expect(JSON.parse(post)).toEqual({ isbn: '978-0553283686', title: 'Hyperion', copies: 2 });
@@ -56,8 +69,14 @@ describe('docs/web.md: @Http routes through wservice run, called with curl', () 
       },
       message: 'list() limit: expected number, got string "five"',
     });
+    expect(JSON.parse(bridgeCall)).toEqual({
+      args: [{ isbn: '978-0441013593', title: 'Dune', copies: 0 }],
+      kwargs: {},
+    });
+    expect(JSON.parse(bridgePublish)).toEqual({ id: expect.any(Number) });
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('takes http: from wservice.config.yaml', async () => {

@@ -2,15 +2,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_HOST, DEFAULT_HTTP_PORT } from '../../defaults';
 import { WServiceErrorUri } from '../../errors';
-import { markReported, wasReported, type Logger } from '../../logger';
+import type { Logger } from '../../logger';
 import { ErrorUri, WampError } from '../../protocol/errors';
 import type { Kwargs } from '../../protocol/messages';
+import { failRequest, readJsonBody, RefusedRequest, sendJson } from '../../http/json';
 import { listenOn } from '../../transport/listener';
 import { DEFAULT_HTTP_MAX_BODY_BYTES, HTTP_HEADERS_TIMEOUT, HTTP_REQUEST_TIMEOUT } from '../constants';
 import { newCorrelationId } from '../context';
 import type { HttpDefinition } from '../definition';
 import { ServiceStateError } from '../runtime-errors';
-import { errorBody, httpStatusOf, jsonText } from './answers';
 import { requestKwargs } from './binding';
 import { routeKey, RouteTable } from './routes';
 
@@ -49,20 +49,8 @@ interface Route {
   next: number;
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 /** The header a correlation id arrives in and is answered with. */
 export const CORRELATION_HEADER = 'x-correlation-id';
-
-/** A request the server refuses before any service sees it, with its own status. */
-class RefusedRequest extends WampError {
-  constructor(
-    readonly httpStatus: number,
-    uri: string,
-    message: string,
-  ) {
-    super(uri, [message]);
-  }
-}
 
 /**
  * The HTTP server of `@Http` routes (node:http): JSON in and out. The runner creates it, the
@@ -164,7 +152,7 @@ export class HttpServer implements HttpRoutes {
       return;
     }
     const { route, params } = found;
-    this.readBody(req)
+    readJsonBody(req, this.maxBodyBytes)
       .then((body) => {
         const query = q === -1 ? undefined : new URLSearchParams(url.slice(q + 1));
         const kwargs = requestKwargs(route.definition, params, query, body);
@@ -194,96 +182,12 @@ export class HttpServer implements HttpRoutes {
   }
 
   private answer(route: Route, res: ServerResponse, result: unknown): void {
-    if (res.destroyed) return;
-    const status = route.definition.options.status ?? (result === undefined ? 204 : 200);
-    if (result === undefined) {
-      res.writeHead(status).end();
-      return;
-    }
-    const body = jsonText(result);
-    res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) }).end(body);
+    sendJson(res, route.definition.options.status ?? (result === undefined ? 204 : 200), result);
   }
 
-  /** Answers with the error's status and body; logs it once if no one did (the call logger logs workers' errors). */
   private fail(req: IncomingMessage, res: ServerResponse, err: unknown, level: 'debug' | 'info'): void {
-    if (!wasReported(err)) {
-      markReported(err);
-      const fields = { method: req.method, path: req.url };
-      if (err instanceof WampError)
-        this.logger[level]({ ...fields, uri: err.uri }, `HTTP ${req.method} refused: ${err.message}`);
-      else this.logger.error({ ...fields, err }, `HTTP ${req.method} failed`);
-    }
-    if (res.destroyed || res.headersSent) return;
-    const status = httpStatusOf(err);
-    const body = errorBody(err);
-    const headers: Record<string, string | number> = {
-      'content-type': JSON_TYPE,
-      'content-length': Buffer.byteLength(body),
-    };
-    if (status === 503) headers['retry-after'] = 1;
-    if (status === 413) {
-      // The rest of the body is never read: the connection cannot carry another request.
-      headers.connection = 'close';
-      res.on('finish', () => req.socket.destroy());
-    }
-    res.writeHead(status, headers).end(body);
+    failRequest(req, res, err, this.logger, 'HTTP', level);
   }
-
-  /** The JSON body, undefined when there is none; refused when too large, not JSON or malformed. */
-  private readBody(req: IncomingMessage): Promise<unknown> {
-    const limit = this.maxBodyBytes;
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (declared > limit) return Promise.reject(tooLarge(limit));
-    if (
-      declared === 0 ||
-      (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined)
-    ) {
-      req.resume();
-      return Promise.resolve(undefined);
-    }
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= limit) chunks.push(chunk);
-        else {
-          // Read no further: the answer closes the connection.
-          req.pause();
-          req.removeAllListeners('data');
-          reject(tooLarge(limit));
-        }
-      });
-      req.on('error', reject);
-      req.on('end', () => {
-        if (size === 0) return resolve(undefined);
-        const type = req.headers['content-type'] ?? '';
-        if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type))
-          return reject(
-            new RefusedRequest(
-              415,
-              ErrorUri.INVALID_ARGUMENT,
-              `the body must be application/json, got ${type === '' ? 'no content-type' : type}`,
-            ),
-          );
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks, size).toString('utf8')));
-        } catch (err) {
-          reject(
-            new RefusedRequest(
-              400,
-              ErrorUri.INVALID_ARGUMENT,
-              `the body is not valid JSON: ${(err as Error).message}`,
-            ),
-          );
-        }
-      });
-    });
-  }
-}
-
-function tooLarge(limit: number): WampError {
-  return new RefusedRequest(413, ErrorUri.PAYLOAD_SIZE_EXCEEDED, `the body is larger than ${limit} bytes`);
 }
 
 /** The caller's correlation id (as `x_correlation_id` over WAMP: at most 200 characters), else a new one. */

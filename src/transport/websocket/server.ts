@@ -21,6 +21,7 @@ import { OriginPolicy } from './origin';
 import { checkMaxMessageSize } from '../problems';
 import { closeAll, handOver, listenOn, type Listener } from '../listener';
 import type { ServerTlsOptions } from '../tls';
+import type { LinkInfo } from '../inprocess';
 import type { Transport } from '../transport';
 import { parseSubprotocolHeader, selectSubprotocol, subprotocolsOf } from './subprotocol';
 import { CLOSE_TIMEOUT_OPTION, CloseCode, WebSocketTransport } from './transport';
@@ -73,6 +74,13 @@ export interface WebSocketListenOptions {
    * for pages without an origin (files, sandboxed frames), or `*` alone for every page.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * Plain HTTP requests (not upgrades) to our own server, outside `path`: the owner answers
+   * them (the router's HTTP bridge). Pages the Origin policy refuses get 403 first; the
+   * connection no longer counts as pending (Node's header and request timeouts bound it).
+   * Absent, such requests get 404.
+   */
+  onRequest?: (req: IncomingMessage, res: ServerResponse, link: LinkInfo) => void;
   logger?: Logger;
 }
 
@@ -236,6 +244,15 @@ class WebSocketEndpoint implements Listener {
     });
   };
 
+  /** A connection that serves plain HTTP requests is no longer waiting to upgrade. */
+  private release(stream: Duplex): void {
+    const opening = this.opening.get(stream);
+    if (opening === undefined) return;
+    clearTimeout(opening.timer);
+    opening.ticket.done();
+    this.opening.delete(stream);
+  }
+
   /** The pending ticket of an upgraded connection: ours since its accept, or a new one. */
   private ticketOf(stream: Duplex, req: IncomingMessage): PendingTicket {
     const opening = this.opening.get(stream);
@@ -272,6 +289,26 @@ class WebSocketEndpoint implements Listener {
   /** A plain HTTP request (no upgrade) on our own server: 426 on our path, 404 elsewhere. */
   private answerPlainRequest(req: IncomingMessage, res: ServerResponse): void {
     const ours = pathOf(req.url) === this.path;
+    const { onRequest } = this.options;
+    if (!ours && onRequest !== undefined) {
+      const origin = req.headers.origin;
+      if (origin !== undefined && !this.origins.allows(origin)) {
+        this.logger.warn(
+          { origin, peer: describePeer(req.socket) },
+          'HTTP request refused: origin not allowed (see allowedOrigins)',
+        );
+        res.writeHead(403, { 'Content-Type': 'text/plain', Connection: 'close' });
+        res.end(`origin ${origin} is not allowed on this endpoint`);
+        return;
+      }
+      this.release(req.socket);
+      onRequest(req, res, {
+        peer: describePeer(req.socket, unixPathOf(this.server)),
+        ...(origin === undefined ? {} : { origin }),
+        peerCertificate: describeCertificate(req.socket),
+      });
+      return;
+    }
     res.writeHead(ours ? 426 : 404, {
       'Content-Type': 'text/plain',
       Connection: 'close',
