@@ -1,5 +1,5 @@
-import { watch, type FSWatcher } from 'node:fs';
 import { readFileSync } from 'node:fs';
+import { watch, type FSWatcher } from 'chokidar';
 import { resolve } from 'node:path';
 import { ConfigError, type WServiceConfig } from '../src/config';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WEBSOCKET_PATH } from '../src/defaults';
@@ -31,6 +31,8 @@ export interface RunSettings {
   cwd: string;
   /** Prometheus metrics of the router and every service (`--metrics-port`). */
   metrics?: WServiceMetrics;
+  /** Told after each restart that `--watch` made (the summary is printed again). */
+  onRestart?: () => void;
   /** OpenTelemetry spans of every service (`--tracing`, `tracing:` in the config). */
   tracing?: WServiceTracing;
   /** The HTTP server of `@Http` routes, from --http-port / --http-host over `http:` of the config. */
@@ -57,7 +59,7 @@ export class RunSession {
   /** One HTTP server for the routes of every file's runner. */
   private http?: HttpServer;
   private readonly runners = new Map<string, ServiceRunner>();
-  private watchers: FSWatcher[] = [];
+  private watcher?: FSWatcher;
   private reloadTimer?: NodeJS.Timeout;
   private changed = new Set<string>();
   private reloading = Promise.resolve();
@@ -93,7 +95,8 @@ export class RunSession {
       await session.stop();
       throw err;
     }
-    if (settings.watch) session.watchPaths();
+    // The summary says "watching" only once every folder is watched (a save just after it counts).
+    if (settings.watch) await session.watchPaths();
     return session;
   }
 
@@ -222,25 +225,40 @@ export class RunSession {
     );
   }
 
-  private watchPaths(): void {
-    for (const path of this.settings.paths) {
-      const full = resolve(this.settings.cwd, path);
-      const watcher = watch(full, { recursive: true }, (_event, name) => {
-        if (name === null || !/\.(ts|js|mts|cts|mjs|cjs)$/.test(name)) return;
-        this.changed.add(resolve(full, name));
-        clearTimeout(this.reloadTimer);
-        this.reloadTimer = setTimeout(() => {
-          this.reloading = this.reloading.then(() => this.reload());
-        }, 150);
-      });
-      this.watchers.push(watcher);
-    }
+  /**
+   * Watches the paths with chokidar: it follows editors' atomic saves (a new file renamed over
+   * the old one, which leaves a plain `fs.watch` on the replaced inode), new and deleted files
+   * and folders. Changes within 150 ms restart once. Resolves once the initial scan is done.
+   */
+  private watchPaths(): Promise<void> {
+    const { paths, cwd, logger } = this.settings;
+    const watcher = watch(
+      paths.map((path) => resolve(cwd, path)),
+      {
+        ignoreInitial: true,
+        atomic: true,
+        ignored: (path, stats) =>
+          /(^|[/\\])(node_modules|\.git)([/\\]|$)/.test(path) ||
+          (stats?.isFile() === true && !SOURCE_FILE.test(path)),
+      },
+    );
+    watcher.on('all', (_event, path) => {
+      if (!SOURCE_FILE.test(path)) return;
+      this.changed.add(resolve(path));
+      clearTimeout(this.reloadTimer);
+      this.reloadTimer = setTimeout(() => {
+        this.reloading = this.reloading.then(() => this.reload());
+      }, 150);
+    });
+    watcher.on('error', (err) => logger.warn(`watching for changes: ${(err as Error).message}`));
+    this.watcher = watcher;
+    return new Promise((ready) => watcher.once('ready', () => ready()));
   }
 
   private unwatch(): void {
     clearTimeout(this.reloadTimer);
-    for (const w of this.watchers) w.close();
-    this.watchers = [];
+    void this.watcher?.close();
+    this.watcher = undefined;
   }
 
   /**
@@ -281,11 +299,15 @@ export class RunSession {
       await this.startFiles(restart);
       const names = [...restart.values()].flat().map((s) => s.name);
       logger.info(`restarted ${names.length} service class(es) after a change: ${names.join(', ')}`);
+      this.settings.onRestart?.();
     } catch (err) {
       logger.error(`restart failed: ${(err as Error).message}`);
     }
   }
 }
+
+/** The files `--watch` reacts to. */
+const SOURCE_FILE = /\.(ts|js|mts|cts|mjs|cjs)$/;
 
 /** `rpc orders.place(order: Order, priority?: number)`: each entrypoint with its parameters. */
 function withSignatures(container: ServiceContainer): string[] {

@@ -110,6 +110,20 @@ async function run(paths: string[], flags: RunFlags): Promise<void> {
   const tracing = setUpTracing(config);
   const logger = serverLogger(config.logLevel, flags.logLevel, flags.logFormat);
   let session: RunSession | undefined;
+  // Printed at start and, with --watch, after each restart.
+  const summary = (): string =>
+    renderSummary(
+      session!.summary(),
+      session!.url,
+      config.router.realm,
+      session!.embedded,
+      flags.watch === true,
+      session!.permissive,
+      session!.shortfalls(),
+    ) +
+    httpLine(session!.httpUrl) +
+    metricsLine(endpoint) +
+    tracingLine(tracing);
   const endpoint = await startMetricsEndpoint(
     flags,
     () => session?.readiness() ?? { ready: false, reasons: ['starting'] },
@@ -127,26 +141,14 @@ async function run(paths: string[], flags: RunFlags): Promise<void> {
       metrics: endpoint?.metrics,
       tracing: tracing?.tracing,
       http: httpSettings(config.http, flags),
+      onRestart: () => process.stdout.write(summary()),
     });
   } catch (err) {
     await endpoint?.server.close();
     await tracing?.shutdown();
     throw err;
   }
-  process.stdout.write(
-    renderSummary(
-      session.summary(),
-      session.url,
-      config.router.realm,
-      session.embedded,
-      flags.watch === true,
-      session.permissive,
-      session.shortfalls(),
-    ) +
-      httpLine(session.httpUrl) +
-      metricsLine(endpoint) +
-      tracingLine(tracing),
-  );
+  process.stdout.write(summary());
   const running = session;
   const closeEnds = () => Promise.allSettled([endpoint?.server.close(), tracing?.shutdown()]);
   stopOnSignals({
