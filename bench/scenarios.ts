@@ -11,6 +11,7 @@ export const Rows = {
   oursJson: 'wservice client + router, WebSocket json',
   servicesE2e: 'wservice services end to end (proxy → router → service)',
   servicesE2eNested: 'wservice services end to end, nested-object argument checked (bench.place)',
+  servicesObserved: 'wservice services end to end, metrics + tracing on',
   inProcess: 'wservice in-process (proxy, router, service in one process)',
   oursIdle: 'wservice router, WebSocket json',
 } as const;
@@ -170,6 +171,19 @@ export const rpcScenarios: RpcScenario[] = [
       const url = String(router.info.ws);
       const service = await startRole('svc-host', { url }, { label: 'service' });
       const caller = await startRole('svc-caller', { url, procedure: 'place' }, { label: 'caller' });
+      return { caller, router, processes: [caller, service, router] };
+    },
+  },
+  {
+    kind: 'rpc',
+    name: Rows.servicesObserved,
+    async setup() {
+      // The same three processes, with Prometheus metrics in the router and the service and a
+      // recording OpenTelemetry SDK (batched, counting exporter) behind the service's spans.
+      const router = await ourRouter({ metrics: true });
+      const url = String(router.info.ws);
+      const service = await startRole('svc-host', { url, observe: true }, { label: 'service' });
+      const caller = await startRole('svc-caller', { url }, { label: 'caller' });
       return { caller, router, processes: [caller, service, router] };
     },
   },

@@ -87,6 +87,15 @@ function targets(r: Results, fanout: number, idleSessions: number): Target[] {
       met: (v) => v >= 0.8,
     },
     {
+      what: 'wservice services end to end, 100 in flight, metrics + tracing on vs off',
+      goal: '≥ 0.85x',
+      measured: ratioOf(
+        r.get('rpc', Rows.servicesObserved).concCallsPerS,
+        r.get('rpc', Rows.servicesE2e).concCallsPerS,
+      ),
+      met: (v) => v >= 0.85,
+    },
+    {
       what: 'pub/sub 1 → 1 events/s, our client + router (WebSocket json) vs raw 2-hop relay',
       goal: '≥ 0.80x',
       measured: ratioOf(

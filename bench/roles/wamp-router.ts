@@ -1,4 +1,4 @@
-import { ServiceRunner } from '../../src';
+import { ServiceRunner, WServiceMetrics } from '../../src';
 import { Router, type ListenerOptions } from '../../src/router';
 import { BenchService } from '../lib/bench-service';
 import { countEventEncodes } from '../lib/encode-counter';
@@ -12,7 +12,8 @@ const LISTENERS: ListenerOptions[] = [
 /**
  * Our router on a WebSocket and a RawSocket listener. With `services`, it is the embedded
  * router of a ServiceRunner running BenchService in the same process (`wservice run`).
- * `maxSessions` raises the session limit for the idle-sessions scenario.
+ * `maxSessions` raises the session limit for the idle-sessions scenario; `metrics` feeds
+ * Prometheus metrics (`--metrics-port`'s) as it routes.
  */
 export default async function wampRouter(args: Record<string, unknown>): Promise<Role> {
   const encodes = countEventEncodes();
@@ -31,7 +32,8 @@ export default async function wampRouter(args: Record<string, unknown>): Promise
     router = runner.router!;
     stop = () => runner.stop();
   } else {
-    router = await Router.start({ listeners: LISTENERS, limits });
+    const metrics = args.metrics === true ? new WServiceMetrics() : undefined;
+    router = await Router.start({ listeners: LISTENERS, limits, metrics });
     stop = () => router.stop();
   }
   return {
