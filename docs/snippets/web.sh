@@ -49,3 +49,8 @@ curl -s -X POST "$ROUTER/publish/library.news" \
   -H 'content-type: application/json' -d '{"args": ["Dune is back"]}'
 # #endregion
 printf "\n---\n"
+
+# #region openapi
+curl -s "$HTTP/openapi.json"
+# #endregion
+printf "\n---\n"

@@ -43,7 +43,8 @@ describe('docs/web.md: @Http routes through wservice run, called with curl', () 
     });
     expect(curl.stderr).toBe('');
     expect(curl.code).toBe(0);
-    const [get, query, post, lend, errors, invalid, bridgeCall, bridgePublish] = curl.stdout.split('\n---\n');
+    const [get, query, post, lend, errors, invalid, bridgeCall, bridgePublish, openapi] =
+      curl.stdout.split('\n---\n');
     expect(JSON.parse(get)).toEqual({ isbn: '978-0441013593', title: 'Dune', copies: 1 });
     expect(JSON.parse(query)).toEqual([{ isbn: '978-0441013593', title: 'Dune', copies: 1 }]);
     expect(JSON.parse(post)).toEqual({ isbn: '978-0553283686', title: 'Hyperion', copies: 2 });
@@ -74,6 +75,10 @@ describe('docs/web.md: @Http routes through wservice run, called with curl', () 
       kwargs: {},
     });
     expect(JSON.parse(bridgePublish)).toEqual({ id: expect.any(Number) });
+    const doc = JSON.parse(openapi) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual(['/books', '/books/{isbn}', '/books/{isbn}/loans']);
+    expect(Object.keys(doc.paths['/books']).sort()).toEqual(['get', 'post']);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     rmSync(dir, { recursive: true, force: true });

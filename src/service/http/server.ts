@@ -12,6 +12,7 @@ import { newCorrelationId } from '../context';
 import type { HttpDefinition } from '../definition';
 import { ServiceStateError } from '../runtime-errors';
 import { requestKwargs } from './binding';
+import { OPENAPI_PATH, openApiDocument } from './openapi';
 import { routeKey, RouteTable } from './routes';
 
 /** Where and how the HTTP server of `@Http` routes listens (`http:` in wservice.config.yaml). */
@@ -138,6 +139,10 @@ export class HttpServer implements HttpRoutes {
     const found = this.table.match(method, path);
     const correlationId = correlationOf(req);
     res.setHeader(CORRELATION_HEADER, correlationId);
+    if (!('route' in found) && method === 'GET' && path === OPENAPI_PATH) {
+      sendJson(res, 200, openApiDocument([...this.byKey.values()]));
+      return;
+    }
     if (!('route' in found)) {
       const refusal =
         found.methods.length > 0

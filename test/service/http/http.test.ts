@@ -1,6 +1,7 @@
 import { Http, Service, WampError, currentContext, type CallContext } from '../../../src';
 import { ServiceRunner } from '../../../src/service/runner';
 import { runServices, type TestSystem } from '../../../src/testing';
+import Ajv2020 from 'ajv/dist/2020';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createLogger } from '../../../src/logger';
@@ -340,6 +341,73 @@ describe('what the HTTP server logs', () => {
         [30, 'http /orders/99 failed: orders.error.not_found: no order 99'],
         [50, 'http /boom threw'],
       ]);
+    } finally {
+      await system.stop();
+    }
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('is served at /openapi.json: OpenAPI 3.1, every route with its parameters, body and result from the contract', async () => {
+    const system = await runServices([OrdersService]);
+    try {
+      const response = await fetch(`${system.httpUrl!}/openapi.json`);
+      expect(response.status).toBe(200);
+      const doc = (await response.json()) as {
+        openapi: string;
+        paths: Record<string, Record<string, Record<string, unknown>>>;
+        components: { schemas: Record<string, object> };
+      };
+      expect(doc.openapi).toBe('3.1.0');
+      expect(Object.keys(doc.paths).sort()).toEqual([
+        '/boom',
+        '/bytes',
+        '/orders',
+        '/orders/latest',
+        '/orders/{id}',
+        '/slow',
+      ]);
+      expect(Object.keys(doc.paths['/orders/{id}']).sort()).toEqual(['delete', 'get']);
+      const get = doc.paths['/orders/{id}'].get;
+      expect(get.operationId).toBe('orders.get');
+      expect(get.parameters).toEqual([
+        { name: 'id', in: 'path', required: true, schema: { type: 'number' } },
+      ]);
+      expect(doc.paths['/orders'].get.parameters).toEqual([
+        expect.objectContaining({ name: 'limit', in: 'query', required: false, schema: { type: 'number' } }),
+        expect.objectContaining({ name: 'tag', in: 'query', required: false }),
+        expect.objectContaining({ name: 'big', in: 'query', required: false }),
+      ]);
+      const create = doc.paths['/orders'].post;
+      expect(create.requestBody).toEqual({
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              properties: { sku: { type: 'string' }, qty: { type: 'number' } },
+              required: ['sku', 'qty'],
+            },
+          },
+        },
+      });
+      expect(Object.keys(create.responses as object)).toEqual(['201', '204', 'default']);
+      // Every schema compiles as JSON Schema 2020-12 (OpenAPI 3.1's dialect) and every reference resolves.
+      const text = JSON.stringify(doc);
+      for (const [, name] of text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g))
+        expect(doc.components.schemas[name]).toBeDefined();
+      expect(text).not.toContain('#/$defs/');
+      const ajv = new Ajv2020({ strict: false });
+      const schemas = [...text.matchAll(/"schema":/g)].length;
+      expect(schemas).toBeGreaterThan(10);
+      const order = ajv.compile({
+        ...((get.responses as Record<string, { content: Record<string, { schema: object }> }>)['200'].content[
+          'application/json'
+        ].schema as object),
+        components: doc.components,
+      });
+      expect(order({ id: 1, sku: 'apple', qty: 2 })).toBe(true);
+      expect(order({ id: 1, sku: 'apple' })).toBe(false);
     } finally {
       await system.stop();
     }
