@@ -21,6 +21,7 @@ import { scenarioKey, type Scenario } from './lib/scenario';
 import { median } from './lib/stats';
 import { runStartup, STARTUP_SCENARIO, writeBenchContracts } from './contracts';
 import { LIMITS_SCENARIOS, runHostile, runSoak } from './limits';
+import { PATTERNS_SCENARIO, runPatterns } from './patterns';
 import { allScenarios } from './scenarios';
 
 const quick = process.argv.includes('--quick');
@@ -48,10 +49,11 @@ function runScenario(scenario: Scenario): Promise<Sample> {
   }
 }
 
-/** The limits scenarios `--only` names, as one markdown section. */
+/** The scenarios run only when `--only` names them (limits, patterns), as one markdown section. */
 async function runLimits(): Promise<string> {
   const selected = LIMITS_SCENARIOS.filter((key) => only?.test(key) === true);
   const sections: string[] = [];
+  if (only?.test(PATTERNS_SCENARIO) === true) sections.push(await runPatterns(rounds, quick ? 2000 : 20000));
   if (selected.includes('limits: hostile')) sections.push(await runHostile(rounds));
   if (selected.includes('limits: soak'))
     sections.push(await runSoak(Number(process.env.BENCH_SOAK_SECONDS ?? 600)));

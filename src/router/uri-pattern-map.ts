@@ -6,11 +6,21 @@ export interface PatternEntry {
   readonly match: MatchPolicy;
 }
 
-interface WildcardSlot<T> {
-  readonly entry: T;
-  readonly parts: readonly string[];
-  /** Lengths of the runs of concrete components around each wildcard, left to right. */
-  readonly rank: readonly number[];
+/**
+ * A node of the wildcard index: a trie over URI components in which a pattern's empty
+ * component is the `any` edge. A concrete URI walks it taking, at each component, its own edge
+ * and the `any` edge, so a lookup costs what the patterns along its path cost, not the number
+ * of patterns registered.
+ */
+interface WildcardNode<T> {
+  readonly children: Map<string, WildcardNode<T>>;
+  any: WildcardNode<T> | undefined;
+  /** The pattern that ends here (its component count is this node's depth). */
+  entry: T | undefined;
+}
+
+function wildcardNode<T>(): WildcardNode<T> {
+  return { children: new Map(), any: undefined, entry: undefined };
 }
 
 /**
@@ -26,9 +36,8 @@ export class UriPatternMap<T extends PatternEntry> {
   private readonly prefix = new Map<string, T>();
   /** Distinct prefix lengths, longest first, so a lookup probes each length once. */
   private prefixLengths: number[] = [];
-  private readonly wildcard = new Map<string, WildcardSlot<T>>();
-  /** Wildcard slots by number of components: a pattern only matches URIs of its own length. */
-  private readonly wildcardByLength = new Map<number, WildcardSlot<T>[]>();
+  private readonly wildcard = new Map<string, T>();
+  private readonly wildcardIndex = wildcardNode<T>();
 
   get size(): number {
     return this.exact.size + this.prefix.size + this.wildcard.size;
@@ -42,7 +51,7 @@ export class UriPatternMap<T extends PatternEntry> {
       case 'prefix':
         return this.prefix.get(uri);
       case 'wildcard':
-        return this.wildcard.get(uri)?.entry;
+        return this.wildcard.get(uri);
     }
   }
 
@@ -58,12 +67,17 @@ export class UriPatternMap<T extends PatternEntry> {
         this.refreshPrefixLengths();
         return;
       case 'wildcard': {
-        const parts = entry.uri.split('.');
-        const slot: WildcardSlot<T> = { entry, parts, rank: wildcardRank(parts) };
-        this.wildcard.set(entry.uri, slot);
-        const group = this.wildcardByLength.get(parts.length);
-        if (group) group.push(slot);
-        else this.wildcardByLength.set(parts.length, [slot]);
+        this.wildcard.set(entry.uri, entry);
+        let node = this.wildcardIndex;
+        for (const part of entry.uri.split('.')) {
+          if (part === '') node = node.any ??= wildcardNode();
+          else {
+            let child = node.children.get(part);
+            if (child === undefined) node.children.set(part, (child = wildcardNode()));
+            node = child;
+          }
+        }
+        node.entry = entry;
         return;
       }
     }
@@ -80,13 +94,8 @@ export class UriPatternMap<T extends PatternEntry> {
         return deleted;
       }
       case 'wildcard': {
-        const slot = this.wildcard.get(uri);
-        if (slot === undefined) return false;
-        this.wildcard.delete(uri);
-        const group = this.wildcardByLength.get(slot.parts.length) ?? [];
-        const remaining = group.filter((s) => s !== slot);
-        if (remaining.length > 0) this.wildcardByLength.set(slot.parts.length, remaining);
-        else this.wildcardByLength.delete(slot.parts.length);
+        if (!this.wildcard.delete(uri)) return false;
+        removeFromIndex(this.wildcardIndex, uri.split('.'), 0);
         return true;
       }
     }
@@ -106,25 +115,24 @@ export class UriPatternMap<T extends PatternEntry> {
 
   /** Every entry matching a concrete URI: the exact one, then prefixes, then wildcards. */
   matching(uri: string): T[] {
-    return this.collect(uri, false);
+    return this.collect(uri);
   }
 
   /** Every entry matching a concrete URI, best first by the precedence of `best`. */
   ranked(uri: string): T[] {
-    return this.collect(uri, true);
+    return this.collect(uri);
   }
 
   /** All entries, optionally only those of one policy. */
   values(match?: MatchPolicy): T[] {
     const exact = match === undefined || match === 'exact' ? [...this.exact.values()] : [];
     const prefix = match === undefined || match === 'prefix' ? [...this.prefix.values()] : [];
-    const wildcard =
-      match === undefined || match === 'wildcard' ? [...this.wildcard.values()].map((s) => s.entry) : [];
+    const wildcard = match === undefined || match === 'wildcard' ? [...this.wildcard.values()] : [];
     return [...exact, ...prefix, ...wildcard];
   }
 
-  /** The exact entry, then prefixes longest first, then wildcards (by rank when `ranked`). */
-  private collect(uri: string, ranked: boolean): T[] {
+  /** The exact entry, then prefixes longest first, then wildcards best first. */
+  private collect(uri: string): T[] {
     const found: T[] = [];
     const exact = this.exact.get(uri);
     if (exact !== undefined) found.push(exact);
@@ -133,28 +141,15 @@ export class UriPatternMap<T extends PatternEntry> {
       const entry = this.prefix.get(length === uri.length ? uri : uri.slice(0, length));
       if (entry !== undefined) found.push(entry);
     }
-    const candidates = this.wildcardByLength.get(componentCount(uri));
-    if (candidates !== undefined) {
-      const parts = uri.split('.');
-      const slots = candidates.filter((slot) => partsMatch(slot.parts, parts));
-      // Stable: ties keep the earlier entry, as in `best`.
-      if (ranked) slots.sort((a, b) => compareRanks(b.rank, a.rank));
-      for (const slot of slots) found.push(slot.entry);
-    }
+    if (this.wildcard.size > 0) walkWildcards(this.wildcardIndex, uri.split('.'), 0, found, false);
     return found;
   }
 
   private bestWildcard(uri: string): T | undefined {
-    const candidates = this.wildcardByLength.get(componentCount(uri));
-    if (candidates === undefined) return undefined;
-    const parts = uri.split('.');
-    let best: WildcardSlot<T> | undefined;
-    for (const slot of candidates) {
-      if (!partsMatch(slot.parts, parts)) continue;
-      // Ties keep the earlier entry, so the outcome does not depend on chance.
-      if (best === undefined || compareRanks(slot.rank, best.rank) > 0) best = slot;
-    }
-    return best?.entry;
+    if (this.wildcard.size === 0) return undefined;
+    const found: T[] = [];
+    walkWildcards(this.wildcardIndex, uri.split('.'), 0, found, true);
+    return found[0];
   }
 
   private refreshPrefixLengths(): void {
@@ -164,43 +159,42 @@ export class UriPatternMap<T extends PatternEntry> {
   }
 }
 
-function componentCount(uri: string): number {
-  let count = 1;
-  for (let i = 0; i < uri.length; i++) if (uri.charCodeAt(i) === 46 /* . */) count++;
-  return count;
-}
-
-function partsMatch(pattern: readonly string[], parts: readonly string[]): boolean {
-  for (let i = 0; i < pattern.length; i++) {
-    const p = pattern[i];
-    if (p !== '' && p !== parts[i]) return false;
-  }
-  return true;
-}
-
 /**
- * `a1.b2..d4.e5` -> [2, 2]; `a1.b2.c33..e5` -> [3, 1]; `.b.c` -> [0, 2]. Comparing these
- * left to right implements "the longest portion of URI components matched before each wildcard".
+ * Appends the wildcard patterns matching `parts` (from component `depth` on), best first:
+ * at each component the concrete edge is taken before the `any` edge. Two patterns matching
+ * one URI differ first where one has a concrete component and the other a wildcard; the
+ * concrete one has the longer run of concrete components before that wildcard, which is the
+ * spec's precedence, so this order is it. With `first`, stops at the best.
  */
-function wildcardRank(parts: readonly string[]): number[] {
-  const rank: number[] = [];
-  let run = 0;
-  for (const part of parts) {
-    if (part === '') {
-      rank.push(run);
-      run = 0;
-    } else {
-      run++;
+function walkWildcards<T>(
+  node: WildcardNode<T>,
+  parts: readonly string[],
+  depth: number,
+  found: T[],
+  first: boolean,
+): boolean {
+  if (depth === parts.length) {
+    if (node.entry === undefined) return false;
+    found.push(node.entry);
+    return first;
+  }
+  const child = node.children.get(parts[depth]);
+  if (child !== undefined && walkWildcards(child, parts, depth + 1, found, first)) return true;
+  return node.any !== undefined && walkWildcards(node.any, parts, depth + 1, found, first);
+}
+
+/** Removes the pattern `parts` ends at; prunes the nodes it leaves empty. True when `node` is empty. */
+function removeFromIndex<T>(node: WildcardNode<T>, parts: readonly string[], depth: number): boolean {
+  if (depth === parts.length) node.entry = undefined;
+  else {
+    const part = parts[depth];
+    const child = part === '' ? node.any : node.children.get(part);
+    if (child !== undefined && removeFromIndex(child, parts, depth + 1)) {
+      if (part === '') node.any = undefined;
+      else node.children.delete(part);
     }
   }
-  rank.push(run);
-  return rank;
-}
-
-function compareRanks(a: readonly number[], b: readonly number[]): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
+  return node.entry === undefined && node.any === undefined && node.children.size === 0;
 }
 
 /** An entry that also has a router-wide id: a registration or a subscription. */
