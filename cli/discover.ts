@@ -39,6 +39,23 @@ const SOURCE = /\.(ts|mts|cts|js|cjs|mjs)$/;
 const SKIPPED_FILE = /(\.d\.[cm]?ts|\.(test|spec)\.[cm]?[jt]s)$/;
 const SKIPPED_DIR = new Set(['node_modules', '__tests__', 'coverage']);
 
+/**
+ * What one path given to `wservice run` names: a file or folder, or `file.ts:ClassName`, one
+ * exported class of a file (wampy's / nameko's `module:App`).
+ */
+export interface ServiceTarget {
+  path: string;
+  exportName?: string;
+}
+
+const ONE_CLASS = /^(.+\.(?:ts|mts|cts|js|cjs|mjs)):([A-Za-z_$][\w$]*)$/;
+
+/** Splits `file.ts:ClassName`; any other path names a file or folder. */
+export function serviceTarget(path: string): ServiceTarget {
+  const match = ONE_CLASS.exec(path);
+  return match === null ? { path } : { path: match[1], exportName: match[2] };
+}
+
 /** Every loadable source file under `paths` (files or folders, recursively), sorted. */
 export function findSourceFiles(paths: string[], cwd = process.cwd()): string[] {
   const files: string[] = [];
@@ -54,41 +71,71 @@ export function findSourceFiles(paths: string[], cwd = process.cwd()): string[] 
     }
   };
   for (const p of paths) {
-    const full = resolve(cwd, p);
-    if (!existsSync(full)) throw new ServiceLoadError(p, 'no such file or folder');
+    const { path } = serviceTarget(p);
+    const full = resolve(cwd, path);
+    if (!existsSync(full)) throw new ServiceLoadError(path, 'no such file or folder');
     visit(full);
   }
-  return files;
+  return [...new Set(files)];
 }
 
 /**
  * Loads every source file under `paths` (TypeScript through swc, with decorator metadata) and
- * returns the exported classes decorated with `@Service`, each once.
+ * returns the exported classes decorated with `@Service`, each once. A `file.ts:ClassName`
+ * path contributes that one class, and is refused (`ServiceLoadError`) when the file has no
+ * such export or it is not a `@Service` class.
  */
 export function discoverServices(paths: string[], cwd = process.cwd()): DiscoveredService[] {
   registerTypeScript();
   const found: DiscoveredService[] = [];
   const seen = new Set<ServiceClass>();
-  for (const file of findSourceFiles(paths, cwd)) {
-    const shown = relative(cwd, file) || file;
-    let exports: Record<string, unknown>;
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      exports = require(file) as Record<string, unknown>;
-    } catch (err) {
-      if (err instanceof CompileError)
-        throw new ServiceLoadError(shown, err.message.slice(err.file.length + 2));
-      throw new ServiceLoadError(shown, `failed to load: ${(err as Error)?.message ?? String(err)}`);
-    }
-    for (const [exportName, value] of Object.entries(exports ?? {})) {
-      if (isServiceClass(value) && !seen.has(value)) {
-        seen.add(value);
-        found.push({ file, exportName, target: value });
-      }
+  const add = (service: DiscoveredService): void => {
+    if (seen.has(service.target)) return;
+    seen.add(service.target);
+    found.push(service);
+  };
+  for (const p of paths) {
+    const { exportName } = serviceTarget(p);
+    for (const file of findSourceFiles([p], cwd)) {
+      const services = servicesOf(file, loadExports(file, cwd));
+      if (exportName === undefined) services.forEach(add);
+      else add(oneService(file, cwd, exportName, services));
     }
   }
   if (found.length === 0) throw new NoServicesError(paths);
   return found;
+}
+
+function loadExports(file: string, cwd: string): Record<string, unknown> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(file) as Record<string, unknown>) ?? {};
+  } catch (err) {
+    const shown = relative(cwd, file) || file;
+    if (err instanceof CompileError)
+      throw new ServiceLoadError(shown, err.message.slice(err.file.length + 2));
+    throw new ServiceLoadError(shown, `failed to load: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
+function servicesOf(file: string, exports: Record<string, unknown>): DiscoveredService[] {
+  return Object.entries(exports)
+    .filter((entry): entry is [string, ServiceClass] => isServiceClass(entry[1]))
+    .map(([exportName, target]) => ({ file, exportName, target }));
+}
+
+function oneService(
+  file: string,
+  cwd: string,
+  exportName: string,
+  services: DiscoveredService[],
+): DiscoveredService {
+  const service = services.find((s) => s.exportName === exportName);
+  if (service !== undefined) return service;
+  const names = services.map((s) => s.exportName).join(', ') || 'none';
+  const exported = Object.prototype.hasOwnProperty.call(loadExports(file, cwd), exportName);
+  const why = exported ? `${exportName} is not a @Service class` : `no export named ${exportName}`;
+  throw new ServiceLoadError(relative(cwd, file) || file, `${why} (its @Service classes: ${names})`);
 }
 
 /** True when `file` is one `discoverServices` would load. */

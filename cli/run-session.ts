@@ -17,7 +17,7 @@ import { ServiceRunner, type PerServiceOptions } from '../src/service/runner';
 import { CREDENTIALS_DIR } from '../src/service/credentials';
 import { HttpServer, type HttpServerOptions } from '../src/service/http/server';
 import type { ClientTlsOptions } from '../src/transport/tls';
-import { discoverServices, findSourceFiles, type DiscoveredService } from './discover';
+import { discoverServices, findSourceFiles, serviceTarget, type DiscoveredService } from './discover';
 
 /** What `wservice run` was asked to do, after flags and config are merged. */
 export interface RunSettings {
@@ -233,7 +233,7 @@ export class RunSession {
   private watchPaths(): Promise<void> {
     const { paths, cwd, logger } = this.settings;
     const watcher = watch(
-      paths.map((path) => resolve(cwd, path)),
+      paths.map((path) => resolve(cwd, serviceTarget(path).path)),
       {
         ignoreInitial: true,
         atomic: true,

@@ -30,7 +30,10 @@ interface RunFlags extends MetricsFlags, TlsFlags {
 export function runCommand(): Command {
   const command = new Command('run')
     .description('run every @Service class found under the given files and folders')
-    .argument('<paths...>', 'files or folders to search (recursively) for .ts and .js service files')
+    .argument(
+      '<paths...>',
+      'files or folders to search (recursively) for .ts and .js service files, or file.ts:ClassName for one class',
+    )
     .option(
       '--router <url>',
       'join this router (ws://, wss://, rs://, rss://, unix:) instead of starting one',
@@ -70,6 +73,7 @@ export function runCommand(): Command {
 Examples:
   $ wservice run ./services                               embedded router on ws://127.0.0.1:8080/ws
   $ wservice run ./services --port 9000 --watch           restart services when their files change
+  $ wservice run services/orders.service.ts:OrdersService  one class of a file
   $ wservice run ./services --router ws://crossbar:8080/ws --realm prod
   $ WSERVICE_ROUTER=rs://10.0.0.5:8081 wservice run dist/services
   $ wservice run ./services --router wss://router:8443/ws --tls-ca ca.crt --tls-cert svc.crt --tls-key svc.key
