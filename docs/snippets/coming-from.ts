@@ -44,6 +44,24 @@ export async function tlsClient(url: string, certs: string): Promise<Client> {
 }
 // #endregion wampy-tls
 
+// #region autobahn
+export async function autobahnStyle(urls: string[], log: string[]): Promise<void> {
+  // new Connection({ transports: [...], onopen, onclose }): the callbacks hear the first join too.
+  const client = await connect({
+    url: urls, // tried in turn; a reconnect fails over to the next
+    onJoin: (session) => log.push(`joined ${session.realm}`),
+    onLeave: (info) => log.push(`left ${info.reason}`),
+    onDisconnect: (info) => {
+      log.push(`disconnected, retry: ${info.willRetry}`);
+      return false; // true stops reconnecting, as onclose returning true does
+    },
+  });
+  await client.leave(); // session.leave(): the WebSocket stays open
+  await client.join('realm1'); // a new session on it, on this realm or another
+  await client.close();
+}
+// #endregion autobahn
+
 // #region nameko
 @Service('ledger')
 export class LedgerService {

@@ -14,7 +14,7 @@ import type {
   ProcedureHandler,
   Publication,
 } from './types';
-import { transportFor, type TransportOptions } from './url';
+import { failoverTransport, type TransportOptions } from './url';
 
 export { DEFAULT_REALM, DEFAULT_ROUTER_URL };
 
@@ -27,9 +27,10 @@ export { DEFAULT_REALM, DEFAULT_ROUTER_URL };
 export interface ConnectOptions extends Omit<ConnectionOptions, 'transport' | 'realm'>, TransportOptions {
   /**
    * `ws://`, `wss://`, `rs://host:port`, `rss://host:port` or `unix:/path/to.sock` (see
-   * `RouterAddress`). Default: `WSERVICE_ROUTER`, else `ws://127.0.0.1:8080/ws`.
+   * `RouterAddress`). Default: `WSERVICE_ROUTER`, else `ws://127.0.0.1:8080/ws`. A list is
+   * tried in turn with failover (autobahn's `transports`): see `failoverTransport`.
    */
-  url?: string;
+  url?: string | readonly string[];
   /** Default: `WSERVICE_REALM`, else `realm1`. */
   realm?: string;
   /** Opens transports some other way (an in-process link); `url` and transport options are then unused. */
@@ -111,6 +112,21 @@ export class Client {
     return this.connection.publish(topic, args, kwargs, options);
   }
 
+  /**
+   * Leaves the session and keeps the transport for `join` (autobahn's `session.leave()`).
+   * @example
+   * await client.leave();
+   * await client.join('other_realm'); // a new HELLO on the same WebSocket
+   */
+  leave(reason?: string, message?: string): Promise<void> {
+    return this.connection.leave(reason, message);
+  }
+
+  /** Joins again after `leave`, on the same realm or on `realm`; resolves with the new session. */
+  join(realm?: string): Promise<Session> {
+    return this.connection.join(realm);
+  }
+
   /** Leaves the session and stops reconnecting. */
   close(): Promise<void> {
     return this.connection.close();
@@ -142,7 +158,8 @@ export async function connect(target: string | ConnectOptions = {}): Promise<Cli
   const options = typeof target === 'string' ? { url: target } : target;
   const url = options.url ?? nonEmpty(process.env.WSERVICE_ROUTER) ?? DEFAULT_ROUTER_URL;
   const realm = options.realm ?? nonEmpty(process.env.WSERVICE_REALM) ?? DEFAULT_REALM;
-  const transport = options.transport ?? transportFor(url, options);
+  const urls = typeof url === 'string' ? [url] : url;
+  const transport = options.transport ?? failoverTransport(urls, options);
   const connection = new Connection({ ...options, realm, transport });
   await connection.open();
   return new Client(connection);

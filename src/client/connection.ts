@@ -7,6 +7,7 @@ import { reconnectPolicy, retryDelay, type ReconnectOptions } from './backoff';
 import { ClientErrorUri, SessionClosedError } from './errors';
 import { MessageHooks, type MessageHookOptions } from './hooks';
 import { Registration, type RegistrationOwner } from './registration';
+import { ReusableTransport } from './reusable-transport';
 import { Session } from './session';
 import { Subscription, type SubscriptionOwner } from './subscription';
 import type {
@@ -41,6 +42,21 @@ export interface ConnectionOptions extends Omit<SessionOptions, 'hooks'> {
    * first HELLO and WELCOME on (`connection.hooks` takes more later). See `MessageHook`.
    */
   onMessage?: MessageHookOptions;
+  /**
+   * Called when a transport opens, from the very first (autobahn's `onconnect`); the same as a
+   * listener of `open` attached before `open()`.
+   */
+  onConnect?: (transport: Transport) => void;
+  /** Called on every join, the first included (autobahn's `onopen` / `onjoin`). */
+  onJoin?: (session: Session) => void;
+  /** Called when a joined session ends (autobahn's `onleave`). */
+  onLeave?: (info: SessionCloseInfo) => void;
+  /**
+   * Called when a transport closes or could not be opened (autobahn's `onclose` /
+   * `ondisconnect`), with whether a retry follows. Returning `true` stops reconnecting, as
+   * autobahn's `onclose` does: the retry it announced is not made and the connection is done.
+   */
+  onDisconnect?: (info: ConnectionCloseInfo) => boolean | void;
 }
 
 /** Why a transport closed, or could not be opened. */
@@ -102,6 +118,12 @@ export class Connection
   private readonly registrations = new Set<Registration>();
   private readonly subscriptions = new Set<Subscription>();
   private current?: Session;
+  /** The link of the current (or, after `leave`, the last) session. */
+  private link?: ReusableTransport;
+  /** The realm to join: the options' until `join(realm)` names another. */
+  private realm: string;
+  /** Between `leave()` and `join()`: the session ended on purpose, nothing reconnects. */
+  private left = false;
   /** The current session once its entries are restored: what `register` and `open` wait for. */
   private ready?: Session;
   private hasJoined = false;
@@ -115,9 +137,14 @@ export class Connection
   /** Throws RangeError for reconnect options out of range. */
   constructor(private readonly options: ConnectionOptions) {
     super();
+    this.realm = options.realm;
     this.logger = componentLogger(options.logger ?? defaultLogger(), 'client');
     this.hooks = new MessageHooks(this.logger);
     this.hooks.install(options.onMessage);
+    // Listeners before the first attempt: they hear it too.
+    if (options.onConnect) this.on('open', options.onConnect);
+    if (options.onJoin) this.on('join', options.onJoin);
+    if (options.onLeave) this.on('leave', options.onLeave);
     this.policy = options.reconnect === false ? undefined : reconnectPolicy(options.reconnect);
   }
 
@@ -140,10 +167,47 @@ export class Connection
     return this.joined();
   }
 
-  /** Stops reconnecting and leaves the session (GOODBYE). */
+  /** Stops reconnecting and leaves the session (GOODBYE), closing the transport. */
   async close(reason: string = ErrorUri.CLOSE_NORMAL, message?: string): Promise<void> {
     this.stop(new SessionClosedError(reason, message ?? 'the connection was closed'));
     await this.current?.leave(reason, message);
+    this.link?.close(1000, 'connection closed');
+  }
+
+  /**
+   * Leaves the session (GOODBYE) and keeps the transport open for `join` (autobahn's
+   * `session.leave()`): nothing reconnects until then, `leave` is emitted, calls fail with
+   * `SessionClosedError`. When the router does not answer the GOODBYE the transport is closed,
+   * and `join` opens a new one.
+   */
+  async leave(reason: string = ErrorUri.CLOSE_NORMAL, message?: string): Promise<void> {
+    const session = this.current;
+    if (session === undefined || this.stopped) return;
+    this.left = true;
+    this.link?.keepOpen();
+    await session.leave(reason, message);
+    if (!session.leftCleanly) this.link?.close(1000, 'no GOODBYE reply');
+  }
+
+  /**
+   * Joins again after `leave`, on the same transport when it is still open (a new HELLO),
+   * else on a new one; `realm` switches to another realm, for this join and later reconnects.
+   * Registrations and subscriptions the connection holds are made again, as after a reconnect.
+   * Resolves with the new session; rejects as `open()` does.
+   */
+  join(realm?: string): Promise<Session> {
+    if (this.stopped) return Promise.reject(this.finalError);
+    if (!this.left) {
+      return Promise.reject(
+        new SessionClosedError(ClientErrorUri.NOT_CONNECTED, 'join() needs a leave() first'),
+      );
+    }
+    this.left = false;
+    if (realm !== undefined) this.realm = realm;
+    const link = this.link;
+    const joining = link?.isOpen ? this.joinOver(link) : this.attempt();
+    joining.catch((err: unknown) => this.logger.error({ err }, 'join failed'));
+    return this.joined();
   }
 
   /** Calls on the joined session; fails at once with `SessionClosedError` when there is none. */
@@ -231,12 +295,28 @@ export class Connection
 
   private async attempt(): Promise<void> {
     this.retryTimer = undefined;
-    let session: Session;
+    let link: ReusableTransport;
     try {
       const transport = await this.options.transport();
       if (this.stopped) return transport.close(1000, 'connection closed');
+      link = this.link = new ReusableTransport(transport);
       this.notify('open', transport);
-      session = new Session(transport, { ...this.options, logger: this.logger, hooks: this.hooks });
+    } catch (err) {
+      return this.afterClose(err as Error, false);
+    }
+    await this.joinOver(link);
+  }
+
+  /** A new session over `link`: join, restore every entry, tell whoever waits. */
+  private async joinOver(link: ReusableTransport): Promise<void> {
+    let session: Session;
+    try {
+      session = new Session(link, {
+        ...this.options,
+        realm: this.realm,
+        logger: this.logger,
+        hooks: this.hooks,
+      });
       await session.join();
     } catch (err) {
       return this.afterClose(err as Error, FINAL_REASONS.has((err as SessionClosedError).uri));
@@ -275,21 +355,35 @@ export class Connection
     // A session lost before its restore finished never emitted join: no leave either.
     if (this.ready === session) this.notify('leave', info);
     this.current = this.ready = undefined;
-    this.afterClose(info.error, false);
+    if (!this.left) this.afterClose(info.error, false);
   }
 
-  /** Emits `close`, then retries or gives up. */
+  /** Emits `close` (and `onDisconnect`), then retries or gives up. */
   private afterClose(error: Error, final: boolean): void {
     const retry = this.retryAllowed(final);
     if (!retry) {
-      this.notify('close', { error, willRetry: false, retries: this.retries });
+      this.disconnected({ error, willRetry: false, retries: this.retries });
       return this.stop(error);
     }
     const delay = retryDelay(this.retries, this.policy as Required<ReconnectOptions>);
     this.retries += 1;
-    this.notify('close', { error, willRetry: true, retryIn: delay, retries: this.retries });
+    if (this.disconnected({ error, willRetry: true, retryIn: delay, retries: this.retries })) {
+      this.logger.info({ err: error }, 'onDisconnect returned true: not reconnecting');
+      return this.stop(error);
+    }
     this.logger.info({ err: error, delay, retries: this.retries }, 'reconnecting');
     this.retryTimer = setTimeout(() => void this.attempt(), delay);
+  }
+
+  /** Tells `close` listeners and `onDisconnect`; true when `onDisconnect` asked to stop. */
+  private disconnected(info: ConnectionCloseInfo): boolean {
+    this.notify('close', info);
+    try {
+      return this.options.onDisconnect?.(info) === true;
+    } catch (err) {
+      this.logger.error({ err }, 'onDisconnect threw');
+      return false;
+    }
   }
 
   private retryAllowed(final: boolean): boolean {

@@ -50,4 +50,10 @@ export {
   type ProxyCallOptions,
   type Returned,
 } from './proxy';
-export { parseRouterUrl, transportFor, type RouterAddress, type TransportOptions } from './url';
+export {
+  parseRouterUrl,
+  transportFor,
+  failoverTransport,
+  type RouterAddress,
+  type TransportOptions,
+} from './url';

@@ -81,6 +81,7 @@ export class Session implements RegistrationOwner, SubscriptionOwner {
   /** The error pending requests fail with once the session ends (set by leave). */
   private leaveError?: SessionClosedError;
   private closeError?: SessionClosedError;
+  private goodbyeAnswered = false;
   private resolveClosed!: (info: SessionCloseInfo) => void;
 
   /** Joins `options.realm` over `transport`; resolves with the established session. */
@@ -149,6 +150,14 @@ export class Session implements RegistrationOwner, SubscriptionOwner {
   /** WELCOME Details: the router's roles, `authid`, `authrole`, `authmethod`, `authprovider`. */
   get details(): WelcomeDetails | undefined {
     return this.welcomeDetails;
+  }
+
+  /**
+   * @internal True once our GOODBYE was answered: the router is done with this session and
+   * the transport may carry a new one.
+   */
+  get leftCleanly(): boolean {
+    return this.goodbyeAnswered;
   }
 
   /** The advanced features the router announced. */
@@ -346,7 +355,10 @@ export class Session implements RegistrationOwner, SubscriptionOwner {
   // [GOODBYE, Details|dict, Reason|uri]. Lenient: any reason is taken as the reply to ours,
   // including autobahn's `wamp.error.goodbye_and_out`; strict: we reply `wamp.close.goodbye_and_out`.
   private onGoodbye(message: Goodbye): void {
-    if (this.sessionState === 'leaving') return this.end(this.leaveError as SessionClosedError, 'client');
+    if (this.sessionState === 'leaving') {
+      this.goodbyeAnswered = true;
+      return this.end(this.leaveError as SessionClosedError, 'client');
+    }
     this.write({ type: MessageType.GOODBYE, details: {}, reason: ErrorUri.GOODBYE_AND_OUT });
     const text = typeof message.details.message === 'string' ? message.details.message : undefined;
     this.end(

@@ -100,3 +100,35 @@ function serializerNamed(name: string | undefined): Serializer | undefined {
   if (serializer === undefined) throw new TransportError(`unknown serializer ${name}`, 'INVALID_SERIALIZER');
   return serializer;
 }
+
+/**
+ * A transport factory over several router URLs, tried in turn (autobahn's `transports` list):
+ * each attempt starts with the URL that worked last and goes on to the next when one cannot be
+ * opened, so a reconnect fails over to another router. Throws `TransportError` at once for an
+ * empty list or a bad URL; an attempt that reaches none rejects with a `TransportError` naming
+ * each URL and why it failed.
+ */
+export function failoverTransport(urls: readonly string[], options: TransportOptions = {}): TransportFactory {
+  if (urls.length === 0) throw new TransportError('no router URL given (an empty list)', 'INVALID_URL');
+  const factories = urls.map((url) => transportFor(url, options));
+  if (factories.length === 1) return factories[0];
+  let current = 0;
+  return async () => {
+    const failures: string[] = [];
+    let last: unknown;
+    for (let i = 0; i < factories.length; i += 1) {
+      const index = (current + i) % factories.length;
+      try {
+        const transport = await factories[index]();
+        current = index;
+        return transport;
+      } catch (err) {
+        last = err;
+        failures.push(`${urls[index]}: ${(err as Error)?.message ?? String(err)}`);
+        options.logger?.debug({ err, url: urls[index] }, 'router unreachable; trying the next URL');
+      }
+    }
+    const code = last instanceof TransportError ? last.code : undefined;
+    throw new TransportError(`no router reachable: ${failures.join('; ')}`, code, { cause: last });
+  };
+}

@@ -3,6 +3,7 @@ import { EventDispatcher, Rpc, Service } from '../../src';
 import { Router } from '../../src/router';
 import { assertStopsRaising, runServices, type TestSystem } from '../../src/testing';
 import {
+  autobahnStyle,
   CalcService,
   LedgerService,
   tlsClient,
@@ -69,6 +70,18 @@ describe('docs/coming-from.md samples', () => {
     } finally {
       await router.stop();
     }
+  });
+
+  it('autobahn: callbacks from the first join, a URL list with failover, leave and join', async () => {
+    const log: string[] = [];
+    await autobahnStyle(['ws://127.0.0.1:1/ws', system.url], log);
+    expect(log).toEqual([
+      'joined realm1',
+      'left wamp.close.normal',
+      'joined realm1',
+      'left wamp.close.normal',
+      'disconnected, retry: false',
+    ]);
   });
 
   it('nameko: singleton and pool delivery, one handler each per event', async () => {

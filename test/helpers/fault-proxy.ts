@@ -17,6 +17,7 @@ export class FaultProxy {
   private delayMs = 0;
   private frozen = false;
   private refusing = false;
+  private acceptedCount = 0;
 
   private constructor(
     private readonly server: Server,
@@ -41,6 +42,11 @@ export class FaultProxy {
   /** Connections open through the proxy now. */
   get linkCount(): number {
     return this.links.size;
+  }
+
+  /** Connections forwarded so far (not refused), open or closed. */
+  get accepted(): number {
+    return this.acceptedCount;
   }
 
   /** Every chunk, in both directions, is forwarded `ms` later (0: at once). Order is kept. */
@@ -86,6 +92,7 @@ export class FaultProxy {
       return;
     }
     const link = new ProxyLink(socket, this.targetPort, this);
+    this.acceptedCount += 1;
     this.links.add(link);
     link.done.then(
       () => this.links.delete(link),
