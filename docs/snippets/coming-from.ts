@@ -1,4 +1,13 @@
-import { connect, MessageType, Rpc, Service, Subscribe, type Client } from 'wservice';
+import {
+  connect,
+  currentContext,
+  EventDispatcher,
+  MessageType,
+  Rpc,
+  Service,
+  Subscribe,
+  type Client,
+} from 'wservice';
 import { assertStopsRaising } from 'wservice/testing';
 
 // #region wampy
@@ -61,6 +70,34 @@ export async function autobahnStyle(urls: string[], log: string[]): Promise<void
   await client.close();
 }
 // #endregion autobahn
+
+// #region serverwamp
+@Service('lobby')
+export class LobbyService {
+  readonly present = new Set<number>();
+
+  constructor(private readonly events: EventDispatcher) {}
+
+  // serverwamp's session events: the router's meta topics (the role needs `subscribe` on them).
+  @Subscribe('wamp.session.on_join')
+  joined(details: { session: number }): void {
+    this.present.add(details.session);
+  }
+
+  @Subscribe('wamp.session.on_leave')
+  left(session: number, _authid: string, _authrole: string): void {
+    this.present.delete(session);
+  }
+
+  // send_event(session, ...): an event to the calling session only, by `eligible`.
+  @Rpc()
+  async whisper(text: string): Promise<void> {
+    const caller = currentContext()?.caller;
+    if (caller === undefined) return; // the router did not disclose the caller
+    await this.events.publish('lobby.whispered', [text], {}, { eligible: [caller], acknowledge: true });
+  }
+}
+// #endregion serverwamp
 
 // #region nameko
 @Service('ledger')

@@ -16,6 +16,7 @@ export {
   type RouterStartOptions,
   type ListenerOptions,
   type WebSocketListenerOptions,
+  type SharedServerOptions,
   type RawSocketListenerOptions,
   type TlsOptions,
   type SerializerName,
@@ -50,5 +51,14 @@ export type { HookOptions } from './auth/hook';
 export type { AuthorizeFunction, AuthorizationSession, AuthorizationVerdict } from './auth/authorize';
 export { TOO_MANY_SESSIONS } from './handshake';
 export { HANDSHAKE_TIMEOUT } from './router-session';
-// What `router.attach` takes: a transport, e.g. one end of an in-process pair.
-export { createInProcessPair, type Transport } from '../transport';
+// The Transport API: what `router.attach` takes (one end of an in-process pair, or a transport
+// of your own over any link) and what `connect({ transport })` opens on the client side.
+export {
+  createInProcessPair,
+  TransportError,
+  type Transport,
+  type TransportHandlers,
+  type CloseInfo,
+} from '../transport';
+export { serializerByName } from '../protocol/serializers';
+export type { Serializer, Frame } from '../protocol/serializer';

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { HttpBridge } from './bridge';
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { Logger } from '../logger';
 import type { Serializer } from '../protocol/serializer';
 import { serializerByName } from '../protocol/serializers';
@@ -61,11 +63,18 @@ function bridgeOf(
   return { onRequest: (req, res, link) => bridge.serve(req, res, link) };
 }
 
-/** Opens one listener of the router options. */
+/** The user's HTTP(S) server a WebSocket endpoint attaches to (`router.listenOn`). */
+export type SharedServer = HttpServer | HttpsServer;
+
+/**
+ * Opens one listener of the router options; with `server`, a WebSocket endpoint on that
+ * server (its `host`, `port` and `tls` are the server's).
+ */
 export async function openListener(
   options: ListenerOptions,
   index: number,
   setup: ListenerSetup,
+  server?: SharedServer,
 ): Promise<{ info: ListenerInfo; listener: Listener }> {
   const common = {
     serializers: serializersOf(options.serializers, index),
@@ -88,6 +97,7 @@ export async function openListener(
         allowedOrigins: options.allowedOrigins,
         openTimeout: setup.openTimeout,
         ...bridgeOf(options, setup),
+        server,
       },
       setup.onTransport,
     );

@@ -63,6 +63,15 @@ export interface WebSocketListenerOptions {
 }
 
 /**
+ * Options of `router.listenOn(server, options)`: a WebSocket endpoint on the application's own
+ * HTTP(S) server, whose address and TLS it shares.
+ */
+export type SharedServerOptions = Pick<
+  WebSocketListenerOptions,
+  'path' | 'serializers' | 'allowedOrigins' | 'keepAlive'
+>;
+
+/**
  * Liveness of a listener's links: a link silent for `interval` ms gets a WebSocket ping /
  * RawSocket PING; silent `timeout` ms more, it is dropped (its session ends, its callers'
  * calls fail, its registrations go). Default `{ interval: 10000, timeout: 10000 }`: a peer
@@ -296,6 +305,13 @@ export function validateRouterOptions(value: unknown): RouterOptions {
 
 function validateListener(c: Check): void {
   const type = c.enumValue('type', ['websocket', 'rawsocket'] as const, true);
+  if (typeof c.value === 'object' && c.value !== null && 'server' in c.value) {
+    // Options are plain data (a YAML file can hold them); a server object is not.
+    throw c.error(
+      'server',
+      'is not an option: attach to an existing HTTP(S) server with router.listenOn(server, { path })',
+    );
+  }
   c.object(['type', 'host', 'port', 'path', 'serializers', 'tls', 'allowedOrigins', 'keepAlive', 'bridge']);
   validateBridge(c, type);
   validateKeepAlive(c);

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { componentLogger, defaultLogger, type Logger } from '../logger';
 import { ErrorUri } from '../protocol/errors';
 import { IdSequence, randomId } from '../protocol/ids';
@@ -10,7 +11,7 @@ import { ProcedureCaller } from './procedure-caller';
 import { BufferBudget, bufferedBytesOf } from './budget';
 import { ADMIN_ROLE, type UriReservation } from './authorizer';
 import { Handshake } from './handshake';
-import { openListener, type ListenerInfo } from './listeners';
+import { openListener, type ListenerInfo, type SharedServer } from './listeners';
 import {
   resolveLimits,
   validateRouterOptions,
@@ -18,6 +19,8 @@ import {
   type ResolvedLimits,
   type RouterOptions,
   type RouterStartOptions,
+  type ListenerOptions,
+  type SharedServerOptions,
 } from './options';
 import { Realm } from './realm';
 import type { WServiceMetrics } from '../observability/metrics';
@@ -150,19 +153,7 @@ export class Router {
     for (const uri of hooks.procedures) router.reserve({ uri, match: 'exact', owner: ADMIN_ROLE });
     try {
       for (const [index, listenerOptions] of (router.options.listeners ?? []).entries()) {
-        const { info, listener } = await openListener(listenerOptions, index, {
-          maxMessageSize: router.limits.maxMessageSize,
-          openTimeout: router.limits.openTimeout,
-          messageTimeout: router.limits.messageTimeout,
-          outboundLimit: router.limits.outboundHardLimit,
-          pending: router.pending,
-          onBuffering: () => router.budget.check(),
-          logger: router.logger,
-          onTransport: (transport) => router.attach(transport),
-        });
-        router.openListeners.push(listener);
-        (router.listeners as ListenerInfo[]).push(info);
-        router.logger.debug({ url: info.url }, 'router listening');
+        await router.open(listenerOptions, index);
       }
     } catch (error) {
       router.budget.stop();
@@ -170,6 +161,47 @@ export class Router {
       throw error;
     }
     return router;
+  }
+
+  /**
+   * Serves WAMP over WebSocket on the application's own HTTP(S) server, at `options.path`
+   * (default `/ws`), sharing its port (serverwamp's attach): a plain `http.createServer()` /
+   * `https.createServer()`, the server of Express's `app.listen()`, Fastify's `fastify.server`.
+   * The server's requests and other upgrade paths stay its own; `stop()` closes the WAMP links
+   * and leaves the server running. Resolves once the server listens, with the endpoint as
+   * `router.listeners` shows it. Throws `RouterOptionsError` for a wrong option.
+   *
+   * @example
+   * const server = http.createServer(app).listen(3000);
+   * await router.listenOn(server, { path: '/wamp' }); // ws://127.0.0.1:3000/wamp
+   */
+  async listenOn(server: SharedServer, options: SharedServerOptions = {}): Promise<ListenerInfo> {
+    if (this.stopping !== undefined) throw new Error('listenOn() on a router that is stopping');
+    const [checked] = validateRouterOptions({ listeners: [{ ...options, type: 'websocket' }] }).listeners!;
+    if (!server.listening) await once(server, 'listening');
+    return this.open(checked, this.listeners.length, server);
+  }
+
+  private async open(options: ListenerOptions, index: number, server?: SharedServer): Promise<ListenerInfo> {
+    const { info, listener } = await openListener(
+      options,
+      index,
+      {
+        maxMessageSize: this.limits.maxMessageSize,
+        openTimeout: this.limits.openTimeout,
+        messageTimeout: this.limits.messageTimeout,
+        outboundLimit: this.limits.outboundHardLimit,
+        pending: this.pending,
+        onBuffering: () => this.budget.check(),
+        logger: this.logger,
+        onTransport: (transport) => this.attach(transport),
+      },
+      server,
+    );
+    this.openListeners.push(listener);
+    (this.listeners as ListenerInfo[]).push(info);
+    this.logger.debug({ url: info.url }, 'router listening');
+    return info;
   }
 
   /**

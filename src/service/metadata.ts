@@ -243,10 +243,17 @@ function buildEntrypoint(
     case 'subscribe': {
       const match = entry.options.match ?? 'exact';
       const delivery = entry.options.delivery ?? 'broadcast';
-      checkUri(entry.topic, match, where, '@Subscribe');
+      // Meta topics (wamp.session.on_join...) may be subscribed to, as any client may; the
+      // router publishes them, so only broadcast delivery can reach a handler.
+      checkUri(entry.topic, match, where, '@Subscribe', true);
       if (!(EVENT_DELIVERIES as readonly unknown[]).includes(delivery)) {
         throw new ServiceDefinitionError(
           `${where}: @Subscribe delivery ${JSON.stringify(delivery)} is not one of ${EVENT_DELIVERIES.map((d) => `'${d}'`).join(', ')}`,
+        );
+      }
+      if (isReservedUri(entry.topic) && delivery !== 'broadcast') {
+        throw new ServiceDefinitionError(
+          `${where}: @Subscribe delivery '${delivery}' cannot apply to the router's meta topic ${entry.topic} (only 'broadcast' does)`,
         );
       }
       if (delivery !== 'broadcast' && match !== 'exact') {
@@ -291,13 +298,14 @@ function checkUri(
   match: 'exact' | 'prefix' | 'wildcard',
   where: string,
   decorator: string,
+  metaAllowed = false,
 ): void {
   if (typeof uri !== 'string' || !isValidUri(uri, match)) {
     throw new ServiceDefinitionError(
       `${where}: ${decorator} URI ${JSON.stringify(uri)} is not a valid ${match} URI`,
     );
   }
-  if (isReservedUri(uri)) {
+  if (isReservedUri(uri) && !metaAllowed) {
     throw new ServiceDefinitionError(
       `${where}: ${decorator} URI ${uri} is in the reserved 'wamp.' namespace`,
     );

@@ -50,8 +50,8 @@ export interface TransportHandlers {
  */
 export interface Transport {
   readonly serializer: Serializer;
-  /** `websocket`, `rawsocket` or `inprocess`. */
-  readonly kind: 'websocket' | 'rawsocket' | 'inprocess';
+  /** `websocket`, `rawsocket`, `inprocess`, or a custom transport's own name (shown in logs and the meta API). */
+  readonly kind: 'websocket' | 'rawsocket' | 'inprocess' | (string & {});
   /** Where the other side is, Crossbar style: `tcp4:127.0.0.1:50412`, `unix:/tmp/s`, `inprocess`. */
   readonly peer: string;
   /** Largest frame this transport accepts in either direction, in bytes. */

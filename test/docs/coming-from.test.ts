@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { EventDispatcher, Rpc, Service } from '../../src';
+import { connect, EventDispatcher, Rpc, Service } from '../../src';
 import { Router } from '../../src/router';
 import { assertStopsRaising, runServices, type TestSystem } from '../../src/testing';
 import {
   autobahnStyle,
   CalcService,
   LedgerService,
+  LobbyService,
   tlsClient,
   tracedClient,
   wampyStyle,
@@ -26,7 +27,12 @@ describe('docs/coming-from.md samples', () => {
   let system: TestSystem;
   beforeAll(async () => {
     // The first run reads the snippets' contracts with the TypeScript compiler: give it time.
-    system = await runServices([CalcService, CalcEvents, { service: LedgerService, instances: 2 }]);
+    system = await runServices([
+      CalcService,
+      CalcEvents,
+      { service: LedgerService, instances: 2 },
+      LobbyService,
+    ]);
   }, 60_000);
   afterAll(() => system?.stop());
 
@@ -82,6 +88,26 @@ describe('docs/coming-from.md samples', () => {
       'left wamp.close.normal',
       'disconnected, retry: false',
     ]);
+  });
+
+  it('serverwamp: session events from meta topics, an event to one session by eligible', async () => {
+    const lobby = system.instancesOf('lobby')[0].instance as LobbyService;
+    const [alice, bob] = [await connect(system.url), await connect(system.url)];
+    try {
+      const heard: Record<string, unknown[]> = { alice: [], bob: [] };
+      await alice.subscribe('lobby.whispered', ([text]) => void heard.alice.push(text));
+      await bob.subscribe('lobby.whispered', ([text]) => void heard.bob.push(text));
+      await assertStopsRaising(() => expect(lobby.present).toContain(bob.session!.id));
+      await alice.call('lobby.whisper', ['psst']);
+      await bob.call('lobby.whisper', ['hello bob']);
+      await assertStopsRaising(() => expect(heard).toEqual({ alice: ['psst'], bob: ['hello bob'] }));
+      const gone = bob.session!.id;
+      await bob.close();
+      await assertStopsRaising(() => expect(lobby.present).not.toContain(gone));
+    } finally {
+      await alice.close();
+      await bob.close();
+    }
   });
 
   it('nameko: singleton and pool delivery, one handler each per event', async () => {

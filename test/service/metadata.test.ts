@@ -104,11 +104,32 @@ describe('readServiceDefinition', () => {
     expect(() => readServiceDefinition(Bad)).toThrow('Bad.m: @Rpc URI "has space" is not a valid exact URI');
     @Service('bad2')
     class Bad2 {
-      @Subscribe('wamp.session.on_join')
+      @Rpc('wamp.session.count')
       m(): void {}
     }
     expect(() => readServiceDefinition(Bad2)).toThrow(
-      "Bad2.m: @Subscribe URI wamp.session.on_join is in the reserved 'wamp.' namespace",
+      "Bad2.m: @Rpc URI wamp.session.count is in the reserved 'wamp.' namespace",
+    );
+  });
+
+  it('takes @Subscribe on a meta topic, broadcast only', () => {
+    @Service('watcher')
+    class Watcher {
+      @Subscribe('wamp.session.on_join')
+      joined(): void {}
+    }
+    expect(readServiceDefinition(Watcher).subscriptions[0]).toMatchObject({
+      kind: 'subscribe',
+      topic: 'wamp.session.on_join',
+      options: { delivery: 'broadcast' },
+    });
+    @Service('pooled_watcher')
+    class PooledWatcher {
+      @Subscribe('wamp.session.on_leave', { delivery: 'pool' })
+      left(): void {}
+    }
+    expect(() => readServiceDefinition(PooledWatcher)).toThrow(
+      "PooledWatcher.left: @Subscribe delivery 'pool' cannot apply to the router's meta topic wamp.session.on_leave (only 'broadcast' does)",
     );
   });
 
