@@ -7,6 +7,19 @@ import type { Transport } from '../../src/transport/transport';
 import { Router } from '../../src/router';
 import { FaultProxy } from '../helpers/fault-proxy';
 import { until } from '../helpers/until';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+
+/** autobahn-python joins `realms` in turn over one WebSocket; what it saw, as JSON. */
+function pythonRejoins(url: string, realms: string[]): Promise<Record<string, unknown>[]> {
+  const script = join(__dirname, '..', 'helpers', 'autobahn-python-rejoin.py');
+  return new Promise((resolve, reject) =>
+    execFile('/usr/bin/python3', [script, url, ...realms], { timeout: 15000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`autobahn-python failed: ${err.message}\n${stderr}`));
+      else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>[]);
+    }),
+  );
+}
 
 // autobahn's idioms over loopback against the embedded router: lifecycle callbacks given to
 // connect(), a list of transports with failover, leave() and join() on one connection.
@@ -174,6 +187,22 @@ describe('autobahn idioms', () => {
         'leave wamp.close.normal',
         'join other',
       ]);
+    });
+
+    it('our router takes autobahn-python leaving and joining again on one WebSocket', async () => {
+      const proxy = await FaultProxy.start(port);
+      proxies.push(proxy);
+      const log = await pythonRejoins(`ws://127.0.0.1:${proxy.port}/ws`, ['realm1', 'other', 'realm1']);
+      expect(log).toEqual([
+        { realm: 'realm1', session: expect.any(Number), count: expect.any(Number) },
+        { left: 'wamp.close.goodbye_and_out' },
+        { realm: 'other', session: expect.any(Number), count: expect.any(Number) },
+        { left: 'wamp.close.goodbye_and_out' },
+        { realm: 'realm1', session: expect.any(Number), count: expect.any(Number) },
+        { left: 'wamp.close.goodbye_and_out' },
+      ]);
+      expect(new Set(log.filter((e) => 'session' in e).map((e) => e.session)).size).toBe(3);
+      expect(proxy.accepted).toBe(1);
     });
 
     it('does not reconnect while left, and join() needs a leave() first', async () => {

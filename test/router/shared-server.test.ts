@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import { connect } from '../../src/client/connect';
 import { Router, RouterOptionsError } from '../../src/router';
+import { callFromPython } from '../helpers/autobahn-python';
 
 /** `router.listenOn(server)`: the WAMP endpoint inside the application's own HTTP(S) server. */
 
@@ -63,6 +64,10 @@ describe('router.listenOn(server)', () => {
       });
       expect(await session.call('app.add', [2, 3])).toBe(5);
       connection.close();
+      // And autobahn-python (Debian python3-autobahn).
+      await expect(
+        callFromPython(info.url, 'realm1', [{ procedure: 'app.add', args: [4, 5] }]),
+      ).resolves.toEqual([{ ok: 9 }]);
       await expect(httpGet(port, '/')).resolves.toEqual({ status: 200, body: 'the application' });
       await callee.close();
     } finally {
