@@ -1,7 +1,8 @@
 """Calls procedures with Debian's python3-autobahn, as a Python user of a wservice system would.
 
 Usage: /usr/bin/python3 autobahn-python.py URL REALM SERIALIZER [AUTH] < calls.json
-AUTH (optional JSON): {"authmethods": [...], "authid": ..., "ticket": ...} to join with a ticket.
+AUTH (optional JSON): {"authmethods": [...], "authid": ..., "ticket": ...} to join with a ticket,
+or {"authmethods": ["wampcra"], "authid": ..., "secret": ...} for WAMP-CRA (salted or not).
 calls.json: [{"procedure": ..., "args": [...], "kwargs": {...}}, ...]; {"$bytes": [1, 2]} in a value sends bytes.
 Prints one JSON list: {"ok": result} or {"error": uri, "args": [...], "kwargs": {...}} per call.
 """
@@ -10,6 +11,7 @@ import json
 import sys
 
 from autobahn.asyncio.wamp import ApplicationRunner, ApplicationSession
+from autobahn.wamp import auth as auth_cra
 from autobahn.wamp.exception import ApplicationError
 from autobahn.wamp.serializer import CBORSerializer, JsonSerializer, MsgPackSerializer
 
@@ -39,7 +41,13 @@ class Caller(ApplicationSession):
         self.join(self.config.realm, authmethods=auth["authmethods"], authid=auth.get("authid"))
 
     def onChallenge(self, challenge):
-        return auth["ticket"]
+        if challenge.method != "wampcra":
+            return auth["ticket"]
+        key = auth["secret"].encode("utf8")
+        if "salt" in challenge.extra:
+            extra = challenge.extra
+            key = auth_cra.derive_key(auth["secret"], extra["salt"], extra.get("iterations"), extra.get("keylen"))
+        return auth_cra.compute_wcs(key, challenge.extra["challenge"].encode("utf8")).decode("ascii")
 
     async def onJoin(self, details):
         for call in calls:

@@ -11,12 +11,10 @@ export interface PythonCall {
   kwargs?: Record<string, unknown>;
 }
 
-/** How the Python client joins when not anonymously: a ticket. */
-export interface PythonAuth {
-  authmethods: string[];
-  authid?: string;
-  ticket: string;
-}
+/** How the Python client joins when not anonymously: a ticket, or a WAMP-CRA secret. */
+export type PythonAuth = { authmethods: string[]; authid?: string } & (
+  { ticket: string } | { secret: string }
+);
 
 /** Runs `calls` from Debian's python3-autobahn (/usr/bin/python3) against a router. */
 export function callFromPython(

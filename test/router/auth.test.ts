@@ -15,6 +15,14 @@ const AUTH: RouterStartOptions['auth'] = {
     users: {
       plain: { secret: 'plain-secret', role: 'user' },
       salted: { secret: 'salted-secret', role: 'admin', salt: 'salt123', iterations: 100, keylen: 16 },
+      // Crossbar.io / wampy style: the derived key written under `secret`, beside the salt.
+      crossbar: {
+        secret: wampcra.deriveKey('crossbar-pw', 'salt9', 100, 16),
+        salt: 'salt9',
+        iterations: 100,
+        keylen: 16,
+        role: 'user',
+      },
       // Crossbar style: only the derived key is stored.
       derived: {
         key: wampcra.deriveKey('hidden', 'pepper', 50, 32),
@@ -112,6 +120,14 @@ describe('authentication', () => {
       const { peer, extra } = await craLogin('salted', 'salted-secret');
       expect(extra).toMatchObject({ salt: 'salt123', iterations: 100, keylen: 16 });
       expect(await welcomed(peer)).toMatchObject({ authid: 'salted', authrole: 'admin' });
+    });
+
+    it("takes Crossbar.io's and wampy's salted config as written: the derived key under secret", async () => {
+      const { peer, extra } = await craLogin('crossbar', 'crossbar-pw');
+      expect(extra).toMatchObject({ salt: 'salt9', iterations: 100, keylen: 16 });
+      expect(await welcomed(peer)).toMatchObject({ authid: 'crossbar', authrole: 'user' });
+      const wrong = await craLogin('crossbar', 'not-the-pw');
+      await expectAbort(wrong.peer, 'wamp.error.authentication_failed');
     });
 
     it('welcomes a user configured with a derived key only', async () => {

@@ -28,10 +28,14 @@ import {
   type Identity,
 } from './authenticator';
 
-/** A user with the key the signature is checked against, derived once at start-up. */
+/**
+ * A user with the keys a signature is checked against, derived once at start-up: one, or for
+ * a salted `secret` two (the key derived from it, and the secret itself as the derived key,
+ * as Crossbar.io's and wampy's configurations write it).
+ */
 interface CraUser {
   role: string;
-  key: string;
+  keys: readonly string[];
   /** CHALLENGE Extra for salted secrets: salt, iterations, keylen. */
   saltExtra: Dict;
 }
@@ -58,7 +62,7 @@ export class WampCraAuthenticator implements Authenticator {
     private readonly authenticator?: LoadedHook<AuthenticateFunction>,
   ) {
     for (const [authid, user] of Object.entries(options.users ?? {})) this.users.set(authid, toCraUser(user));
-    this.decoys = new Decoys([...this.users.values()].map((user) => user.key));
+    this.decoys = new Decoys([...this.users.values()].flatMap((user) => user.keys));
   }
 
   hello(request: AuthRequest): AuthOutcome | Promise<AuthOutcome> {
@@ -114,8 +118,9 @@ export class WampCraAuthenticator implements Authenticator {
       kind: 'challenge',
       extra: { challenge, ...user.saltExtra },
       verify: ({ signature }) => {
-        const valid = verifySignature(user.key, challenge, signature);
-        return valid || isFailure(outcome) ? outcome : unknownUser();
+        // Every key is compared (no early exit), so the work does not depend on which matched.
+        const matches = user.keys.map((key) => verifySignature(key, challenge, signature));
+        return matches.includes(true) || isFailure(outcome) ? outcome : unknownUser();
       },
     };
   }
@@ -126,11 +131,13 @@ export class WampCraAuthenticator implements Authenticator {
     const model = users.length === 0 ? undefined : this.decoys.pick('model', authid, users);
     const salt = model?.saltExtra.salt;
     if (model === undefined || typeof salt !== 'string') {
-      return { key: this.decoys.text('key', authid, model?.key.length ?? 32), saltExtra: {} };
+      return { keys: [this.decoys.text('key', authid, model?.keys[0].length ?? 32)], saltExtra: {} };
     }
     const keylen = model.saltExtra.keylen as number;
+    // As many keys as the model has, so that refusing costs the same comparisons.
+    const keys = model.keys.map((_, i) => this.decoys.bytes(`key${i}`, authid, keylen).toString('base64'));
     return {
-      key: this.decoys.bytes('key', authid, keylen).toString('base64'),
+      keys,
       saltExtra: {
         salt: this.decoys.text('salt', authid, salt.length),
         iterations: model.saltExtra.iterations,
@@ -167,9 +174,15 @@ function craUserFrom(answer: Dict, role: string): CraUser | undefined {
 }
 
 function toCraUser(user: WampCraUser): CraUser {
-  if (user.salt === undefined) return { role: user.role, key: user.secret!, saltExtra: {} };
+  if (user.salt === undefined) return { role: user.role, keys: [user.secret!], saltExtra: {} };
   const iterations = user.iterations ?? DEFAULT_ITERATIONS;
   const keylen = user.keylen ?? DEFAULT_KEYLEN;
-  const key = user.key ?? deriveKey(user.secret!, user.salt, iterations, keylen);
-  return { role: user.role, key, saltExtra: { salt: user.salt, iterations, keylen } };
+  // A salted `secret` is the shared secret (the key is derived from it) or, as Crossbar.io and
+  // wampy write their configuration, the derived key itself: a signature with either passes.
+  // Neither weakens the other: whoever knows the secret can derive the key anyway.
+  const keys =
+    user.key !== undefined
+      ? [user.key]
+      : [deriveKey(user.secret!, user.salt, iterations, keylen), user.secret!];
+  return { role: user.role, keys, saltExtra: { salt: user.salt, iterations, keylen } };
 }
