@@ -31,6 +31,16 @@ describe('docs/router.md samples', () => {
     // dave's client knows the password; the file holds only the key derived from it.
     peer.send([M.AUTHENTICATE, wampcra.computeSignature('pw', challenge[2] as Record<string, unknown>), {}]);
     expect((await peer.expect(M.WELCOME))[2]).toMatchObject({ authid: 'dave', authrole: 'user' });
+    // erin's entry is written as Crossbar.io's: her client knows the same password.
+    const erin = ScriptedPeer.attach(router);
+    erin.send([M.HELLO, 'realm1', { roles: ALL_CLIENT_ROLES, authmethods: ['wampcra'], authid: 'erin' }]);
+    const erinChallenge = await erin.expect(M.CHALLENGE);
+    erin.send([
+      M.AUTHENTICATE,
+      wampcra.computeSignature('pw', erinChallenge[2] as Record<string, unknown>),
+      {},
+    ]);
+    expect((await erin.expect(M.WELCOME))[2]).toMatchObject({ authid: 'erin', authrole: 'user' });
   });
 
   it('the table of default rules is DEFAULT_PERMISSIONS', () => {
