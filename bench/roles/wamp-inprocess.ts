@@ -1,7 +1,6 @@
-import { connect, type Client } from '../../src/client';
 import { Router } from '../../src/router';
-import { createInProcessPair } from '../../src/transport/inprocess';
 import { callerCommands } from '../lib/workload';
+import { openInProcessClient } from '../lib/wservice';
 import type { Role } from './entry';
 
 /**
@@ -11,18 +10,9 @@ import type { Role } from './entry';
  */
 export default async function wampInProcess(): Promise<Role> {
   const router = await Router.start({ listeners: [] });
-  const open = (): Promise<Client> =>
-    connect({
-      reconnect: false,
-      transport: async () => {
-        const [near, far] = createInProcessPair();
-        router.attach(far);
-        return near;
-      },
-    });
-  const callee = await open();
+  const callee = await openInProcessClient(router);
   await callee.register('bench.echo', (a) => a[0]);
-  const caller = await open();
+  const caller = await openInProcessClient(router);
   return {
     commands: callerCommands(() => caller.call('bench.echo', ['hello world'])),
     close: async () => {

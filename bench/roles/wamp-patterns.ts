@@ -1,6 +1,5 @@
-import { connect, type Client } from '../../src/client';
 import { Router } from '../../src/router';
-import { createInProcessPair } from '../../src/transport/inprocess';
+import { openInProcessClient } from '../lib/wservice';
 import type { Role } from './entry';
 
 /** Registered (or subscribed) at a time while the noise patterns are set up. */
@@ -17,18 +16,9 @@ const BATCH = 1000;
 export default async function wampPatterns(args: Record<string, unknown>): Promise<Role> {
   const patterns = Number(args.patterns ?? 10);
   const router = await Router.start({ listeners: [] });
-  const open = (): Promise<Client> =>
-    connect({
-      reconnect: false,
-      transport: async () => {
-        const [near, far] = createInProcessPair();
-        router.attach(far);
-        return near;
-      },
-    });
-  const callee = await open();
-  const subscriber = await open();
-  const caller = await open();
+  const callee = await openInProcessClient(router);
+  const subscriber = await openInProcessClient(router);
+  const caller = await openInProcessClient(router);
   let events = 0;
   /** The patterns, set up by a command: 100k of them take longer than a role's start may. */
   async function prepare(): Promise<void> {
