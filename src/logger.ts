@@ -13,7 +13,7 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' |
 export type LogComponent = 'router' | 'service' | 'client';
 
 export interface LoggerOptions {
-  /** Defaults to `WSERVICE_LOG_LEVEL`, else `silent` under jest and `info` elsewhere. */
+  /** Defaults to `WSERVICE_LOG_LEVEL`, else `silent` under jest, `warn` in a browser and `info` elsewhere. */
   level?: LogLevel;
   /** Levels per component, over `level`: `{ router: 'warn', service: 'debug' }`. */
   levels?: Partial<Record<LogComponent, LogLevel>>;
@@ -24,6 +24,8 @@ export interface LoggerOptions {
 }
 
 function defaultLevel(): LogLevel {
+  // A browser (the wservice/browser bundle) has no process: its console gets warnings and worse.
+  if (typeof process === 'undefined') return 'warn';
   const fromEnv = process.env.WSERVICE_LOG_LEVEL as LogLevel | undefined;
   if (fromEnv) return fromEnv;
   return process.env.JEST_WORKER_ID !== undefined ? 'silent' : 'info';

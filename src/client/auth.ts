@@ -1,7 +1,6 @@
-import * as cryptosign from '../protocol/auth/cryptosign';
-import { AUTH_METHOD as TICKET } from '../protocol/auth/ticket';
-import * as wampcra from '../protocol/auth/wampcra';
+import { CRYPTOSIGN, TICKET, WAMPCRA } from '../protocol/auth/methods';
 import type { Dict, HelloDetails } from '../protocol/messages';
+import { cryptosignSigner, wampcraSignature, type CryptosignSigner } from './auth-crypto';
 
 /** A CHALLENGE as `onChallenge` sees it. */
 export interface AuthChallenge {
@@ -43,12 +42,12 @@ export interface AuthOptions {
 
 /** HELLO's authentication fields and the answers to CHALLENGEs, from `AuthOptions`. */
 export class Authenticator {
-  private readonly keyPair?: cryptosign.CryptosignKeyPair;
+  private readonly signer?: CryptosignSigner;
   private readonly methods: string[];
 
   /** Throws TypeError for a malformed `privateKey`, or `onChallenge` without `authmethods`. */
   constructor(private readonly options: AuthOptions) {
-    if (options.privateKey !== undefined) this.keyPair = cryptosign.keyPairFromSeed(options.privateKey);
+    if (options.privateKey !== undefined) this.signer = cryptosignSigner(options.privateKey);
     this.methods = options.authmethods ?? this.credentialMethods();
   }
 
@@ -56,7 +55,7 @@ export class Authenticator {
   helloDetails(): Pick<HelloDetails, 'authmethods' | 'authid' | 'authrole' | 'authextra'> {
     const { authid, authrole } = this.options;
     let authextra = this.options.authextra;
-    if (this.keyPair) authextra = { ...authextra, pubkey: this.keyPair.publicKeyHex };
+    if (this.signer) authextra = { ...authextra, pubkey: this.signer.publicKeyHex };
     return {
       authmethods: this.methods,
       ...(authid !== undefined && { authid }),
@@ -68,13 +67,12 @@ export class Authenticator {
   /** The AUTHENTICATE Signature for a CHALLENGE; throws when no credential answers `method`. */
   async respond(method: string, extra: Dict): Promise<string> {
     const { ticket, secret, onChallenge } = this.options;
-    if (method === wampcra.AUTH_METHOD && secret !== undefined)
-      return wampcra.computeSignature(secret, extra);
+    if (method === WAMPCRA && secret !== undefined) return wampcraSignature(secret, extra);
     if (method === TICKET && ticket !== undefined) return ticket;
-    if (method === cryptosign.AUTH_METHOD && this.keyPair !== undefined) {
+    if (method === CRYPTOSIGN && this.signer !== undefined) {
       if (typeof extra.challenge !== 'string')
         throw new TypeError('cryptosign CHALLENGE Extra.challenge must be a string');
-      return cryptosign.signChallenge(this.keyPair, extra.challenge);
+      return this.signer.sign(extra.challenge);
     }
     if (onChallenge !== undefined) {
       const signature = await onChallenge({ method, extra });
@@ -87,8 +85,8 @@ export class Authenticator {
 
   private credentialMethods(): string[] {
     const methods: string[] = [];
-    if (this.keyPair !== undefined) methods.push(cryptosign.AUTH_METHOD);
-    if (this.options.secret !== undefined) methods.push(wampcra.AUTH_METHOD);
+    if (this.signer !== undefined) methods.push(CRYPTOSIGN);
+    if (this.options.secret !== undefined) methods.push(WAMPCRA);
     if (this.options.ticket !== undefined) methods.push(TICKET);
     if (methods.length > 0) return methods;
     if (this.options.onChallenge !== undefined) {

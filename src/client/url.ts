@@ -1,5 +1,3 @@
-import type { Serializer } from '../protocol/serializer';
-import { serializerByName } from '../protocol/serializers';
 import {
   connectRawSocket,
   connectWebSocket,
@@ -10,6 +8,7 @@ import {
 } from '../transport';
 import type { Logger } from '../logger';
 import type { TransportFactory } from './connection';
+import { failoverOf, serializerNamed } from './transport-choice';
 
 /**
  * Where a router listens, as a URL:
@@ -94,13 +93,6 @@ export function transportFor(url: string, options: TransportOptions = {}): Trans
   }
 }
 
-function serializerNamed(name: string | undefined): Serializer | undefined {
-  if (name === undefined) return undefined;
-  const serializer = serializerByName(name);
-  if (serializer === undefined) throw new TransportError(`unknown serializer ${name}`, 'INVALID_SERIALIZER');
-  return serializer;
-}
-
 /**
  * A transport factory over several router URLs, tried in turn (autobahn's `transports` list):
  * each attempt starts with the URL that worked last and goes on to the next when one cannot be
@@ -109,26 +101,5 @@ function serializerNamed(name: string | undefined): Serializer | undefined {
  * each URL and why it failed.
  */
 export function failoverTransport(urls: readonly string[], options: TransportOptions = {}): TransportFactory {
-  if (urls.length === 0) throw new TransportError('no router URL given (an empty list)', 'INVALID_URL');
-  const factories = urls.map((url) => transportFor(url, options));
-  if (factories.length === 1) return factories[0];
-  let current = 0;
-  return async () => {
-    const failures: string[] = [];
-    let last: unknown;
-    for (let i = 0; i < factories.length; i += 1) {
-      const index = (current + i) % factories.length;
-      try {
-        const transport = await factories[index]();
-        current = index;
-        return transport;
-      } catch (err) {
-        last = err;
-        failures.push(`${urls[index]}: ${(err as Error)?.message ?? String(err)}`);
-        options.logger?.debug({ err, url: urls[index] }, 'router unreachable; trying the next URL');
-      }
-    }
-    const code = last instanceof TransportError ? last.code : undefined;
-    throw new TransportError(`no router reachable: ${failures.join('; ')}`, code, { cause: last });
-  };
+  return failoverOf(urls, (url) => transportFor(url, options), options.logger);
 }

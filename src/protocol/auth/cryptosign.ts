@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { CRYPTOSIGN } from './methods';
 
 /**
  * WAMP-Cryptosign (spec: "WAMP-Cryptosign Authentication"): Ed25519 with Node's own crypto.
@@ -11,7 +12,7 @@ import { createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyO
  */
 
 /** The method name in HELLO `authmethods` and CHALLENGE. */
-export const AUTH_METHOD = 'cryptosign';
+export const AUTH_METHOD = CRYPTOSIGN;
 
 const SEED_BYTES = 32;
 const PUBLIC_KEY_BYTES = 32;

@@ -1,4 +1,5 @@
 import { secretsEqual } from './secret-compare';
+import { TICKET } from './methods';
 
 /**
  * Ticket authentication (spec: "Ticket-based Authentication"): the router sends CHALLENGE
@@ -8,7 +9,7 @@ import { secretsEqual } from './secret-compare';
  */
 
 /** The method name in HELLO `authmethods` and CHALLENGE. */
-export const AUTH_METHOD = 'ticket';
+export const AUTH_METHOD = TICKET;
 
 /** True when the presented AUTHENTICATE Signature equals the expected ticket (constant time). */
 export function verifyTicket(expected: string, presented: unknown): boolean {

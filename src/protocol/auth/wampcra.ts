@@ -1,6 +1,14 @@
 import { createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import type { Id } from '../messages';
 import { secretsEqual } from './secret-compare';
+import {
+  checkedIterations,
+  checkedKeylen,
+  DEFAULT_ITERATIONS,
+  DEFAULT_KEYLEN,
+  readWampcraExtra,
+} from './wampcra-extra';
+import { WAMPCRA } from './methods';
 
 /**
  * WAMP-CRA, challenge-response authentication (spec: "Challenge Response Authentication").
@@ -12,18 +20,9 @@ import { secretsEqual } from './secret-compare';
  */
 
 /** The method name in HELLO `authmethods` and CHALLENGE. */
-export const AUTH_METHOD = 'wampcra';
+export const AUTH_METHOD = WAMPCRA;
 
-/** Defaults of a salted secret, as in autobahn and Crossbar. */
-export const DEFAULT_ITERATIONS = 1000;
-export const DEFAULT_KEYLEN = 32;
-
-/**
- * Bounds on what a router may ask the client to compute: a hostile router must not be able
- * to stall the client with billions of PBKDF2 rounds or a huge key.
- */
-const MAX_ITERATIONS = 10_000_000;
-const MAX_KEYLEN = 1024;
+export { DEFAULT_ITERATIONS, DEFAULT_KEYLEN };
 
 /**
  * The key of a salted secret: base64 of PBKDF2-HMAC-SHA256 (autobahn `derive_key`).
@@ -35,9 +34,9 @@ export function deriveKey(
   iterations = DEFAULT_ITERATIONS,
   keylen = DEFAULT_KEYLEN,
 ): string {
-  checkBound('iterations', iterations, MAX_ITERATIONS);
-  checkBound('keylen', keylen, MAX_KEYLEN);
-  return pbkdf2Sync(secret, salt, iterations, keylen, 'sha256').toString('base64');
+  return pbkdf2Sync(secret, salt, checkedIterations(iterations), checkedKeylen(keylen), 'sha256').toString(
+    'base64',
+  );
 }
 
 /** The AUTHENTICATE Signature: base64(HMAC-SHA256(key, challenge)), both as UTF-8 text. */
@@ -98,28 +97,7 @@ export interface WampcraChallengeExtra {
  * router sent a salt. Throws TypeError when Extra is malformed.
  */
 export function computeSignature(secret: string, extra: Record<string, unknown>): string {
-  const { challenge, salt, iterations, keylen } = extra;
-  if (typeof challenge !== 'string')
-    throw new TypeError('wampcra CHALLENGE Extra.challenge must be a string');
-  if (salt === undefined || salt === null) return signChallenge(secret, challenge);
-  if (typeof salt !== 'string') throw new TypeError('wampcra CHALLENGE Extra.salt must be a string');
-  const key = deriveKey(
-    secret,
-    salt,
-    optionalNumber('iterations', iterations),
-    optionalNumber('keylen', keylen),
-  );
-  return signChallenge(key, challenge);
-}
-
-function optionalNumber(name: string, value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number') throw new TypeError(`wampcra CHALLENGE Extra.${name} must be a number`);
-  return value;
-}
-
-function checkBound(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new RangeError(`wampcra ${name} must be an integer in 1..${max}, got ${value}`);
-  }
+  const { challenge, salted } = readWampcraExtra(extra);
+  if (salted === undefined) return signChallenge(secret, challenge);
+  return signChallenge(deriveKey(secret, salted.salt, salted.iterations, salted.keylen), challenge);
 }
