@@ -71,6 +71,25 @@ async function main(): Promise<void> {
 void main();
 `;
 
+/** A web page's module on the browser bundle: the same `Client` and typed proxies. */
+const BROWSER_PAGE = `import { connect, RemoteError, type Client } from 'wservice/browser';
+
+interface Greeter {
+  hello(name: string): Promise<string>;
+}
+
+export async function greet(url: string): Promise<string> {
+  const client: Client = await connect({ url, realm: 'realm1', serializer: 'msgpack' });
+  try {
+    return await client.proxy<Greeter>('greeter').hello('Ada');
+  } catch (err) {
+    return err instanceof RemoteError ? err.uri : 'unknown';
+  } finally {
+    await client.close();
+  }
+}
+`;
+
 beforeAll(async () => {
   assertBuilt();
   work = mkdtempSync(join(tmpdir(), 'wservice-package-'));
@@ -95,6 +114,8 @@ beforeAll(async () => {
     json({ compilerOptions: { ...COMPILER_OPTIONS, module: 'nodenext', moduleResolution: 'nodenext' } }),
   );
   write(join(consumer, 'esm/src/main.ts'), PROGRAM);
+  // A page's module, type-checked against wservice/browser (the bundle's declarations).
+  write(join(consumer, 'esm/src/page.ts'), BROWSER_PAGE);
   write(join(consumer, 'cjs/package.json'), json({ type: 'commonjs' }));
   write(
     join(consumer, 'cjs/tsconfig.json'),
@@ -145,6 +166,23 @@ describe('the packed package', () => {
     };
     expect(pkg.peerDependencies['@swc/core']).toBe(template.devDependencies['@swc/core']);
     expect(pkg.scripts.prepack).toBe('npm run build');
+  });
+
+  it('ships the browser bundle as wservice/browser: ES modules, minified too, with source maps', () => {
+    const { root, files } = entries();
+    for (const file of ['wservice.js', 'wservice.min.js', 'wservice.js.map', 'wservice.min.js.map'])
+      expect(files).toContain(`dist/browser/${file}`);
+    expect(JSON.parse(readFileSync(join(root, 'dist/browser/package.json'), 'utf8'))).toEqual({
+      type: 'module',
+    });
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      exports: Record<string, { types: string; default: string }>;
+    };
+    expect(pkg.exports['./browser']).toEqual({
+      types: './dist/src/browser/index.d.ts',
+      default: './dist/browser/wservice.js',
+    });
+    expect(files).toContain('dist/src/browser/index.d.ts');
   });
 
   it('ships the MIT LICENSE and source maps that carry their sources', () => {
