@@ -4,7 +4,7 @@
  * relay. Prints one markdown table and writes it to bench/results/.
  *
  * `--quick`: small counts and one round. `--only <regexp>`: the scenarios whose key
- * (`rpc: <name>`, `pubsub 1→N: <name>`, `idle: <name>`) matches. `BENCH_ROUNDS=<n>`
+ * (`rpc: <name>`, `http: <name>`, `pubsub 1→N: <name>`, `idle: <name>`) matches. `BENCH_ROUNDS=<n>`
  * overrides the rounds; `BENCH_CPU_PROF=<dir>` writes a CPU profile of every process.
  * The services' contract files are written first, as `wservice build` would (contracts.ts);
  * `--only startup` times reading a service's contract at start.
@@ -41,6 +41,7 @@ const shape = { fanoutSubscribers: 100, idleSessions: quick ? 1000 : 10000 };
 function runScenario(scenario: Scenario): Promise<Sample> {
   switch (scenario.kind) {
     case 'rpc':
+    case 'http':
       return runRpc(scenario, counts);
     case 'pubsub':
       return runPubSub(scenario, counts);

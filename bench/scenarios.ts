@@ -1,5 +1,5 @@
 import { startRole, type RoleProcess } from './lib/proc';
-import type { IdleScenario, PubSubScenario, RpcScenario, Scenario } from './lib/scenario';
+import type { HttpScenario, IdleScenario, PubSubScenario, RpcScenario, Scenario } from './lib/scenario';
 
 /** The baseline every ratio is taken against. */
 export const RELAY_NAME = 'raw ws relay (2 hops)';
@@ -14,6 +14,9 @@ export const Rows = {
   servicesObserved: 'wservice services end to end, metrics + tracing on',
   inProcess: 'wservice in-process (proxy, router, service in one process)',
   oursIdle: 'wservice router, WebSocket json',
+  httpPlain: 'plain node:http handler (POST /echo)',
+  httpRoute: '@Http route (POST /echo, wservice run)',
+  httpBridge: "router's HTTP bridge (POST /call/bench.echo → service over WebSocket)",
 } as const;
 
 type ClientKind = 'wamp' | 'ab';
@@ -214,6 +217,48 @@ export const rpcScenarios: RpcScenario[] = [
   },
 ];
 
+/** The HTTP caller role: `body` POSTed to `url` on a keep-alive agent of 100 connections. */
+function httpCaller(url: string, body: unknown): Promise<RoleProcess> {
+  return startRole('http-caller', { url, body, sockets: 100 }, { label: 'caller' });
+}
+
+/**
+ * HTTP request/response, the same work on each row (read a JSON body, check a string
+ * argument, answer it as JSON): by hand on `node:http` first, the baseline of the table.
+ */
+export const httpScenarios: HttpScenario[] = [
+  {
+    kind: 'http',
+    name: Rows.httpPlain,
+    async setup() {
+      const server = await startRole('http-plain', {}, { label: 'server' });
+      const caller = await httpCaller(`${String(server.info.url)}/echo`, { text: 'hello world' });
+      return { caller, processes: [caller, server] };
+    },
+  },
+  {
+    kind: 'http',
+    name: Rows.httpRoute,
+    async setup() {
+      const service = await startRole('http-host', {}, { label: 'service' });
+      const caller = await httpCaller(`${String(service.info.url)}/echo`, { text: 'hello world' });
+      return { caller, processes: [caller, service] };
+    },
+  },
+  {
+    kind: 'http',
+    name: Rows.httpBridge,
+    async setup() {
+      const router = await ourRouter({ bridge: true });
+      const service = await startRole('svc-host', { url: router.info.ws }, { label: 'service' });
+      const caller = await httpCaller(`${String(router.info.http)}/call/bench.echo`, {
+        args: ['hello world'],
+      });
+      return { caller, router, processes: [caller, service, router] };
+    },
+  },
+];
+
 /** Publish/subscribe, 1 → 1 and the fan-out to `fanout` subscribers. */
 export function pubSubScenarios(fanout: number): PubSubScenario[] {
   return [
@@ -241,6 +286,7 @@ export function idleScenarios(sessions: number): IdleScenario[] {
 export function allScenarios(settings: { fanoutSubscribers: number; idleSessions: number }): Scenario[] {
   return [
     ...rpcScenarios,
+    ...httpScenarios,
     ...pubSubScenarios(settings.fanoutSubscribers),
     ...idleScenarios(settings.idleSessions),
   ];

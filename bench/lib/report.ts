@@ -159,6 +159,26 @@ function rpcTable(scenarios: Scenario[], r: Results): string[] {
   return lines;
 }
 
+function httpTable(scenarios: Scenario[], r: Results): string[] {
+  const http = scenarios.filter((x) => x.kind === 'http');
+  if (http.length === 0) return [];
+  const plain = r.get('http', Rows.httpPlain);
+  const lines = [
+    '',
+    '## HTTP (`POST` of `{"text": "hello world"}` answered as JSON, keep-alive agent)',
+    '',
+    '| scenario | seq p50 µs | seq p99 µs | seq requests/s | 100 in flight requests/s | 100 in flight vs node:http | p50 vs node:http | CPU µs per request (100 in flight) | peak RSS MB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+  ];
+  for (const s of http) {
+    const m = r.of(s);
+    lines.push(
+      `| ${s.name} | ${fmt(m.p50Us)} | ${fmt(m.p99Us)} | ${fmt(m.seqCallsPerS)} | ${fmt(m.concCallsPerS)} | ${showRatio(ratioOf(m.concCallsPerS, plain.concCallsPerS))} | ${showRatio(ratioOf(m.p50Us, plain.p50Us))} | ${cpuColumn(m)} | ${peakColumn(m)} |`,
+    );
+  }
+  return lines;
+}
+
 function pubSubTable(scenarios: Scenario[], r: Results): string[] {
   const lines = [
     '',
@@ -221,6 +241,7 @@ export function renderReport(
     ...header(info),
     ...targetTable(r, shape.fanout, shape.idleSessions),
     ...rpcTable(scenarios, r),
+    ...httpTable(scenarios, r),
     ...pubSubTable(scenarios, r),
     ...idleTable(scenarios, r),
     '',

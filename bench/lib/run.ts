@@ -1,6 +1,12 @@
 import type { MemoryReading } from '../roles/entry';
 import type { RoleProcess } from './proc';
-import { stopAll, type IdleScenario, type PubSubScenario, type RpcScenario } from './scenario';
+import {
+  stopAll,
+  type HttpScenario,
+  type IdleScenario,
+  type PubSubScenario,
+  type RpcScenario,
+} from './scenario';
 import type { SequentialResult } from './workload';
 
 /** One scenario's measures in one round, by metric name. */
@@ -40,7 +46,7 @@ function cpuPer(processes: RoleProcess[], before: number[], after: number[], ope
   );
 }
 
-export async function runRpc(scenario: RpcScenario, counts: Counts): Promise<Sample> {
+export async function runRpc(scenario: RpcScenario | HttpScenario, counts: Counts): Promise<Sample> {
   const { caller, processes } = await scenario.setup();
   try {
     const sample: Sample = {};

@@ -10,6 +10,14 @@ export interface RpcScenario {
   concurrentOnly?: boolean;
 }
 
+/**
+ * An HTTP request/response system under test: as an RpcScenario (the caller answers the same
+ * commands), reported in its own table against the plain `node:http` handler of the same run.
+ */
+export interface HttpScenario extends Omit<RpcScenario, 'kind'> {
+  kind: 'http';
+}
+
 /** A publish/subscribe system under test. */
 export interface PubSubScenario {
   kind: 'pubsub';
@@ -36,7 +44,7 @@ export interface IdleScenario {
   setup(): Promise<{ holder: RoleProcess; router: RoleProcess; processes: RoleProcess[] }>;
 }
 
-export type Scenario = RpcScenario | PubSubScenario | IdleScenario;
+export type Scenario = RpcScenario | HttpScenario | PubSubScenario | IdleScenario;
 
 /** What identifies a scenario's results: its kind, name and, for pub/sub, its fan-out. */
 export function scenarioKey(s: Scenario): string {
