@@ -54,3 +54,10 @@ printf "\n---\n"
 curl -s "$HTTP/openapi.json"
 # #endregion
 printf "\n---\n"
+
+# #region traceparent
+curl -s -X POST "$ROUTER/call/library.get" \
+  -H 'content-type: application/json' \
+  -H 'traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' \
+  -d '{"args": ["978-0441013593"]}'
+# #endregion

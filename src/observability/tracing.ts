@@ -121,6 +121,31 @@ export function remoteContext(details: Readonly<Record<string, unknown>> | undef
   return trace.setSpanContext(ROOT_CONTEXT, spanContext);
 }
 
+/** The W3C Trace Context HTTP headers (lower case, as node:http gives them). */
+export const TRACEPARENT_HEADER = 'traceparent';
+export const TRACESTATE_HEADER = 'tracestate';
+
+/**
+ * The custom attributes (`x_traceparent`, `x_tracestate`) of an HTTP request's W3C
+ * `traceparent` / `tracestate` headers: what `@Http` requests and bridge calls carry on, so a
+ * trace begun in a browser, a gateway or curl continues. Empty when `traceparent` is missing
+ * or malformed (spec: then `tracestate` is ignored too); `tracestate` over 512 characters is
+ * dropped, as it is over WAMP.
+ */
+export function traceAttributesOfHeaders(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): Record<string, string> {
+  const parent = headers[TRACEPARENT_HEADER];
+  const spanContext = typeof parent === 'string' ? parseTraceparent(parent.trim()) : undefined;
+  if (spanContext === undefined) return {};
+  const attributes: Record<string, string> = { [TRACEPARENT_ATTRIBUTE]: formatTraceparent(spanContext) };
+  // spec: several tracestate headers are one list, joined by commas.
+  const raw = headers[TRACESTATE_HEADER];
+  const state = (Array.isArray(raw) ? raw.join(',') : raw)?.trim();
+  if (state !== undefined && state !== '' && state.length <= 512) attributes[TRACESTATE_ATTRIBUTE] = state;
+  return attributes;
+}
+
 // W3C Trace Context: version-traceid-parentid-flags, lower-case hex.
 const TRACEPARENT = /^([\da-f]{2})-([\da-f]{32})-([\da-f]{16})-([\da-f]{2})(-.*)?$/;
 

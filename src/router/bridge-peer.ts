@@ -11,10 +11,18 @@ export interface BridgeCredentials {
   ticket?: string;
 }
 
+/** What every bridge request carries: its correlation id and W3C trace context (`x_traceparent`, maybe empty). */
+interface BridgeRequestBase {
+  args: Args;
+  kwargs: Kwargs;
+  correlationId: string;
+  trace: Readonly<Record<string, string>>;
+}
+
 /** What a bridge request does once joined. */
 export type BridgeRequest =
-  | { kind: 'call'; procedure: string; args: Args; kwargs: Kwargs; timeout: number; correlationId: string }
-  | { kind: 'publish'; topic: string; args: Args; kwargs: Kwargs; correlationId: string };
+  | (BridgeRequestBase & { kind: 'call'; procedure: string; timeout: number })
+  | (BridgeRequestBase & { kind: 'publish'; topic: string });
 
 /** A call's result (`{ args, kwargs }`, as Crossbar.io's bridge answers) or a publication's id. */
 export type BridgeAnswer = { args: Args; kwargs: Kwargs } | { id: number };
@@ -115,7 +123,8 @@ export class BridgePeer {
 }
 
 function requestMessage(request: BridgeRequest): Message {
-  const custom = { x_correlation_id: request.correlationId };
+  // The request's trace context continues in the callee's (or subscribers') span, as a WAMP caller's does.
+  const custom = { x_correlation_id: request.correlationId, ...request.trace };
   if (request.kind === 'call') {
     // [CALL, Request|id, Options|dict, Procedure|uri, Arguments|list, ArgumentsKw|dict]
     return {

@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import { ErrorUri, WampError } from '../protocol/errors';
 import type { Args, Kwargs } from '../protocol/messages';
 import { isValidUri } from '../protocol/uri';
+import { traceAttributesOfHeaders } from '../observability/tracing';
 import type { LinkInfo } from '../transport/inprocess';
 import type { Transport } from '../transport/transport';
 import { BridgePeer, type BridgeCredentials, type BridgeRequest } from './bridge-peer';
@@ -102,10 +103,11 @@ export class HttpBridge {
     readJsonBody(req, this.maxBodyBytes)
       .then((body) => {
         const { args, kwargs } = payloadOf(body);
+        const trace = traceAttributesOfHeaders(req.headers);
         const request: BridgeRequest =
           kind === 'call'
-            ? { kind: 'call', procedure: uri, args, kwargs, timeout: this.timeout, correlationId }
-            : { kind: 'publish', topic: uri, args, kwargs, correlationId };
+            ? { kind: 'call', procedure: uri, args, kwargs, timeout: this.timeout, correlationId, trace }
+            : { kind: 'publish', topic: uri, args, kwargs, correlationId, trace };
         const peer = new BridgePeer(this.attach, link);
         // A client that goes away takes its session (and its call) with it.
         res.on('close', () => {
@@ -136,7 +138,8 @@ function preflight(res: ServerResponse): void {
   res
     .writeHead(204, {
       'access-control-allow-methods': 'POST',
-      'access-control-allow-headers': 'authorization, content-type, x-correlation-id',
+      'access-control-allow-headers':
+        'authorization, content-type, x-correlation-id, traceparent, tracestate',
       'access-control-max-age': '600',
     })
     .end();

@@ -43,7 +43,7 @@ describe('docs/web.md: @Http routes through wservice run, called with curl', () 
     });
     expect(curl.stderr).toBe('');
     expect(curl.code).toBe(0);
-    const [get, query, post, lend, errors, invalid, bridgeCall, bridgePublish, openapi] =
+    const [get, query, post, lend, errors, invalid, bridgeCall, bridgePublish, openapi, traced] =
       curl.stdout.split('\n---\n');
     expect(JSON.parse(get)).toEqual({ isbn: '978-0441013593', title: 'Dune', copies: 1 });
     expect(JSON.parse(query)).toEqual([{ isbn: '978-0441013593', title: 'Dune', copies: 1 }]);
@@ -79,6 +79,7 @@ describe('docs/web.md: @Http routes through wservice run, called with curl', () 
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(['/books', '/books/{isbn}', '/books/{isbn}/loans']);
     expect(Object.keys(doc.paths['/books']).sort()).toEqual(['get', 'post']);
+    expect(JSON.parse(traced)).toEqual(JSON.parse(bridgeCall));
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     rmSync(dir, { recursive: true, force: true });

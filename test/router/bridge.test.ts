@@ -232,7 +232,7 @@ describe('the HTTP bridge on a realm with the default rules', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-methods')).toBe('POST');
     expect(preflight.headers.get('access-control-allow-headers')).toBe(
-      'authorization, content-type, x-correlation-id',
+      'authorization, content-type, x-correlation-id, traceparent, tracestate',
     );
   });
 

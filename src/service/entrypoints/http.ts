@@ -44,6 +44,8 @@ export class HttpEntrypoint implements Entrypoint {
       uri: origin.path,
       correlationId: origin.correlationId,
       signal: () => AbortSignal.any([origin.signal, killSignal]),
+      // The request's traceparent is the SERVER span's parent, as a caller's x_traceparent is.
+      details: origin.trace,
     });
   }
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../../logger';
 import { ErrorUri, WampError } from '../../protocol/errors';
 import type { Kwargs } from '../../protocol/messages';
 import { failRequest, readJsonBody, RefusedRequest, sendJson } from '../../http/json';
+import { traceAttributesOfHeaders } from '../../observability/tracing';
 import { listenOn } from '../../transport/listener';
 import { DEFAULT_HTTP_MAX_BODY_BYTES, HTTP_HEADERS_TIMEOUT, HTTP_REQUEST_TIMEOUT } from '../constants';
 import { newCorrelationId } from '../context';
@@ -32,6 +33,8 @@ export interface HttpOrigin {
   readonly correlationId: string;
   /** Aborts when the client goes away before its answer. */
   readonly signal: AbortSignal;
+  /** The request's W3C trace context as custom attributes (`x_traceparent`), empty without one. */
+  readonly trace: Readonly<Record<string, string>>;
 }
 
 /** Runs one request's worker on one service instance. */
@@ -167,7 +170,8 @@ export class HttpServer implements HttpRoutes {
           if (!res.writableFinished)
             gone.abort(new WampError(ErrorUri.CANCELED, ['the HTTP client went away']));
         });
-        return handler(kwargs, { path, correlationId, signal: gone.signal });
+        const trace = traceAttributesOfHeaders(req.headers);
+        return handler(kwargs, { path, correlationId, signal: gone.signal, trace });
       })
       .then(
         (result) => this.answer(route, res, result),
