@@ -1,5 +1,6 @@
 import { wasReported } from '../logger';
 import { ErrorUri, ProtocolError, WampError } from '../protocol/errors';
+import { IdTable } from '../protocol/id-table';
 import {
   MessageType,
   type Args,
@@ -56,7 +57,7 @@ export class Callee implements Role {
   private readonly registering = new PendingRequests<Registration>('REGISTER');
   private readonly unregistering = new PendingRequests<Registration>('UNREGISTER');
   /** Invocations whose handler has not settled, by INVOCATION request id. */
-  private readonly running = new Map<number, RunningInvocation>();
+  private readonly running = new IdTable<RunningInvocation>();
 
   readonly messages: MessageTable = {
     [MessageType.REGISTERED]: (m) => this.onRegistered(m),
@@ -107,7 +108,7 @@ export class Callee implements Role {
     for (const registration of this.registrations.values()) registration.deactivate();
     this.registrations.clear();
     // Nobody is left to answer: handlers learn through their signal, their results are dropped.
-    const running = [...this.running.values()];
+    const running = this.running.values();
     this.running.clear();
     for (const invocation of running) invocation.abort(error);
   }

@@ -1,4 +1,5 @@
 import { RemoteError } from '../protocol/errors';
+import { IdTable } from '../protocol/id-table';
 import { reviveRemoteError } from './remote-error-classes';
 import {
   MessageType,
@@ -34,7 +35,7 @@ interface PendingCall {
 
 /** The caller role: CALL, progressive results, timeouts and cancellation. */
 export class Caller implements Role {
-  private readonly calls = new Map<number, PendingCall>();
+  private readonly calls = new IdTable<PendingCall>();
 
   readonly messages: MessageTable = {
     [MessageType.RESULT]: (m) => this.onResult(m),
@@ -89,7 +90,7 @@ export class Caller implements Role {
   }
 
   close(error: Error): void {
-    const calls = [...this.calls.values()];
+    const calls = this.calls.values();
     this.calls.clear();
     for (const call of calls) {
       if (call.abandoned) continue;

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger';
 import { ErrorUri, ProtocolError } from '../protocol/errors';
+import { IdTable } from '../protocol/id-table';
 import { IdSequence } from '../protocol/ids';
 import {
   MessageType,
@@ -39,9 +40,9 @@ interface Call extends PendingCall {
 /** One session's side of the calls in flight. */
 class SessionCalls {
   /** Calls the session made, by CALL.Request. */
-  readonly made = new Map<Id, Call>();
+  readonly made = new IdTable<Call>();
   /** Invocations the session must answer, by INVOCATION.Request. */
-  readonly answering = new Map<Id, Call>();
+  readonly answering = new IdTable<Call>();
   /** INVOCATION request ids are in the callee's session scope (spec): 1, 2, 3... per session. */
   private readonly invocationIds = new IdSequence();
   /** The last INVOCATION.Request sent; answers to later ids were never asked for. */
@@ -212,11 +213,11 @@ export class CallTracker {
       lost === undefined
         ? 'the callee left before answering'
         : `the callee's link dropped before it answered (${lost}); the call may have run`;
-    for (const call of [...side.answering.values()]) {
+    for (const call of side.answering.values()) {
       this.finish(call);
       call.caller.send(errorFor(call, ErrorUri.CANCELED, text));
     }
-    for (const call of [...side.made.values()]) {
+    for (const call of side.made.values()) {
       this.finish(call);
       this.interrupt(call, 'killnowait', ErrorUri.CANCELED);
     }
@@ -255,7 +256,7 @@ export class CallTracker {
 
   /** Ends every call in flight without telling anyone (router stop). */
   clear(): void {
-    for (const side of this.sessions.values()) for (const call of [...side.made.values()]) this.finish(call);
+    for (const side of this.sessions.values()) for (const call of side.made.values()) this.finish(call);
     this.sessions.clear();
   }
 

@@ -56,10 +56,40 @@ function special(value: unknown, depth = 0): number {
   return found;
 }
 
+/** Where JSON.parse may have rounded an integer literal: 2^53 and beyond. */
+const ROUNDING_LIMIT = 2 ** 53;
+
+const NO_RISK = 0;
+const ROUNDED = 1;
+const TOO_DEEP = 2;
+
 /**
- * A run of 16 digits: an integer literal that may lie beyond 2^53 (9007199254740992 has 16
- * digits), which JSON.parse would round. Such frames (rare) take the lossless parser.
+ * Whether a value JSON.parse gave holds a number at or beyond 2^53 (an integer literal there
+ * may have been rounded, so the frame is read again by the lossless parser), or is nested
+ * deeper than the walk goes. Walking the parsed value is cheaper than scanning the text for
+ * long digit runs: WAMP's global ids (publications, subscriptions, registrations, sessions)
+ * are drawn up to 2^53 and most have 16 digits, so nearly every EVENT and INVOCATION has one.
  */
+function roundingRisk(value: unknown, depth: number): number {
+  if (typeof value === 'number')
+    return value >= ROUNDING_LIMIT || value <= -ROUNDING_LIMIT ? ROUNDED : NO_RISK;
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return NO_RISK;
+  if (depth > MAX_SCAN_DEPTH) return TOO_DEEP;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const risk = roundingRisk(item, depth + 1);
+      if (risk !== NO_RISK) return risk;
+    }
+    return NO_RISK;
+  }
+  for (const key in value) {
+    const risk = roundingRisk((value as Record<string, unknown>)[key], depth + 1);
+    if (risk !== NO_RISK) return risk;
+  }
+  return NO_RISK;
+}
+
+/** Past the walk's depth: a run of 16 digits may be an integer beyond 2^53 (9007199254740993). */
 const LONG_DIGITS = /\d{16}/;
 
 const MAX_EXACT = 2n ** 53n;
@@ -130,8 +160,10 @@ export const jsonSerializer: Serializer = {
     }
     try {
       const reviver = text.includes(ESCAPED_NUL) ? binaryReviver : undefined;
-      if (LONG_DIGITS.test(text)) return parseLossless(text, reviver, parseNumber);
-      return reviver === undefined ? JSON.parse(text) : JSON.parse(text, reviver);
+      const parsed: unknown = reviver === undefined ? JSON.parse(text) : JSON.parse(text, reviver);
+      const risk = roundingRisk(parsed, 0);
+      if (risk === NO_RISK || (risk === TOO_DEEP && !LONG_DIGITS.test(text))) return parsed;
+      return parseLossless(text, reviver, parseNumber);
     } catch (err) {
       throw new ProtocolError(`invalid JSON frame: ${(err as Error).message}`);
     }

@@ -184,6 +184,37 @@ describe('integers beyond 2^53', () => {
     expect(jsonSerializer.deserialize('["1234567890123456789", 2]')).toEqual(['1234567890123456789', 2]);
   });
 
+  it('JSON reads every integer up to 2^53 as a Number and every one past it as a BigInt, at 16 and 17 digits', () => {
+    const frame =
+      '[36, 9007199254740992, 8999999999999999, 9007199254740993, 9999999999999999, 10000000000000000, -9007199254740993, 1007199254740993]';
+    expect(jsonSerializer.deserialize(frame)).toEqual([
+      36,
+      2 ** 53,
+      8999999999999999,
+      9007199254740993n,
+      9999999999999999n,
+      10000000000000000n,
+      -9007199254740993n,
+      1007199254740993,
+    ]);
+  });
+
+  it('JSON reads an integer beyond 2^53 exactly at any depth, and 16-digit ids as Numbers', () => {
+    const deep = (inner: string): string => '['.repeat(100) + inner + ']'.repeat(100);
+    const nest = (inner: unknown): unknown => Array.from({ length: 100 }).reduce<unknown>((v) => [v], inner);
+    expect(jsonSerializer.deserialize(deep('9007199254740993'))).toEqual(nest(9007199254740993n));
+    expect(jsonSerializer.deserialize(deep('9007199254740991'))).toEqual(nest(9007199254740991));
+    expect(jsonSerializer.deserialize(deep('1'))).toEqual(nest(1));
+    // An EVENT as our router sends it: subscription and publication ids of 16 digits.
+    expect(jsonSerializer.deserialize('[36,5520312419345607,3287465018273645,{},["hi"]]')).toEqual([
+      36,
+      5520312419345607,
+      3287465018273645,
+      {},
+      ['hi'],
+    ]);
+  });
+
   it('JSON keeps bytes and BigInt together', () => {
     const message = [48, 1, {}, 'p', [Buffer.from('hi'), 2n ** 64n - 1n]];
     expect(jsonSerializer.deserialize(jsonSerializer.serialize(message as never))).toEqual(message);
