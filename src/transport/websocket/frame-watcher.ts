@@ -78,29 +78,34 @@ export class FrameWatcher {
 
   /** Returns the position after the header, the chunk's end when it is split, or -1 when stopped. */
   private readHeader(chunk: Buffer, pos: number): number {
+    // The usual case, a whole header inside the chunk, is read where it lies: no copy.
+    if (this.headerFill === 0) {
+      const length = headerLength(chunk, pos, chunk.length - pos);
+      if (length !== 0 && pos + length <= chunk.length) return this.onHeader(chunk, pos) ? pos + length : -1;
+    }
     const take = Math.min(14 - this.headerFill, chunk.length - pos);
     chunk.copy(this.header, this.headerFill, pos, pos + take);
     const available = this.headerFill + take;
-    const length = headerLength(this.header, available);
+    const length = headerLength(this.header, 0, available);
     if (length === 0 || available < length) {
       this.headerFill = available;
       return chunk.length;
     }
     const consumed = length - this.headerFill;
     this.headerFill = 0;
-    if (!this.onHeader()) return -1;
+    if (!this.onHeader(this.header, 0)) return -1;
     return pos + consumed;
   }
 
-  private onHeader(): boolean {
-    const h = this.header;
-    const opcode = h[0] & OPCODE_BITS;
-    const len7 = h[1] & LEN7_BITS;
+  /** Reads the frame header at `at` in `h`; false when the watcher stopped. */
+  private onHeader(h: Buffer, at: number): boolean {
+    const opcode = h[at] & OPCODE_BITS;
+    const len7 = h[at + 1] & LEN7_BITS;
     let payload = len7;
-    if (len7 === 126) payload = h.readUInt16BE(2);
-    else if (len7 === 127) payload = Number(h.readBigUInt64BE(2));
+    if (len7 === 126) payload = h.readUInt16BE(at + 2);
+    else if (len7 === 127) payload = Number(h.readBigUInt64BE(at + 2));
     this.control = opcode >= FIRST_CONTROL_OPCODE;
-    this.final = (h[0] & FIN_BIT) !== 0;
+    this.final = (h[at] & FIN_BIT) !== 0;
     this.payloadLeft = payload;
     if (!this.control) {
       this.messageAnnounced += payload;
@@ -139,10 +144,10 @@ function stopped(): ChunkOutcome {
   return STOPPED;
 }
 
-/** The full header length once its first two bytes are known, else 0. */
-function headerLength(header: Buffer, available: number): number {
+/** The full header length once its first two bytes (at `at` in `header`) are known, else 0. */
+function headerLength(header: Buffer, at: number, available: number): number {
   if (available < 2) return 0;
-  const len7 = header[1] & LEN7_BITS;
+  const len7 = header[at + 1] & LEN7_BITS;
   const extended = len7 === 126 ? 2 : len7 === 127 ? 8 : 0;
-  return 2 + extended + ((header[1] & MASK_BIT) !== 0 ? 4 : 0);
+  return 2 + extended + ((header[at + 1] & MASK_BIT) !== 0 ? 4 : 0);
 }
