@@ -3,6 +3,7 @@ import { MessageType as M, serializerByName, WampError, type Dict } from '../../
 import { createInProcessPair, Router } from '../../../src/router';
 import { connectWebSocket } from '../../../src/transport';
 import { callFromPython } from '../../helpers/autobahn-python';
+import { connect as connectAutobahn, ConnectFailed } from '../helpers/autobahn';
 import { loggerWithLines } from '../helpers/log-lines';
 import { ScriptedPeer } from '../helpers/peer';
 
@@ -172,6 +173,25 @@ describe('an authenticator procedure', () => {
       expect(asked.some((a) => a[1] === 'py')).toBe(true);
     });
 
+    it('lets autobahn-js join through it, and refuses it a ticket it does not know', async () => {
+      const js = await connectAutobahn(
+        { transport: 'websocket', url, serializer: 'msgpack' },
+        { authmethods: ['ticket'], authid: 'js', onchallenge: () => 'good' },
+      );
+      try {
+        await expect(js.session.call('app.whoami')).resolves.toBe('user');
+      } finally {
+        await js.close();
+      }
+      expect(asked.some((a) => a[1] === 'js')).toBe(true);
+      const refused = await connectAutobahn(
+        { transport: 'websocket', url, serializer: 'json' },
+        { authmethods: ['ticket'], authid: 'js', onchallenge: () => 'throw' },
+      ).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(ConnectFailed);
+      expect((refused as ConnectFailed).details.reason).toBe('com.example.invalid_ticket');
+    });
+
     it.each([
       [AUTHENTICATE, {}],
       [AUTHENTICATE, { invoke: 'roundrobin' }],
@@ -239,6 +259,32 @@ describe('an authorizer procedure', () => {
     const reply = await guest.expect(M.ERROR);
     expect(reply.slice(0, 5)).toEqual([M.ERROR, M.CALL, request, {}, 'wamp.error.not_authorized']);
     expect(String((reply[5] as unknown[])[0])).toContain(message);
+  });
+
+  it('decides for autobahn-js and autobahn-python sessions as for any other', async () => {
+    const js = await connectAutobahn(
+      { transport: 'websocket', url, serializer: 'cbor' },
+      { realm: 'guarded' },
+    );
+    try {
+      await expect(js.session.call('app.open.echo', ['js'])).resolves.toBe('js');
+      await expect(js.session.call('app.closed', ['js'])).rejects.toMatchObject({
+        error: 'wamp.error.not_authorized',
+      });
+    } finally {
+      await js.close();
+    }
+    const results = await callFromPython(
+      url,
+      'guarded',
+      [
+        { procedure: 'app.open.echo', args: ['py'] },
+        { procedure: 'app.closed', args: ['py'] },
+      ],
+      'json',
+    );
+    expect(results[0]).toEqual({ ok: 'py' });
+    expect(results[1]).toMatchObject({ error: 'wamp.error.not_authorized' });
   });
 
   it('may be registered by no other session', async () => {
