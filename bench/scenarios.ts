@@ -9,6 +9,10 @@ export const Rows = {
   relay: RELAY_NAME,
   autobahnFox: 'autobahn-js + fox-wamp',
   oursJson: 'wservice client + router, WebSocket json',
+  oursPrefixRegistration:
+    'wservice client + router, WebSocket json, prefix registration (each call authorized)',
+  oursPrefixSubscription:
+    'wservice client + router, WebSocket json, prefix subscription (each event authorized)',
   servicesE2e: 'wservice services end to end (proxy → router → service)',
   servicesE2eNested: 'wservice services end to end, nested-object argument checked (bench.place)',
   servicesObserved: 'wservice services end to end, metrics + tracing on',
@@ -27,13 +31,20 @@ function ourRouter(args: Record<string, unknown> = {}): Promise<RoleProcess> {
   return startRole('wamp-router', args, { label: 'router' });
 }
 
+/**
+ * How our callee registers, our subscriber subscribes: `bench.echo` / `bench.topic` exactly,
+ * or the prefix `bench.`, which the router authorizes again for every call and event.
+ */
+type Match = 'exact' | 'prefix';
+
 /** A caller and a callee of `bench.echo`, both `kind` clients, through a router at `url`. */
 async function echoPair(
   kind: ClientKind,
   url: string,
   serializer: Serializer = 'json',
+  match: Match = 'exact',
 ): Promise<{ caller: RoleProcess; callee: RoleProcess }> {
-  const callee = await startRole(`${kind}-callee`, { url, serializer }, { label: 'callee' });
+  const callee = await startRole(`${kind}-callee`, { url, serializer, match }, { label: 'callee' });
   const caller = await startRole(`${kind}-caller`, { url, serializer }, { label: 'caller' });
   return { caller, callee };
 }
@@ -43,13 +54,14 @@ function rpcThroughOurRouter(
   kind: ClientKind,
   transport: 'ws' | 'rs',
   serializer: Serializer,
+  match: Match = 'exact',
 ): RpcScenario {
   return {
     kind: 'rpc',
     name,
     async setup() {
       const router = await ourRouter();
-      const { caller, callee } = await echoPair(kind, String(router.info[transport]), serializer);
+      const { caller, callee } = await echoPair(kind, String(router.info[transport]), serializer, match);
       return { caller, router, processes: [caller, callee, router] };
     },
   };
@@ -61,10 +73,11 @@ async function pubSubPair(
   url: string,
   subscribers: number,
   serializer: Serializer = 'json',
+  match: Match = 'exact',
 ): Promise<{ publisher: RoleProcess; subscriber: RoleProcess }> {
   const subscriber = await startRole(
     `${kind}-subscriber`,
-    { url, serializer, sessions: subscribers },
+    { url, serializer, sessions: subscribers, match },
     { label: 'subscriber' },
   );
   const publisher = await startRole(`${kind}-publisher`, { url, serializer }, { label: 'publisher' });
@@ -78,6 +91,7 @@ function pubSub(
   subscribers: number,
   transport: 'ws' | 'rs' = 'ws',
   serializer: Serializer = 'json',
+  match: Match = 'exact',
 ): PubSubScenario {
   return {
     kind: 'pubsub',
@@ -87,7 +101,7 @@ function pubSub(
     async setup() {
       const router = await startRole(routerRole, {}, { label: 'router' });
       const url = String(routerRole === 'wamp-router' ? router.info[transport] : router.info.url);
-      const { publisher, subscriber } = await pubSubPair(kind, url, subscribers, serializer);
+      const { publisher, subscriber } = await pubSubPair(kind, url, subscribers, serializer, match);
       return { publisher, subscriber, router, processes: [publisher, subscriber, router] };
     },
   };
@@ -152,6 +166,7 @@ export const rpcScenarios: RpcScenario[] = [
   },
   rpcThroughOurRouter('autobahn-js + wservice router', 'ab', 'ws', 'json'),
   rpcThroughOurRouter(Rows.oursJson, 'wamp', 'ws', 'json'),
+  rpcThroughOurRouter(Rows.oursPrefixRegistration, 'wamp', 'ws', 'json', 'prefix'),
   rpcThroughOurRouter('wservice client + router, WebSocket msgpack', 'wamp', 'ws', 'msgpack'),
   rpcThroughOurRouter('wservice client + router, RawSocket json', 'wamp', 'rs', 'json'),
   rpcThroughOurRouter('wservice client + router, RawSocket msgpack', 'wamp', 'rs', 'msgpack'),
@@ -266,11 +281,13 @@ export function pubSubScenarios(fanout: number): PubSubScenario[] {
     pubSub(Rows.autobahnFox, 'ab', 'fox-router', 1),
     pubSub('autobahn-js + wservice router', 'ab', 'wamp-router', 1),
     pubSub(Rows.oursJson, 'wamp', 'wamp-router', 1),
+    pubSub(Rows.oursPrefixSubscription, 'wamp', 'wamp-router', 1, 'ws', 'json', 'prefix'),
     pubSub('wservice client + router, WebSocket msgpack', 'wamp', 'wamp-router', 1, 'ws', 'msgpack'),
     pubSub('wservice client + router, RawSocket json', 'wamp', 'wamp-router', 1, 'rs', 'json'),
     pubSub(RELAY_NAME, 'raw', 'ws-relay', fanout),
     pubSub(Rows.autobahnFox, 'ab', 'fox-router', fanout),
     pubSub(Rows.oursJson, 'wamp', 'wamp-router', fanout),
+    pubSub(Rows.oursPrefixSubscription, 'wamp', 'wamp-router', fanout, 'ws', 'json', 'prefix'),
   ];
 }
 
