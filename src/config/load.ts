@@ -87,11 +87,17 @@ export function loadConfig(options: LoadConfigOptions = {}): WServiceConfig {
       embedded: fromFile.router?.embedded ?? {},
     },
     services: fromFile.services ?? {},
-    ...(fromFile.http === undefined ? {} : { http: fromFile.http }),
+    ...(fromFile.http === undefined ? {} : { http: httpConfig(fromFile.http, file) }),
     logLevel: flags.logLevel ?? fromFile.logLevel ?? envLogLevel(env) ?? 'info',
     tracing: tracingConfig(flags, fromFile, env, file),
     file,
   };
+}
+
+/** `http:` of the file, its `static` folder relative to the file. */
+function httpConfig(http: HttpConfig, file: string | undefined): HttpConfig {
+  if (http.static === undefined) return http;
+  return { ...http, static: resolve(file === undefined ? '.' : dirname(file), http.static) };
 }
 
 function tracingConfig(

@@ -80,6 +80,8 @@ export const httpSchema = z
     host: z.string().min(1).optional(),
     /** The largest request body read, in bytes (default 1 MiB). */
     maxBodyBytes: positiveInt.optional(),
+    /** A folder of static files served beside the routes (relative to the config file). */
+    static: z.string().min(1).optional(),
   })
   .strict();
 

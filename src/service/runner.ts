@@ -355,6 +355,8 @@ function checkHttpOptions(http: HttpServerOptions | false | undefined): void {
       `http.host must be a host name or address, got ${JSON.stringify(http.host)}`,
     );
   checkInteger(http.maxBodyBytes, 1, 'http.maxBodyBytes');
+  if (http.static !== undefined && (typeof http.static !== 'string' || http.static === ''))
+    throw new ServiceOptionsError(`http.static must be a folder, got ${JSON.stringify(http.static)}`);
 }
 
 function checkInteger(value: number | undefined, min: number, what: string): void {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
@@ -170,5 +170,16 @@ describe('loadConfig', () => {
     expect(configError(() => loadConfig({ cwd: dir, env: {} })).message).toMatch(
       /:3: tracing.exporter: unknown key \(allowed here: enabled, setup\)$/,
     );
+  });
+
+  it('reads http.static relative to the file, and refuses an empty one', () => {
+    mkdirSync(join(dir, 'sub'));
+    write('sub/wservice.config.yaml', 'http:\n  port: 0\n  static: ./web\n');
+    expect(loadConfig({ cwd: dir, file: 'sub/wservice.config.yaml', env: {} }).http).toEqual({
+      port: 0,
+      static: join(dir, 'sub/web'),
+    });
+    write('wservice.config.yaml', "http:\n  static: ''\n");
+    expect(configError(() => loadConfig({ cwd: dir, env: {} })).message).toMatch(/:2: http.static: /);
   });
 });

@@ -11,10 +11,11 @@ import { listenOn } from '../../transport/listener';
 import { DEFAULT_HTTP_MAX_BODY_BYTES, HTTP_HEADERS_TIMEOUT, HTTP_REQUEST_TIMEOUT } from '../constants';
 import { newCorrelationId } from '../context';
 import type { HttpDefinition } from '../definition';
-import { ServiceStateError } from '../runtime-errors';
+import { ServiceOptionsError, ServiceStateError } from '../runtime-errors';
 import { requestKwargs } from './binding';
 import { OPENAPI_PATH, openApiDocument } from './openapi';
 import { routeKey, RouteTable } from './routes';
+import { StaticFiles } from './static';
 
 /** Where and how the HTTP server of `@Http` routes listens (`http:` in wservice.config.yaml). */
 export interface HttpServerOptions {
@@ -24,6 +25,11 @@ export interface HttpServerOptions {
   host?: string;
   /** The largest request body read, in bytes; larger ones are answered 413. Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * A folder of static files (a web page) served beside the routes, GET and HEAD only, with
+   * the browser client at `/wservice/wservice.min.js` (see `StaticFiles`). Default none.
+   */
+  static?: string;
 }
 
 /** What one request hands its route's entrypoint. */
@@ -66,6 +72,7 @@ export class HttpServer implements HttpRoutes {
   private readonly byKey = new Map<string, Route>();
   private readonly server: Server;
   private readonly maxBodyBytes: number;
+  private readonly files?: StaticFiles;
   private address?: string;
 
   constructor(
@@ -73,6 +80,10 @@ export class HttpServer implements HttpRoutes {
     private readonly logger: Logger,
   ) {
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_HTTP_MAX_BODY_BYTES;
+    if (options.static !== undefined) {
+      this.files = new StaticFiles(options.static);
+      if (!this.files.exists) throw new ServiceOptionsError(`http.static: ${options.static} is not a folder`);
+    }
     this.server = createServer((req, res) => this.serve(req, res));
     this.server.headersTimeout = HTTP_HEADERS_TIMEOUT;
     this.server.requestTimeout = HTTP_REQUEST_TIMEOUT;
@@ -146,6 +157,7 @@ export class HttpServer implements HttpRoutes {
       sendJson(res, 200, openApiDocument([...this.byKey.values()]));
       return;
     }
+    if (!('route' in found) && this.files?.serve(req, res, path) === true) return;
     if (!('route' in found)) {
       const refusal =
         found.methods.length > 0
