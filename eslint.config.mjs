@@ -37,6 +37,18 @@ export default tseslint.config(
     },
   },
   {
+    // Web pages' modules (the shop's page, the browser client's docs sample) run in a browser.
+    files: ['examples/shop/web/**/*.mjs', 'docs/snippets/browser/**/*.mjs'],
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        location: 'readonly',
+        URLSearchParams: 'readonly',
+        console: 'readonly',
+      },
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',

@@ -12,6 +12,7 @@ module.exports = {
     '^wservice$': '<rootDir>/src/index.ts',
     '^wservice/router$': '<rootDir>/src/router/index.ts',
     '^wservice/testing$': '<rootDir>/src/testing/index.ts',
+    '^wservice/browser$': '<rootDir>/src/browser/index.ts',
   },
   testTimeout: 20000,
   // Integration tests bind loopback ports and start child processes; two workers match CI's two cores.

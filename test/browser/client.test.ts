@@ -1,4 +1,4 @@
-import { transform } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rpc, Service, type Client } from '../../src';
@@ -53,10 +53,23 @@ beforeAll(async () => {
   // The generated shop client, TypeScript stripped (it imports nothing).
   const generated = readFileSync(join(ROOT, 'examples/shop/clients/generated/shop-client.ts'), 'utf8');
   const shopClient = (await transform(generated, { loader: 'ts', format: 'esm' })).code;
+  // The docs' typed page module: the generated client bundled in, wservice/browser left to the
+  // page's import map.
+  const typed = await build({
+    entryPoints: [join(ROOT, 'docs/snippets/browser/typed-orders.ts')],
+    bundle: true,
+    format: 'esm',
+    external: ['wservice/browser'],
+    write: false,
+    logLevel: 'silent',
+  });
   pages = await servePages({
     ...bundle.routes,
     '/': '<!doctype html><title>wservice in Chromium</title>',
     '/shop-client.js': shopClient,
+    '/typed-orders.js': typed.outputFiles[0].text,
+    '/typed.html': `<!doctype html><title>typed</title>
+      <script type="importmap">{ "imports": { "wservice/browser": "/wservice.min.js" } }</script>`,
   });
 }, CHROMIUM_TIMEOUT);
 
@@ -323,6 +336,27 @@ describe('the typed client wservice codegen wrote, in a page', () => {
       expect(seen.placed).toMatchObject({ sku: 'apple', quantity: 2, total: 4 });
       expect(seen.read).toBe(true);
       expect(seen.stock).toBe(8);
+      expect(tab.errors).toEqual([]);
+    },
+    CHROMIUM_TIMEOUT,
+  );
+
+  it(
+    'runs the docs sample: a TypeScript module places orders through the generated proxies',
+    async () => {
+      await tab?.page.close();
+      tab = await chromium.open(`${pages.origin}/typed.html`);
+      const outcomes = await tab.run(`
+      const { placeOrder } = await import('/typed-orders.js');
+      return [
+        await placeOrder(${js(system.url)}, 'apple', 2),
+        await placeOrder(${js(system.url)}, 'pear', 1000),
+      ];
+    `);
+      expect(outcomes).toEqual([
+        expect.objectContaining({ sku: 'apple (6 left)', quantity: 2, total: 4 }),
+        'inventory.error.out_of_stock',
+      ]);
       expect(tab.errors).toEqual([]);
     },
     CHROMIUM_TIMEOUT,
