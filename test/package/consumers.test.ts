@@ -11,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { assertBuilt, killStarted, ROOT, runProgram, startProgram } from '../cli/helpers/cli';
+import { packWservice } from './pack';
 
 /**
  * The package as a user installs it: `npm pack` of this repository, installed with
@@ -93,12 +94,7 @@ export async function greet(url: string): Promise<string> {
 beforeAll(async () => {
   assertBuilt();
   work = mkdtempSync(join(tmpdir(), 'wservice-package-'));
-  // Built already (assertBuilt): the prepack build is not run again.
-  const pack = await runProgram('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
-    cwd: ROOT,
-  });
-  expect(pack.code).toBe(0);
-  tarball = join(work, (JSON.parse(pack.stdout) as { filename: string }[])[0].filename);
+  tarball = await packWservice(work);
   consumer = join(work, 'consumer');
   write(
     join(consumer, 'package.json'),
