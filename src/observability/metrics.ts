@@ -1,7 +1,8 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { messageName } from '../protocol/messages';
 import type { Frame } from '../protocol/serializer';
 import type { RouterStats } from '../router/router';
+import { CountSeries, LatencyHistogram, ProcedureSeries, TopicSeries, type ServiceLoad } from './series';
 
 /**
  * Prometheus metrics (prom-client) of services and routers. One `WServiceMetrics` holds one
@@ -48,15 +49,31 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 const frameBytes = (frame: Frame): number =>
   typeof frame === 'string' ? Buffer.byteLength(frame) : frame instanceof Uint8Array ? frame.byteLength : 0;
 
+/** The messages and bytes of one message type in one direction. */
+interface TrafficSeries {
+  readonly messages: CountSeries<'direction' | 'type'>;
+  readonly bytes: CountSeries<'direction' | 'type'>;
+}
+
 export class WServiceMetrics {
   readonly registry: Registry;
   private readonly services = new Set<ServiceGauges>();
   private readonly routers = new Set<RouterGauges>();
-  private readonly names = new Map<number, string>();
+  private readonly procedures = new Map<string, ProcedureSeries>();
+  private readonly topics = new Map<string, TopicSeries>();
+  private readonly loads = new Map<string, ServiceLoad>();
+  /** Index 0 inbound, 1 outbound; each by message type. */
+  private readonly traffic: [TrafficSeries[], TrafficSeries[]] = [[], []];
+  private readonly callSeries: CountSeries<'service' | 'procedure'>[] = [];
+  private readonly callErrorSeries: CountSeries<'service' | 'procedure' | 'error'>[] = [];
+  private readonly eventSeries: CountSeries<'service' | 'topic'>[] = [];
+  private readonly eventErrorSeries: CountSeries<'service' | 'topic' | 'error'>[] = [];
+  private readonly messageSeries: CountSeries<'direction' | 'type'>[] = [];
+  private readonly byteSeries: CountSeries<'direction' | 'type'>[] = [];
 
   readonly calls: Counter<'service' | 'procedure'>;
   readonly callErrors: Counter<'service' | 'procedure' | 'error'>;
-  readonly callDuration: Histogram<'service' | 'procedure'>;
+  readonly callDuration: LatencyHistogram;
   readonly inFlight: Gauge<'service'>;
   readonly events: Counter<'service' | 'topic'>;
   readonly eventErrors: Counter<'service' | 'topic' | 'error'>;
@@ -75,28 +92,55 @@ export class WServiceMetrics {
     const registers = [registry];
     const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
       new Counter<L>({ name, help, labelNames, registers });
+    // Counters fed by CountSeries: what was added since the last scrape goes in at collect.
+    const pendingCounter = <L extends string>(
+      name: string,
+      help: string,
+      labelNames: L[],
+      series: readonly CountSeries<L>[],
+    ) =>
+      new Counter<L>({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          for (const s of series) {
+            if (s.pending === 0) continue;
+            this.inc(s.labels, s.pending);
+            s.pending = 0;
+          }
+        },
+      });
+    const loads = this.loads;
 
-    this.calls = counter('wservice_calls_total', 'RPC calls a service handled, by procedure', [
-      'service',
-      'procedure',
-    ]);
-    this.callErrors = counter(
+    this.calls = pendingCounter(
+      'wservice_calls_total',
+      'RPC calls a service handled, by procedure',
+      ['service', 'procedure'],
+      this.callSeries,
+    );
+    this.callErrors = pendingCounter(
       'wservice_call_errors_total',
       'RPC calls that ended in an error, by procedure and error URI (wservice.error.application for an exception)',
       ['service', 'procedure', 'error'],
+      this.callErrorSeries,
     );
-    this.callDuration = new Histogram({
-      name: 'wservice_call_duration_seconds',
-      help: 'Time from the start of an RPC worker to its result',
-      labelNames: ['service', 'procedure'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
+    this.callDuration = new LatencyHistogram(
+      'wservice_call_duration_seconds',
+      'Time from the start of an RPC worker to its result',
+      LATENCY_BUCKETS,
+    );
+    // Read by the registry as its own metrics are (see LatencyHistogram).
+    registry.registerMetric(this.callDuration as unknown as Metric);
     this.inFlight = new Gauge({
       name: 'wservice_calls_in_flight',
       help: 'Entrypoint workers running now',
       labelNames: ['service'],
       registers,
+      collect() {
+        for (const [service, load] of loads) this.set({ service }, load.inFlight);
+      },
     });
     new Gauge({
       name: 'wservice_calls_queued',
@@ -118,24 +162,29 @@ export class WServiceMetrics {
         for (const s of services) this.inc({ service: s.name }, s.overloaded);
       },
     });
-    this.events = counter('wservice_events_total', 'Events a service handled, by subscription topic', [
-      'service',
-      'topic',
-    ]);
-    this.eventErrors = counter(
+    this.events = pendingCounter(
+      'wservice_events_total',
+      'Events a service handled, by subscription topic',
+      ['service', 'topic'],
+      this.eventSeries,
+    );
+    this.eventErrors = pendingCounter(
       'wservice_event_errors_total',
       'Event handlers that failed, by subscription topic and error URI',
       ['service', 'topic', 'error'],
+      this.eventErrorSeries,
     );
-    this.routerMessages = counter(
+    this.routerMessages = pendingCounter(
       'wservice_router_messages_total',
       'WAMP messages the router received (in) and sent (out), by type',
       ['direction', 'type'],
+      this.messageSeries,
     );
-    this.routerBytes = counter(
+    this.routerBytes = pendingCounter(
       'wservice_router_bytes_total',
       'Bytes of the serialized WAMP messages the router received (in) and sent (out), by type',
       ['direction', 'type'],
+      this.byteSeries,
     );
     this.refusedSessions = counter(
       'wservice_router_sessions_refused_total',
@@ -212,21 +261,59 @@ export class WServiceMetrics {
   routerSink(): RouterMetricsSink {
     return {
       message: (direction, type, frame) => {
-        const labels = { direction, type: this.typeName(type) };
-        this.routerMessages.inc(labels);
-        this.routerBytes.inc(labels, frameBytes(frame));
+        const series = this.trafficOf(direction, type);
+        series.messages.pending += 1;
+        series.bytes.pending += frameBytes(frame);
       },
       sessionRefused: (reason) => this.refusedSessions.inc({ reason }),
       authenticationRefused: (method, reason) => this.refusedAuthentications.inc({ method, reason }),
     };
   }
 
-  private typeName(type: number): string {
-    let name = this.names.get(type);
-    if (name === undefined) {
-      name = messageName(type);
-      this.names.set(type, name);
+  /** The series of `service`'s `procedure` (or route), made on first use; callers keep it. */
+  procedure(service: string, procedure: string): ProcedureSeries {
+    const key = `${service}\u0000${procedure}`;
+    let series = this.procedures.get(key);
+    if (series === undefined) {
+      series = new ProcedureSeries({ service, procedure }, this.callErrorSeries, this.callDuration);
+      this.procedures.set(key, series);
+      this.callSeries.push(series.calls);
     }
-    return name;
+    return series;
+  }
+
+  /** The series of `service`'s subscription `topic`, made on first use; callers keep it. */
+  topic(service: string, topic: string): TopicSeries {
+    const key = `${service}\u0000${topic}`;
+    let series = this.topics.get(key);
+    if (series === undefined) {
+      series = new TopicSeries({ service, topic }, this.eventErrorSeries);
+      this.topics.set(key, series);
+      this.eventSeries.push(series.events);
+    }
+    return series;
+  }
+
+  /** The in-flight count of `service`, shared by its instances. */
+  load(service: string): ServiceLoad {
+    let load = this.loads.get(service);
+    if (load === undefined) {
+      load = { inFlight: 0 };
+      this.loads.set(service, load);
+    }
+    return load;
+  }
+
+  private trafficOf(direction: 'in' | 'out', type: number): TrafficSeries {
+    const byType = this.traffic[direction === 'in' ? 0 : 1];
+    let series = byType[type];
+    if (series === undefined) {
+      const labels = { direction, type: messageName(type) };
+      series = { messages: new CountSeries(labels), bytes: new CountSeries(labels) };
+      byType[type] = series;
+      this.messageSeries.push(series.messages);
+      this.byteSeries.push(series.bytes);
+    }
+    return series;
   }
 }

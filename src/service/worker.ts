@@ -178,7 +178,11 @@ function runGated(
 
 async function runWithHooks(host: WorkerHost, worker: WorkerContext): Promise<unknown> {
   const { setup, result: onResult, teardown } = host.providers;
-  if (setup.length > 0) await hooks(host, setup, 'workerSetup', (p) => p.workerSetup!(worker));
+  // A hook's promise is awaited only when there is one: synchronous hooks cost no tick.
+  if (setup.length > 0) {
+    const pending = hooks(host, setup, 'workerSetup', (p) => p.workerSetup!(worker));
+    if (pending !== undefined) await pending;
+  }
   let result: unknown;
   let error: unknown;
   let failed = false;
@@ -190,11 +194,15 @@ async function runWithHooks(host: WorkerHost, worker: WorkerContext): Promise<un
     error = err;
   }
   if (onResult.length > 0) {
-    await hooks(host, onResult, 'workerResult', (p) =>
+    const pending = hooks(host, onResult, 'workerResult', (p) =>
       p.workerResult!(worker, result, failed ? error : undefined),
     );
+    if (pending !== undefined) await pending;
   }
-  if (teardown.length > 0) await hooks(host, teardown, 'workerTeardown', (p) => p.workerTeardown!(worker));
+  if (teardown.length > 0) {
+    const pending = hooks(host, teardown, 'workerTeardown', (p) => p.workerTeardown!(worker));
+    if (pending !== undefined) await pending;
+  }
   host.workerDone?.(worker, result, failed ? error : undefined);
   // The client's callee sends a WampError with its URI and anything else as an application error.
   if (failed) throw error;
@@ -223,21 +231,47 @@ function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown, unkn
   );
 }
 
-/** Calls one hook on every provider listed; a hook that throws is logged, never fails the call. */
-async function hooks(
+/**
+ * Calls one hook on every provider listed, in order; a hook that throws or rejects is logged,
+ * never fails the call. Synchronous hooks (metrics, most providers) cost no promise: one is
+ * made only from the first hook that returns one, and the rest wait for it in turn.
+ */
+function hooks(
   host: WorkerHost,
   providers: readonly DependencyProvider[],
   name: string,
   call: (provider: DependencyProvider) => void | Promise<void>,
-): Promise<void> {
-  for (const provider of providers) {
+): Promise<void> | undefined {
+  for (let i = 0; i < providers.length; i++) {
+    let returned: void | Promise<void>;
     try {
-      await call(provider);
+      returned = call(providers[i]);
     } catch (err) {
-      host.logger.error(
-        { err, provider: provider.constructor.name },
-        `dependency provider ${name} hook failed`,
-      );
+      hookFailed(host, providers[i], name, err);
+      continue;
+    }
+    if (returned instanceof Promise) return hooksFrom(host, providers, name, call, i, returned);
+  }
+  return undefined;
+}
+
+async function hooksFrom(
+  host: WorkerHost,
+  providers: readonly DependencyProvider[],
+  name: string,
+  call: (provider: DependencyProvider) => void | Promise<void>,
+  index: number,
+  returned: Promise<void>,
+): Promise<void> {
+  for (let i = index; i < providers.length; i++) {
+    try {
+      await (i === index ? returned : call(providers[i]));
+    } catch (err) {
+      hookFailed(host, providers[i], name, err);
     }
   }
+}
+
+function hookFailed(host: WorkerHost, provider: DependencyProvider, name: string, err: unknown): void {
+  host.logger.error({ err, provider: provider.constructor.name }, `dependency provider ${name} hook failed`);
 }

@@ -1,5 +1,4 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import {
   connect,
@@ -10,7 +9,6 @@ import {
   ServiceRunner,
   Timer,
   type DependencyProvider,
-  type Logger,
   type ServiceRunnerOptions,
   TransportError,
 } from '../../src';
@@ -19,6 +17,7 @@ import { transportFor } from '../../src/client/url';
 import { Router } from '../../src/router/router';
 import { ServiceContainer } from '../../src/service/container';
 import { readServiceDefinition } from '../../src/service/metadata';
+import { capturingLogger } from '../helpers/capturing-logger';
 import { until } from '../helpers/until';
 
 /**
@@ -190,19 +189,6 @@ class HungStopService {
   beat(): void {
     tick('lc_hung_stop');
   }
-}
-
-/** A logger whose lines (level, msg and fields) the test reads. */
-function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean))
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: 'warn' }, stream), lines };
 }
 
 /** A loopback port nobody listens on now. */
