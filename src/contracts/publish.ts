@@ -1,4 +1,5 @@
 import type { Connection } from '../client/connection';
+import { exactRegistrations } from '../client/meta-registrations';
 import type { Logger } from '../logger';
 import type { ServiceContainer } from '../service/container';
 import { DESCRIBE_PREFIX, describeService, type ServiceDescription } from './describe';
@@ -54,24 +55,12 @@ async function describeAll(connection: Connection, service: unknown): Promise<un
   if (typeof service === 'string' && service !== '') {
     return (await connection.call(`${DESCRIBE_PREFIX}.${service}`)).args[0];
   }
-  const listed = await connection.call('wamp.registration.list');
-  const exact = (listed.args[0] as { exact?: unknown } | undefined)?.exact;
-  const ids = Array.isArray(exact) ? exact.filter((id): id is number => typeof id === 'number') : [];
-  const uris = await Promise.all(
-    ids.map(async (id) => {
-      try {
-        const got = await connection.call('wamp.registration.get', [id]);
-        return (got.args[0] as { uri?: unknown } | undefined)?.uri;
-      } catch {
-        return undefined; // unregistered between list and get
-      }
-    }),
-  );
+  const uris = (await exactRegistrations(connection)).map((r) => r.uri);
   const services: Record<string, unknown> = {};
   const prefix = `${DESCRIBE_PREFIX}.`;
   await Promise.all(
     uris
-      .filter((uri): uri is string => typeof uri === 'string' && uri.startsWith(prefix))
+      .filter((uri) => uri.startsWith(prefix))
       .sort()
       .map(async (uri) => {
         try {

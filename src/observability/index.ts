@@ -13,3 +13,4 @@ export {
   TRACESTATE_ATTRIBUTE,
   type TracingOptions,
 } from './tracing';
+export { SNAPSHOT_PROCEDURE, snapshotOf, type MetricsSnapshot, type ProcedureTotals } from './snapshot';

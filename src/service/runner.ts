@@ -9,6 +9,7 @@ import { Router } from '../router/router';
 import type { UriReservation } from '../router/authorizer';
 import { validateRouterOptions, type RouterOptions } from '../router/options';
 import type { WServiceMetrics } from '../observability/metrics';
+import { publishMetricsSnapshot } from '../observability/snapshot';
 import type { WServiceTracing } from '../observability/tracing';
 import { METRICS, MetricsProvider } from '../observability/service-provider';
 import { createInProcessPair } from '../transport/inprocess';
@@ -93,6 +94,12 @@ export interface ServiceRunnerOptions {
    * one) into this registry holder; serve it with `startMetricsServer`.
    */
   metrics?: WServiceMetrics;
+  /**
+   * Register `wservice.metrics.snapshot` and this process's `wservice.metrics.snapshot.<key>`,
+   * answering the per-procedure totals of `metrics` as JSON (what the dashboard charts). Needs
+   * `metrics`. Default false.
+   */
+  publishMetrics?: boolean;
   /**
    * OpenTelemetry spans of every service: per outbound call, invocation, publication and
    * event, the W3C trace context carried in `x_traceparent`. Default none (no span at all).
@@ -229,6 +236,8 @@ export class ServiceRunner {
         await runner.stop();
         throw err;
       });
+    if (options.publishMetrics === true && options.metrics !== undefined && runner.containers.length > 0)
+      await publishMetricsSnapshot(runner.containers[0].connection, options.metrics, logger);
     // Listening last: a request never meets a route whose service is still starting.
     if (ownsHttp)
       await http.listen().catch(async (err: unknown) => {
