@@ -49,7 +49,22 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's page module runs in browsers.
+    files: ['dashboard/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        clearTimeout: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        Node: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
+    ignores: ['dashboard/**'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: {

@@ -6,6 +6,8 @@ import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WEBSOCKET_PATH } from '../src/defau
 import type { Logger } from '../src/logger';
 import type { Readiness, WServiceMetrics, WServiceTracing } from '../src/observability';
 import { Router } from '../src/router/router';
+import { dashboardUrl } from '../src/router/dashboard';
+import { withDashboard } from './dashboard-flag';
 import type { RouterOptions } from '../src/router/options';
 import type { ServiceClass } from '../src/service/definition';
 import { signatureOf } from '../src/contracts/validate';
@@ -37,6 +39,11 @@ export interface RunSettings {
   tracing?: WServiceTracing;
   /** The HTTP server of `@Http` routes, from --http-port / --http-host over `http:` of the config. */
   http?: HttpServerOptions;
+  /**
+   * `--dashboard`: the embedded router's first WebSocket listener serves the dashboard (unless
+   * the config gives one), and every runner publishes `wservice.metrics.snapshot` of `metrics`.
+   */
+  dashboard?: boolean;
 }
 
 /** One line per service instance group, for the start-up summary. */
@@ -81,7 +88,7 @@ export class RunSession {
     const { router } = settings.config;
     if (router.url === undefined)
       session.router = await Router.start({
-        ...session.embeddedOptions(),
+        ...session.routerOptions(),
         logger: settings.logger,
         metrics: settings.metrics,
       });
@@ -196,6 +203,27 @@ export class RunSession {
     return { ...embedded, listeners: [{ type: 'websocket', host, port, path: DEFAULT_WEBSOCKET_PATH }] };
   }
 
+  /** The embedded router's options, with the dashboard on its first WebSocket listener for `--dashboard`. */
+  private routerOptions(): RouterOptions {
+    const options = this.embeddedOptions();
+    if (this.settings.dashboard !== true) return options;
+    return {
+      ...options,
+      listeners: withDashboard(options.listeners ?? [], this.settings.config.router.realm),
+    };
+  }
+
+  /** Where the embedded router serves the dashboard, if it does. */
+  get dashboardUrl(): string | undefined {
+    const listeners = this.routerOptions().listeners ?? [];
+    const index = listeners.findIndex((l) => l.type === 'websocket' && l.dashboard !== undefined);
+    const info = this.router?.listeners[index];
+    const listener = listeners[index];
+    if (info === undefined || listener?.type !== 'websocket' || listener.dashboard === undefined)
+      return undefined;
+    return dashboardUrl(info.url, listener.dashboard);
+  }
+
   private async startFiles(groups: Map<string, ServiceClass[]>): Promise<void> {
     const { config, logger } = this.settings;
     const perService: Record<string, PerServiceOptions> = {};
@@ -215,6 +243,7 @@ export class RunSession {
           perService,
           logger,
           metrics: this.settings.metrics,
+          publishMetrics: this.settings.dashboard === true,
           tracing: this.settings.tracing,
           checkConflicts: false,
           // The session's server, shared by every file (none: no file has a route).

@@ -2,6 +2,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { LogLevelName } from '../../src/config';
 import { isValidUri } from '../../src/protocol/uri';
 import { Router } from '../../src/router';
+import { dashboardUrl } from '../../src/router/dashboard';
+import { withDashboard } from '../dashboard-flag';
+import type { ListenerOptions } from '../../src/router/options';
 import { logFormatOption, logLevelOption, serverLogger, type LogFormat, type LogLevelSpec } from '../logging';
 import { metricsLine, startMetricsEndpoint, withMetricsFlags, type MetricsFlags } from '../metrics-flags';
 import {
@@ -17,6 +20,7 @@ import { colour } from '../style';
 interface RouterFlags extends RouterCommandFlags, MetricsFlags {
   logLevel?: LogLevelSpec;
   logFormat?: LogFormat;
+  dashboard?: boolean;
 }
 
 const LOG_LEVELS: readonly LogLevelName[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -39,6 +43,7 @@ export function routerCommand(): Command {
       port,
     )
     .option('--config <file>', 'router options (listeners, realms, auth, roles, limits) in YAML or JSON')
+    .option('--dashboard', 'serve the live dashboard on the first WebSocket listener (/dashboard/)')
     .addOption(logLevelOption('default: WSERVICE_LOG_LEVEL, else info'))
     .addOption(logFormatOption());
   return withMetricsFlags(command, port)
@@ -55,6 +60,7 @@ Examples:
   $ wservice router --host 0.0.0.0 --realm prod          every interface (mind auth and roles)
   $ wservice router --config router.yaml --log-level debug
   $ wservice router --metrics-port 9464                  Prometheus on :9464/metrics, /healthz, /readyz
+  $ wservice router --dashboard                          the dashboard on http://127.0.0.1:8080/dashboard/
 
 router.yaml:
   listeners:
@@ -74,7 +80,15 @@ A second Ctrl-C stops at once.`,
 }
 
 async function serve(flags: RouterFlags): Promise<void> {
-  const { options, file } = routerOptionsFor(flags);
+  const found = routerOptionsFor(flags);
+  const { file } = found;
+  const options =
+    flags.dashboard === true
+      ? {
+          ...found.options,
+          listeners: withDashboard(found.options.listeners ?? [], found.options.realms?.[0]?.name),
+        }
+      : found.options;
   const level = flags.logLevel?.level ?? logLevelFromEnv();
   const logger = serverLogger(level, flags.logLevel, flags.logFormat);
   let state: 'starting' | 'serving' | 'draining' = 'starting';
@@ -91,7 +105,7 @@ async function serve(flags: RouterFlags): Promise<void> {
     throw inFile(error, file);
   }
   state = 'serving';
-  process.stdout.write(banner(router) + metricsLine(endpoint));
+  process.stdout.write(banner(router, options.listeners ?? []) + metricsLine(endpoint));
   stopOnSignals({
     stop: () => {
       state = 'draining';
@@ -101,12 +115,19 @@ async function serve(flags: RouterFlags): Promise<void> {
 }
 
 /** What the router serves: every listener's URL (the real port for port 0) and the realms. */
-function banner(router: Router): string {
+function banner(router: Router, listeners: readonly ListenerOptions[]): string {
   const c = colour(process.stdout);
   const realms = router.realmNames.join(', ');
+  const dashboards = router.listeners.flatMap((info, i) => {
+    const listener = listeners[i];
+    return listener?.type === 'websocket' && listener.dashboard !== undefined
+      ? [`${c('dim', 'dashboard')} ${c('cyan', dashboardUrl(info.url, listener.dashboard))}`]
+      : [];
+  });
   const lines = [
     `${c('bold', 'wservice router')} realm${router.realmNames.length === 1 ? '' : 's'} ${c('green', realms)}`,
     ...router.listeners.map((l) => `  ${c('cyan', l.url)}`),
+    ...dashboards,
     ...(router.permissive ? [c('yellow', PERMISSIVE_LINE)] : []),
     '',
     c('dim', 'Ctrl-C to stop'),

@@ -6,6 +6,7 @@ import type { RouterShortfall } from '../../src/service/router-features';
 import { logFormatOption, logLevelOption, serverLogger, type LogFormat, type LogLevelSpec } from '../logging';
 import { metricsLine, startMetricsEndpoint, withMetricsFlags, type MetricsFlags } from '../metrics-flags';
 import { tlsFromFlags, withTlsFlags, type TlsFlags } from '../router-flags';
+import { WServiceMetrics } from '../../src/observability';
 import { RunSession, type ServiceSummary } from '../run-session';
 import { stopOnSignals } from '../signals';
 import { setUpTracing, tracingLine } from '../tracing-setup';
@@ -24,6 +25,7 @@ interface RunFlags extends MetricsFlags, TlsFlags {
   tracing?: boolean;
   httpPort?: number;
   httpHost?: string;
+  dashboard?: boolean;
 }
 
 /** `wservice run <paths...>`: every @Service under the paths, on the embedded or a given router. */
@@ -65,6 +67,12 @@ export function runCommand(): Command {
       new Option('--http-host <host>', `address of the @Http routes (default ${DEFAULT_HOST})`).env(
         'WSERVICE_HTTP_HOST',
       ),
+    )
+    .addOption(
+      new Option(
+        '--dashboard',
+        "serve the live dashboard on the embedded router's port (/dashboard/) and publish the services' metrics to it",
+      ).env('WSERVICE_DASHBOARD'),
     );
   return withMetricsFlags(withTlsFlags(command), port)
     .addHelpText(
@@ -80,6 +88,7 @@ Examples:
   $ wservice run dist/services --metrics-port 9464        Prometheus on :9464/metrics, /healthz, /readyz
   $ wservice run dist/services --tracing                  spans through the SDK of tracing.setup
   $ wservice run ./services --http-port 8000              @Http routes on http://127.0.0.1:8000
+  $ wservice run ./services --dashboard                   the dashboard on http://127.0.0.1:8080/dashboard/
 
 Stop with Ctrl-C (or SIGTERM): services finish their in-flight calls, then leave.
 A second Ctrl-C stops at once.`,
@@ -126,6 +135,7 @@ async function run(paths: string[], flags: RunFlags): Promise<void> {
       session!.shortfalls(),
     ) +
     httpLine(session!.httpUrl) +
+    dashboardLine(session!.dashboardUrl) +
     metricsLine(endpoint) +
     tracingLine(tracing);
   const endpoint = await startMetricsEndpoint(
@@ -133,6 +143,9 @@ async function run(paths: string[], flags: RunFlags): Promise<void> {
     () => session?.readiness() ?? { ready: false, reasons: ['starting'] },
     logger,
   );
+  // The dashboard's charts read the services' metrics: counted even without --metrics-port.
+  const dashboard = flags.dashboard === true;
+  const metrics = endpoint?.metrics ?? (dashboard ? new WServiceMetrics() : undefined);
   try {
     session = await RunSession.start({
       paths,
@@ -142,7 +155,8 @@ async function run(paths: string[], flags: RunFlags): Promise<void> {
       watch: flags.watch === true,
       logger,
       cwd: process.cwd(),
-      metrics: endpoint?.metrics,
+      metrics,
+      dashboard,
       tracing: tracing?.tracing,
       http: httpSettings(config.http, flags),
       onRestart: () => process.stdout.write(summary()),
@@ -166,6 +180,12 @@ function httpSettings(file: HttpServerOptions | undefined, flags: RunFlags): Htt
   const fromFlags = definedOnly({ port: flags.httpPort, host: flags.httpHost });
   if (file === undefined && Object.keys(fromFlags).length === 0) return undefined;
   return { ...file, ...fromFlags };
+}
+
+function dashboardLine(url: string | undefined): string {
+  if (url === undefined) return '';
+  const c = colour(process.stdout);
+  return `${c('dim', 'dashboard')} ${c('cyan', url)}\n`;
 }
 
 function httpLine(url: string | undefined): string {

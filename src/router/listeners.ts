@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { HttpBridge } from './bridge';
+import { DashboardPages } from './dashboard';
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Logger } from '../logger';
@@ -49,18 +50,33 @@ export interface ListenerSetup {
   onTransport: (transport: Transport) => void;
 }
 
-/** The listener's HTTP bridge, as its plain-request handler, when the options ask for one. */
-function bridgeOf(
+/**
+ * The listener's plain-request handler, when the options ask for the dashboard or the HTTP
+ * bridge: the dashboard's paths first, everything else to the bridge (or 404).
+ */
+function plainRequestsOf(
   options: WebSocketListenerOptions,
   setup: ListenerSetup,
 ): Pick<WebSocketListenOptions, 'onRequest'> {
-  if (options.bridge === undefined) return {};
-  const bridge = new HttpBridge(
-    options.bridge === true ? {} : options.bridge,
-    setup.onTransport,
-    setup.logger,
-  );
-  return { onRequest: (req, res, link) => bridge.serve(req, res, link) };
+  if (options.bridge === undefined && options.dashboard === undefined) return {};
+  const bridge =
+    options.bridge === undefined
+      ? undefined
+      : new HttpBridge(options.bridge === true ? {} : options.bridge, setup.onTransport, setup.logger);
+  const dashboard =
+    options.dashboard === undefined
+      ? undefined
+      : new DashboardPages(
+          options.dashboard === true ? {} : options.dashboard,
+          options.path ?? DEFAULT_WEBSOCKET_PATH,
+        );
+  return {
+    onRequest: (req, res, link) => {
+      if (dashboard?.serve(req, res) === true) return;
+      if (bridge !== undefined) return bridge.serve(req, res, link);
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+    },
+  };
 }
 
 /** The user's HTTP(S) server a WebSocket endpoint attaches to (`router.listenOn`). */
@@ -96,7 +112,7 @@ export async function openListener(
         path: options.path ?? DEFAULT_WEBSOCKET_PATH,
         allowedOrigins: options.allowedOrigins,
         openTimeout: setup.openTimeout,
-        ...bridgeOf(options, setup),
+        ...plainRequestsOf(options, setup),
         server,
       },
       setup.onTransport,

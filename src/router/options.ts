@@ -6,6 +6,7 @@ import { validateHook, type HookOptions } from './auth/hook';
 import type { AuthorizeFunction } from './auth/authorize';
 import type { WServiceMetrics } from '../observability/metrics';
 import type { HttpBridgeOptions } from './bridge';
+import type { DashboardOptions } from './dashboard';
 import { RouterOptionsError, Check, type OptionPathSegment } from './options-check';
 
 export { RouterOptionsError, type OptionPathSegment };
@@ -60,6 +61,13 @@ export interface WebSocketListenerOptions {
    * and this listener's `allowedOrigins`. `true` for the defaults. Default off.
    */
   bridge?: HttpBridgeOptions | true;
+  /**
+   * Serve the live dashboard on this listener's port at `/dashboard/` (docs/web.md): a page
+   * whose browser code joins `realm` as an ordinary WAMP session with the user's credentials,
+   * under this listener's `allowedOrigins` (the page's origin is this listener's own: allow it
+   * when it is not localhost). `true` for the defaults. Default off.
+   */
+  dashboard?: DashboardOptions | true;
 }
 
 /**
@@ -313,8 +321,20 @@ function validateListener(c: Check): void {
       'is not an option: attach to an existing HTTP(S) server with router.listenOn(server, { path })',
     );
   }
-  c.object(['type', 'host', 'port', 'path', 'serializers', 'tls', 'allowedOrigins', 'keepAlive', 'bridge']);
+  c.object([
+    'type',
+    'host',
+    'port',
+    'path',
+    'serializers',
+    'tls',
+    'allowedOrigins',
+    'keepAlive',
+    'bridge',
+    'dashboard',
+  ]);
   validateBridge(c, type);
+  validateDashboard(c, type);
   validateKeepAlive(c);
   c.optionalString('host');
   c.optionalInteger('port', 0, 65535);
@@ -359,6 +379,21 @@ function validateBridge(c: Check, type: string | undefined): void {
     if ((b.value as { realm?: unknown }).realm !== undefined) b.uri('realm');
     b.optionalInteger('maxBodyBytes', 1);
     b.optionalInteger('timeout', 1, MAX_TIMER_DELAY);
+  });
+}
+
+function validateDashboard(c: Check, type: string | undefined): void {
+  const value = (c.value as { dashboard?: unknown }).dashboard;
+  if (value === undefined) return;
+  if (type !== 'websocket')
+    throw c.error('dashboard', 'applies to WebSocket listeners only (it is served over HTTP)');
+  if (value === true) return;
+  c.required('dashboard', (d) => {
+    d.object(['realm', 'path']);
+    if ((d.value as { realm?: unknown }).realm !== undefined) d.uri('realm');
+    const { path } = d.value as { path?: unknown };
+    if (path !== undefined && (typeof path !== 'string' || !/^(\/(?!\.+(\/|$))[\w.-]+)+$/.test(path)))
+      throw d.error('path', 'must be a URL path like /dashboard');
   });
 }
 
