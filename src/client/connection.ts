@@ -24,7 +24,16 @@ import type {
 } from './types';
 
 /** Opens one transport to the router; called for every (re)connect. */
-export type TransportFactory = () => Promise<Transport>;
+export interface TransportFactory {
+  (): Promise<Transport>;
+  /**
+   * For a factory over several routers (`failoverTransport`): the router behind `transport`,
+   * which this factory opened, refused the join with `error`. Returns the factory that opens the
+   * next router of the same attempt (rejecting with an error that names every router and why,
+   * when none is left), or undefined when `transport` is not one of its own.
+   */
+  refused?(transport: Transport, error: SessionClosedError): TransportFactory | undefined;
+}
 
 /** Options of a `Connection`: the session's, where to connect, and how to retry. */
 export interface ConnectionOptions extends Omit<SessionOptions, 'hooks'> {
@@ -91,6 +100,20 @@ const FINAL_REASONS: ReadonlySet<string> = new Set([
   ErrorUri.NO_SUCH_REALM,
   ErrorUri.NO_SUCH_ROLE,
   ErrorUri.NO_AUTH_METHOD,
+  ClientErrorUri.CANNOT_AUTHENTICATE,
+]);
+
+/**
+ * ABORT reasons about the credentials themselves: with a list of routers (`failoverTransport`)
+ * they end the attempt at once, since every node of a cluster checks the same credentials (a
+ * wrong password would only be tried again on each, counting against lockouts). Any other
+ * refusal (`no_such_realm`, `not_authorized`, `no_auth_method`, too many sessions, overloaded,
+ * shutting down, no WELCOME in time, the link lost during the join) moves on to the next router.
+ */
+const CREDENTIAL_REASONS: ReadonlySet<string> = new Set([
+  ErrorUri.AUTHENTICATION_FAILED,
+  ErrorUri.AUTHORIZATION_FAILED,
+  ErrorUri.NO_SUCH_ROLE,
   ClientErrorUri.CANNOT_AUTHENTICATE,
 ]);
 
@@ -205,7 +228,7 @@ export class Connection
     this.left = false;
     if (realm !== undefined) this.realm = realm;
     const link = this.link;
-    const joining = link?.isOpen ? this.joinOver(link) : this.attempt();
+    const joining = link?.isOpen ? this.rejoin(link) : this.attempt();
     joining.catch((err: unknown) => this.logger.error({ err }, 'join failed'));
     return this.joined();
   }
@@ -293,22 +316,44 @@ export class Connection
     }
   }
 
-  private async attempt(): Promise<void> {
+  /**
+   * Opens a transport with `open` and joins over it. A router that refuses the join for a reason
+   * of its own (not the credentials) is passed over for the next one of a router list at once.
+   */
+  private async attempt(open: TransportFactory = this.options.transport): Promise<void> {
     this.retryTimer = undefined;
+    let transport: Transport;
     let link: ReusableTransport;
     try {
-      const transport = await this.options.transport();
+      transport = await open();
       if (this.stopped) return transport.close(1000, 'connection closed');
       link = this.link = new ReusableTransport(transport);
       this.notify('open', transport);
     } catch (err) {
-      return this.afterClose(err as Error, false);
+      return this.afterClose(err as Error, isFinal(err));
     }
-    await this.joinOver(link);
+    const refusal = await this.joinOver(link);
+    if (refusal === undefined) return;
+    const next = this.movesOn(refusal) ? open.refused?.(transport, refusal) : undefined;
+    if (next !== undefined) return this.attempt(next);
+    this.afterClose(refusal, isFinal(refusal));
   }
 
-  /** A new session over `link`: join, restore every entry, tell whoever waits. */
-  private async joinOver(link: ReusableTransport): Promise<void> {
+  /** A join after `leave` on the link kept open: a refusal is handled as on any attempt. */
+  private async rejoin(link: ReusableTransport): Promise<void> {
+    const refusal = await this.joinOver(link);
+    if (refusal !== undefined) this.afterClose(refusal, isFinal(refusal));
+  }
+
+  private movesOn(error: Error): error is SessionClosedError {
+    return !this.stopped && error instanceof SessionClosedError && !CREDENTIAL_REASONS.has(error.uri);
+  }
+
+  /**
+   * A new session over `link`: join, restore every entry, tell whoever waits. Resolves with the
+   * error when the join failed, for the caller to retry or give up.
+   */
+  private async joinOver(link: ReusableTransport): Promise<Error | undefined> {
     let session: Session;
     try {
       session = new Session(link, {
@@ -319,7 +364,7 @@ export class Connection
       });
       await session.join();
     } catch (err) {
-      return this.afterClose(err as Error, FINAL_REASONS.has((err as SessionClosedError).uri));
+      return err as Error;
     }
     if (this.stopped) return void session.leave(); // leave never rejects
     this.current = session;
@@ -417,4 +462,9 @@ export class Connection
     this.waiters = [];
     for (const waiter of waiters) waiter.reject(error);
   }
+}
+
+/** A refusal no retry can fix (`FINAL_REASONS`); transport failures never are. */
+function isFinal(error: unknown): boolean {
+  return error instanceof SessionClosedError && FINAL_REASONS.has(error.uri);
 }

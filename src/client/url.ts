@@ -94,11 +94,24 @@ export function transportFor(url: string, options: TransportOptions = {}): Trans
 }
 
 /**
+ * The router URLs of a list as written anywhere one is taken (`connect`, `--router`, the
+ * configuration's `router.url`, `WSERVICE_ROUTER`): one URL, several separated by commas, or a
+ * list of either.
+ * @example routerUrls('ws://a:8080/ws, ws://b:8080/ws') // ['ws://a:8080/ws', 'ws://b:8080/ws']
+ */
+export function routerUrls(value: string | readonly string[]): string[] {
+  const items = typeof value === 'string' ? [value] : value;
+  return items.flatMap((item) => item.split(',').map((url) => url.trim())).filter((url) => url !== '');
+}
+
+/**
  * A transport factory over several router URLs, tried in turn (autobahn's `transports` list):
- * each attempt starts with the URL that worked last and goes on to the next when one cannot be
- * opened, so a reconnect fails over to another router. Throws `TransportError` at once for an
- * empty list or a bad URL; an attempt that reaches none rejects with a `TransportError` naming
- * each URL and why it failed.
+ * each attempt starts with the URL that worked last and passes over a URL whose transport cannot
+ * be opened, or (through `refused`, which `Connection` calls) whose router refuses the join, so a
+ * reconnect fails over to another router. Throws `TransportError` at once for an empty list or a
+ * bad URL. An attempt that joins none rejects with an error naming each URL and why it was passed
+ * over: a `SessionClosedError` with the routers' reason when every one refused the join for the
+ * same reason, else a `TransportError` (see `failoverOf`).
  */
 export function failoverTransport(urls: readonly string[], options: TransportOptions = {}): TransportFactory {
   return failoverOf(urls, (url) => transportFor(url, options), options.logger);
