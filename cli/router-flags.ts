@@ -60,12 +60,26 @@ export function tlsFromFlags(flags: TlsFlags): { ca?: string; cert?: string; key
   return ca === undefined && cert === undefined && key === undefined ? undefined : { ca, cert, key };
 }
 
+/**
+ * `--router <url>`: one URL, several separated by commas, or the flag repeated; the value is
+ * the list as one string with commas between (tried in turn with failover).
+ */
+export function routerOption(description: string): Option {
+  return new Option(
+    '--router <url>',
+    `${description}; several (a,b or the flag repeated) fail over in turn`,
+  ).argParser((value: string, previous: string | undefined) =>
+    previous === undefined ? value : `${previous},${value}`,
+  );
+}
+
 /** Adds `--router`, `--realm`, the authentication and the TLS flags to `command`. */
 export function withRouterFlags(command: Command): Command {
   return withTlsFlags(command)
-    .option(
-      '--router <url>',
-      `router URL: ws://, wss://, rs://, rss://, unix: (default WSERVICE_ROUTER, else ${DEFAULT_ROUTER_URL})`,
+    .addOption(
+      routerOption(
+        `router URL: ws://, wss://, rs://, rss://, unix: (default WSERVICE_ROUTER, else ${DEFAULT_ROUTER_URL})`,
+      ),
     )
     .option('--realm <realm>', `realm to join (default WSERVICE_REALM, else ${DEFAULT_REALM})`)
     .addOption(new Option('--authid <id>', 'authentication id').env('WSERVICE_AUTHID'))

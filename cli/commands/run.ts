@@ -5,7 +5,7 @@ import { PERMISSIVE_LINE } from '../router-options';
 import type { RouterShortfall } from '../../src/service/router-features';
 import { logFormatOption, logLevelOption, serverLogger, type LogFormat, type LogLevelSpec } from '../logging';
 import { metricsLine, startMetricsEndpoint, withMetricsFlags, type MetricsFlags } from '../metrics-flags';
-import { tlsFromFlags, withTlsFlags, type TlsFlags } from '../router-flags';
+import { routerOption, tlsFromFlags, withTlsFlags, type TlsFlags } from '../router-flags';
 import { WServiceMetrics } from '../../src/observability';
 import { RunSession, type ServiceSummary } from '../run-session';
 import { stopOnSignals } from '../signals';
@@ -36,10 +36,7 @@ export function runCommand(): Command {
       '<paths...>',
       'files or folders to search (recursively) for .ts and .js service files, or file.ts:ClassName for one class',
     )
-    .option(
-      '--router <url>',
-      'join this router (ws://, wss://, rs://, rss://, unix:) instead of starting one',
-    )
+    .addOption(routerOption('join this router (ws://, wss://, rs://, rss://, unix:) instead of starting one'))
     .option('--realm <realm>', `the realm to join (default ${DEFAULT_REALM}, or WSERVICE_REALM)`)
     .option('--config <file>', 'configuration file (default ./wservice.config.yaml|yml|json if present)')
     .option(
@@ -83,6 +80,7 @@ Examples:
   $ wservice run ./services --port 9000 --watch           restart services when their files change
   $ wservice run services/orders.service.ts:OrdersService  one class of a file
   $ wservice run ./services --router ws://crossbar:8080/ws --realm prod
+  $ wservice run ./services --router ws://node1:8080/ws --router ws://node2:8080/ws   failover in turn
   $ WSERVICE_ROUTER=rs://10.0.0.5:8081 wservice run dist/services
   $ wservice run ./services --router wss://router:8443/ws --tls-ca ca.crt --tls-cert svc.crt --tls-key svc.key
   $ wservice run dist/services --metrics-port 9464        Prometheus on :9464/metrics, /healthz, /readyz

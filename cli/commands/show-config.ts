@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { explainConfig, type ConfigEntry } from '../../src/config/explain';
 import { logLevelOption, type LogLevelSpec } from '../logging';
+import { routerOption } from '../router-flags';
 import { colour } from '../style';
 
 interface ShowConfigFlags {
@@ -17,7 +18,7 @@ export function showConfigCommand(): Command {
   return new Command('show-config')
     .description('print the effective configuration of wservice run, with where each value came from')
     .option('--config <file>', 'configuration file (default ./wservice.config.yaml|yml|json if present)')
-    .option('--router <url>', 'as wservice run --router')
+    .addOption(routerOption('as wservice run --router'))
     .option('--realm <realm>', 'as wservice run --realm')
     .addOption(logLevelOption('as wservice run --log-level'))
     .option('--tracing', 'as wservice run --tracing')

@@ -1,7 +1,7 @@
 import { DEFAULT_REALM, DEFAULT_ROUTER_URL } from '../defaults';
 import { Client } from './client';
 import { Connection, type ConnectionOptions, type TransportFactory } from './connection';
-import { failoverTransport, type TransportOptions } from './url';
+import { failoverTransport, routerUrls, type TransportOptions } from './url';
 
 export { DEFAULT_REALM, DEFAULT_ROUTER_URL };
 export { Client, type RemoteProcedure } from './client';
@@ -10,8 +10,9 @@ export { Client, type RemoteProcedure } from './client';
 export interface ConnectOptions extends Omit<ConnectionOptions, 'transport' | 'realm'>, TransportOptions {
   /**
    * `ws://`, `wss://`, `rs://host:port`, `rss://host:port` or `unix:/path/to.sock` (see
-   * `RouterAddress`). Default: `WSERVICE_ROUTER`, else `ws://127.0.0.1:8080/ws`. A list is
-   * tried in turn with failover (autobahn's `transports`): see `failoverTransport`.
+   * `RouterAddress`). Default: `WSERVICE_ROUTER`, else `ws://127.0.0.1:8080/ws`. A list (or
+   * URLs separated by commas) is tried in turn with failover (autobahn's `transports`), past
+   * routers that cannot be reached or refuse the join: see `failoverTransport`.
    */
   url?: string | readonly string[];
   /** Default: `WSERVICE_REALM`, else `realm1`. */
@@ -34,8 +35,7 @@ export async function connect(target: string | ConnectOptions = {}): Promise<Cli
   const options = typeof target === 'string' ? { url: target } : target;
   const url = options.url ?? nonEmpty(process.env.WSERVICE_ROUTER) ?? DEFAULT_ROUTER_URL;
   const realm = options.realm ?? nonEmpty(process.env.WSERVICE_REALM) ?? DEFAULT_REALM;
-  const urls = typeof url === 'string' ? [url] : url;
-  const transport = options.transport ?? failoverTransport(urls, options);
+  const transport = options.transport ?? failoverTransport(routerUrls(url), options);
   const connection = new Connection({ ...options, realm, transport });
   await connection.open();
   return new Client(connection);

@@ -83,7 +83,8 @@ export function explainConfig(options: LoadConfigOptions = {}): {
   if (yaml !== undefined) {
     for (const [path, value] of leaves(readConfigFile(yaml.file, env), [])) {
       const key = path.join('.');
-      if (layeredKeys.has(key)) continue;
+      // A layered key's own leaves (the items of a router.url list) are its entry's value.
+      if (path.some((_, i) => layeredKeys.has(path.slice(0, i + 1).join('.')))) continue;
       entries.push({ key, value, source: 'file', where: fileWhere(path) });
     }
   }

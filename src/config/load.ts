@@ -25,7 +25,10 @@ export const CONFIG_FILE_NAMES = [
 /** Configuration after merging defaults, environment, file and command-line flags. */
 export interface WServiceConfig {
   router: {
-    /** An external router to join; undefined runs the embedded router. */
+    /**
+     * An external router to join, or several separated by commas (tried in turn with
+     * failover); undefined runs the embedded router.
+     */
     url?: string;
     realm: string;
     auth?: AuthConfig;
@@ -49,6 +52,7 @@ export interface WServiceConfig {
 
 /** Values given on the command line; they win over the file. */
 export interface ConfigFlags {
+  /** One router URL, or several separated by commas. */
   router?: string;
   realm?: string;
   logLevel?: LogLevelName;
@@ -80,7 +84,7 @@ export function loadConfig(options: LoadConfigOptions = {}): WServiceConfig {
   const flags = options.flags ?? {};
   return {
     router: {
-      url: flags.router ?? fromFile.router?.url ?? nonEmpty(env.WSERVICE_ROUTER),
+      url: flags.router ?? urlList(fromFile.router?.url) ?? nonEmpty(env.WSERVICE_ROUTER),
       realm: flags.realm ?? fromFile.router?.realm ?? nonEmpty(env.WSERVICE_REALM) ?? DEFAULT_REALM,
       auth: fromFile.router?.auth,
       tls: fromFile.router?.tls,
@@ -189,6 +193,11 @@ function location(file: string, line: number | undefined, path: PropertyKey[]): 
 
 function keyName(path: PropertyKey[]): string {
   return path.map(String).join('.');
+}
+
+/** A list of router URLs from the file, as one string (commas between). */
+function urlList(url: string | string[] | undefined): string | undefined {
+  return Array.isArray(url) ? url.join(',') : url;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

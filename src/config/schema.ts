@@ -89,8 +89,11 @@ export const configSchema = z
   .object({
     router: z
       .object({
-        /** An external router (`ws://`, `wss://`, `rs://`, `rss://`, `unix:`); absent: run the embedded one. */
-        url: z.string().min(1).optional(),
+        /**
+         * An external router (`ws://`, `wss://`, `rs://`, `rss://`, `unix:`), or a list of them
+         * tried in turn with failover; absent: run the embedded one.
+         */
+        url: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
         realm: z.string().min(1).optional(),
         auth: authSchema.optional(),
         tls: tlsSchema.optional(),

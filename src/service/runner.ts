@@ -1,7 +1,7 @@
 import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
 import { reconnectPolicy, type ReconnectOptions } from '../client/backoff';
 import type { TransportFactory } from '../client/connection';
-import { transportFor } from '../client/url';
+import { failoverTransport, routerUrls } from '../client/url';
 import type { AuthOptions } from '../client/auth';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REALM, DEFAULT_WEBSOCKET_PATH } from '../defaults';
 import { defaultLogger, type Logger } from '../logger';
@@ -40,8 +40,12 @@ export interface PerServiceOptions extends ServiceOverrides {
 
 export interface ServiceRunnerOptions {
   services: ServiceSpec[];
-  /** An external router (`ws://`, `wss://`, `rs://`, `rss://`, `unix:`). Absent: run the embedded router. */
-  router?: string;
+  /**
+   * An external router (`ws://`, `wss://`, `rs://`, `rss://`, `unix:`), or several (a list, or
+   * URLs separated by commas) tried in turn with failover as `connect()` does. Absent: run the
+   * embedded router.
+   */
+  router?: string | readonly string[];
   /** Default `realm1`. */
   realm?: string;
   /** Credentials of every service's session (authid is the service name unless given). */
@@ -162,7 +166,10 @@ export class ServiceRunner {
     readonly router: Router | undefined,
     /** True when this runner started the router and stops it in `stop()`. */
     private readonly ownsRouter: boolean,
-    /** Where external clients reach the services' router. */
+    /**
+     * Where external clients reach the services' router; several URLs separated by commas,
+     * as `connect()` and `--router` take them.
+     */
     readonly routerUrl: string | undefined,
     readonly realm: string,
     private readonly logger: Logger,
@@ -211,7 +218,7 @@ export class ServiceRunner {
         createContainers(options, definitions, counts, transportFactory(options, router), logger, http),
         router,
         ownsRouter,
-        options.router ?? router?.clientUrl,
+        options.router === undefined ? router?.clientUrl : routerUrls(options.router).join(','),
         realm,
         logger,
         http,
@@ -324,7 +331,7 @@ function checkRunnerOptions(options: ServiceRunnerOptions, definitions: ServiceD
     }
   }
   if (options.router !== undefined) {
-    transportFor(options.router, { tls: options.tls }); // a bad URL throws TransportError here
+    failoverTransport(routerUrls(options.router), { tls: options.tls }); // a bad URL throws TransportError here
   } else if (options.routerInstance === undefined) {
     const embedded = validateRouterOptions({ ...(options.embedded ?? DEFAULT_EMBEDDED) });
     if (options.inProcess === false && (embedded.listeners ?? []).length === 0) {
@@ -455,11 +462,11 @@ function transportFactory(options: ServiceRunnerOptions, router: Router | undefi
       return client;
     };
   }
-  const url = options.router ?? router?.clientUrl;
+  const url = options.router === undefined ? router?.clientUrl : routerUrls(options.router);
   if (url === undefined) {
     throw new ServiceOptionsError(
       'the embedded router has no listener and inProcess is false: services cannot reach it',
     );
   }
-  return transportFor(url, { tls: options.tls });
+  return failoverTransport(routerUrls(url), { tls: options.tls });
 }

@@ -90,6 +90,21 @@ describe('docs/coming-from.md samples', () => {
     ]);
   });
 
+  it('autobahn: the URL list passes over a router that refuses the join (no realm1 there)', async () => {
+    const refusing = await Router.start({
+      listeners: [{ type: 'websocket', host: '127.0.0.1', port: 0 }],
+      realms: [{ name: 'elsewhere' }],
+    });
+    try {
+      const log: string[] = [];
+      await autobahnStyle([refusing.listeners[0].url, system.url], log);
+      expect(log[0]).toBe('joined realm1');
+      expect(refusing.stats.sessions).toBe(0);
+    } finally {
+      await refusing.stop();
+    }
+  });
+
   it('serverwamp: session events from meta topics, an event to one session by eligible', async () => {
     const lobby = system.instancesOf('lobby')[0].instance as LobbyService;
     const [alice, bob] = [await connect(system.url), await connect(system.url)];

@@ -37,7 +37,8 @@ describe('the deployment example', () => {
   it('joins the realm the Crossbar.io config defines, with a ticket', () => {
     expect(crossbar.workers[0].realms.map((r) => r.name)).toContain(config.router.realm);
     expect(config.router.auth).toEqual({ ticket: 't' });
-    expect(config.router.url).toBe('ws://crossbar.internal:8080/ws');
+    // The nodes of the cluster, as a list: ServiceRunner and connect() take the joined form.
+    expect(config.router.url).toBe('ws://crossbar1.internal:8080/ws,ws://crossbar2.internal:8080/ws');
   });
 
   it('gives every shop service (authid = service name) a role that may use the meta API pool delivery needs', () => {
