@@ -34,6 +34,8 @@ export const ErrorCode = {
   CONFIG: 'WSERVICE_ERR_CONFIG',
   /** `RouterOptionsError`: a router option missing, of the wrong type or out of range. */
   ROUTER_OPTIONS: 'WSERVICE_ERR_ROUTER_OPTIONS',
+  /** `RouterStateError`: an operation the router's state does not allow (`listenOn` once it stops). */
+  ROUTER_STATE: 'WSERVICE_ERR_ROUTER_STATE',
   /** `ServiceDefinitionError`: a mistake in a service class (decorators, names, options). */
   SERVICE_DEFINITION: 'WSERVICE_ERR_SERVICE_DEFINITION',
   /** `ServiceOptionsError`: a `ServiceRunner` option that cannot work. */

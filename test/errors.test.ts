@@ -15,6 +15,7 @@ import { ErrorCode, WServiceError, WServiceErrorUri } from '../src/errors';
 import { ProtocolError, RemoteError, WampError } from '../src/protocol/errors';
 import { SerializationError } from '../src/protocol/serializer';
 import { RouterOptionsError } from '../src/router/options-check';
+import { RouterStateError } from '../src/router/state-error';
 import { Rpc, Service, ServiceRunner } from '../src';
 import { ServiceDefinitionError } from '../src/service/metadata';
 import { RemoteErrorClass, reviveRemoteError } from '../src/client/remote-error-classes';
@@ -45,6 +46,7 @@ const CATALOGUE: [Error, string][] = [
   [new TransportError('bad'), ErrorCode.TRANSPORT],
   [new ConfigError('bad'), ErrorCode.CONFIG],
   [new RouterOptionsError('realms', 'bad'), ErrorCode.ROUTER_OPTIONS],
+  [new RouterStateError('listenOn() on a router that is stopping or stopped'), ErrorCode.ROUTER_STATE],
   [new ServiceDefinitionError('bad'), ErrorCode.SERVICE_DEFINITION],
   [new ServiceOptionsError('bad'), ErrorCode.SERVICE_OPTIONS],
   [new ServiceStateError('s', 'bad'), ErrorCode.SERVICE_STATE],

@@ -187,6 +187,7 @@ const PUBLIC: Record<string, string[]> = {
     'RouterOptions',
     'RouterOptionsError',
     'RouterStartOptions',
+    'RouterStateError',
     'RouterStats',
     'Serializer',
     'serializerByName',

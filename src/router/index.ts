@@ -6,6 +6,7 @@
  * const router = await Router.start({ listeners: [{ type: 'websocket', port: 8080 }] });
  */
 export { Router, type RouterStats, type AttachOptions } from './router';
+export { RouterStateError } from './state-error';
 export type { ListenerInfo } from './listeners';
 export { DEFAULT_PERMISSIONS, ADMIN_PERMISSIONS, type UriReservation } from './authorizer';
 export {

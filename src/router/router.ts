@@ -23,6 +23,7 @@ import {
   type SharedServerOptions,
 } from './options';
 import { Realm } from './realm';
+import { RouterStateError } from './state-error';
 import type { WServiceMetrics } from '../observability/metrics';
 import { RouterSession, type SessionHost } from './router-session';
 
@@ -169,17 +170,25 @@ export class Router {
    * `https.createServer()`, the server of Express's `app.listen()`, Fastify's `fastify.server`.
    * The server's requests and other upgrade paths stay its own; `stop()` closes the WAMP links
    * and leaves the server running. Resolves once the server listens, with the endpoint as
-   * `router.listeners` shows it. Throws `RouterOptionsError` for a wrong option.
+   * `router.listeners` shows it. Throws `RouterOptionsError` for a wrong option, and
+   * `RouterStateError` once `stop()` was called (also while waiting for the server to listen).
    *
    * @example
    * const server = http.createServer(app).listen(3000);
    * await router.listenOn(server, { path: '/wamp' }); // ws://127.0.0.1:3000/wamp
    */
   async listenOn(server: SharedServer, options: SharedServerOptions = {}): Promise<ListenerInfo> {
-    if (this.stopping !== undefined) throw new Error('listenOn() on a router that is stopping');
+    this.checkRunning('listenOn()');
     const [checked] = validateRouterOptions({ listeners: [{ ...options, type: 'websocket' }] }).listeners!;
     if (!server.listening) await once(server, 'listening');
+    this.checkRunning('listenOn()'); // it may have stopped while the server was not listening yet
     return this.open(checked, this.listeners.length, server);
+  }
+
+  /** Throws `RouterStateError` once `stop()` was called. */
+  private checkRunning(operation: string): void {
+    if (this.stopping !== undefined)
+      throw new RouterStateError(`${operation} on a router that is stopping or stopped`);
   }
 
   private async open(options: ListenerOptions, index: number, server?: SharedServer): Promise<ListenerInfo> {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import { connect } from '../../src/client/connect';
-import { Router, RouterOptionsError } from '../../src/router';
+import { Router, RouterOptionsError, RouterStateError } from '../../src/router';
 import { callFromPython } from '../helpers/autobahn-python';
 
 /** `router.listenOn(server)`: the WAMP endpoint inside the application's own HTTP(S) server. */
@@ -130,5 +130,32 @@ describe('router.listenOn(server)', () => {
     >[0];
     await expect(Router.start(options)).rejects.toThrow(/router\.listenOn\(server, \{ path \}\)/);
     await expect(router.listenOn(server, { path: 'wamp' })).rejects.toBeInstanceOf(RouterOptionsError);
+  });
+
+  it('refuses listenOn on a stopped router, and on one that stops while the server is not listening yet', async () => {
+    const server = createServer((_req, res) => res.writeHead(404).end('the application'));
+    const waiting = router.listenOn(server, { path: '/wamp' }); // the server does not listen yet
+    await router.stop();
+    const port = await listen(server);
+    try {
+      await expect(waiting).rejects.toBeInstanceOf(RouterStateError);
+      await expect(waiting).rejects.toMatchObject({
+        code: 'WSERVICE_ERR_ROUTER_STATE',
+        message: 'listenOn() on a router that is stopping or stopped',
+      });
+      await expect(router.listenOn(server)).rejects.toBeInstanceOf(RouterStateError);
+      expect(router.listeners).toEqual([]);
+      // Nothing was attached: an upgrade of the path is nobody's.
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/wamp`, 'wamp.2.json');
+      const refused = await new Promise<string>((resolve) => {
+        ws.once('unexpected-response', (_req, res) => resolve(`HTTP ${res.statusCode}`));
+        ws.once('open', () => resolve('open'));
+        ws.once('error', (err) => resolve(err.message));
+      });
+      expect(refused).not.toBe('open');
+      ws.terminate();
+    } finally {
+      await close(server);
+    }
   });
 });
