@@ -1,4 +1,5 @@
 import { ProtocolError, RemoteError } from '../protocol/errors';
+import { IdTable } from '../protocol/id-table';
 import type { ErrorMessage } from '../protocol/messages';
 
 /** One request sent and not yet answered, with what its reply needs to know. */
@@ -16,7 +17,7 @@ export interface PendingRequest<C, T> {
  * exists before the next inbound message is read.
  */
 export class PendingRequests<C, T = void> {
-  private readonly requests = new Map<number, PendingRequest<C, T>>();
+  private readonly requests = new IdTable<PendingRequest<C, T>>();
 
   /** `request`: the request message name, for error texts (`REGISTER`). */
   constructor(private readonly request: string) {}
@@ -53,7 +54,7 @@ export class PendingRequests<C, T = void> {
 
   /** Fails every request. */
   rejectAll(error: Error): void {
-    const requests = [...this.requests.values()];
+    const requests = this.requests.values();
     this.requests.clear();
     for (const pending of requests) pending.reject(error);
   }

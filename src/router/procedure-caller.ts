@@ -1,4 +1,5 @@
 import { WampError } from '../protocol/errors';
+import { IdTable } from '../protocol/id-table';
 import { MessageType, type Dict, type WireMessage } from '../protocol/messages';
 import { createInProcessPair, type Transport } from '../transport';
 
@@ -43,7 +44,7 @@ export class ProcedureCaller {
 
 /** One joined caller session: requests by id, answered by RESULT or ERROR. */
 class CallerLink {
-  private readonly waiting = new Map<number, Waiting>();
+  private readonly waiting = new IdTable<Waiting>();
   private nextRequest = 1;
   private joined: Waiting | undefined;
 
@@ -119,7 +120,8 @@ class CallerLink {
     this.gone();
     const error = new Error('the router closed its caller session');
     this.joined?.reject(error);
-    for (const waiting of this.waiting.values()) waiting.reject(error);
+    const waiting = this.waiting.values();
     this.waiting.clear();
+    for (const call of waiting) call.reject(error);
   }
 }
