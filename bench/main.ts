@@ -5,7 +5,8 @@
  *
  * `--quick`: small counts and one round. `--only <regexp>`: the scenarios whose key
  * (`rpc: <name>`, `http: <name>`, `pubsub 1→N: <name>`, `idle: <name>`) matches. `BENCH_ROUNDS=<n>`
- * overrides the rounds; `BENCH_CPU_PROF=<dir>` writes a CPU profile of every process.
+ * overrides the rounds; `BENCH_CPU_PROF=<dir>` writes a CPU profile of every process;
+ * `BENCH_LONG_WARMUP=<n>` the calls between the long-lived phase's after-GC and warmed measures.
  * The services' contract files are written first, as `wservice build` would (contracts.ts);
  * `--only startup` times reading a service's contract at start.
  *
@@ -35,6 +36,7 @@ const counts: Counts = {
   inFlight: 100,
   events: quick ? 10000 : 50000,
   fanoutEvents: quick ? 300 : 2000,
+  longLivedWarmup: Number(process.env.BENCH_LONG_WARMUP ?? (quick ? 20000 : 300000)),
 };
 const shape = { fanoutSubscribers: 100, idleSessions: quick ? 1000 : 10000 };
 
@@ -99,6 +101,7 @@ async function main(): Promise<void> {
   const report = renderReport(scenarios, medians, info, {
     fanout: shape.fanoutSubscribers,
     idleSessions: shape.idleSessions,
+    longLivedWarmup: counts.longLivedWarmup,
   });
   process.stdout.write(report);
   const dir = join(__dirname, '..', '..', 'bench', 'results');

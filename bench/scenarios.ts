@@ -7,15 +7,23 @@ export const RELAY_NAME = 'raw ws relay (2 hops)';
 /** Row names the targets refer to. */
 export const Rows = {
   relay: RELAY_NAME,
+  batchingWs: 'batching ws relay (2 hops, every end batches writes per tick)',
+  batchingTcp: 'batching TCP relay (2 hops, every end batches writes per tick, msgpack)',
   autobahnFox: 'autobahn-js + fox-wamp',
+  moleculerLocal: 'Moleculer local call (broker.call in-process)',
+  moleculerTcp: 'Moleculer TCP transporter (1 hop)',
+  nestTcp: 'NestJS microservices TCP (1 hop)',
   oursJson: 'wservice client + router, WebSocket json',
   oursPrefixRegistration:
     'wservice client + router, WebSocket json, prefix registration (each call authorized)',
   oursPrefixSubscription:
     'wservice client + router, WebSocket json, prefix subscription (each event authorized)',
+  oursRsMsgpack: 'wservice client + router, RawSocket msgpack',
   servicesE2e: 'wservice services end to end (proxy → router → service)',
   servicesE2eNested: 'wservice services end to end, nested-object argument checked (bench.place)',
   servicesObserved: 'wservice services end to end, metrics + tracing on',
+  servicesEmbedded: 'wservice services embedded (proxy → router with the service in its process)',
+  clientRouterInProcess: 'wservice client + router in-process (no service layer)',
   inProcess: 'wservice in-process (proxy, router, service in one process)',
   oursIdle: 'wservice router, WebSocket json',
   httpPlain: 'plain node:http handler (POST /echo)',
@@ -59,6 +67,9 @@ function rpcThroughOurRouter(
   return {
     kind: 'rpc',
     name,
+    group: 'ours',
+    link: transport === 'ws' ? 'ws' : 'tcp',
+    longLived: true,
     async setup() {
       const router = await ourRouter();
       const { caller, callee } = await echoPair(kind, String(router.info[transport]), serializer, match);
@@ -133,103 +144,141 @@ function idle(
   };
 }
 
+/** The 2-hop relay floor over WebSocket; with `batch`, the relay and both ends batch writes per tick. */
+function wsRelayFloor(name: string, batch: boolean): RpcScenario {
+  return {
+    kind: 'rpc',
+    name,
+    group: 'floor',
+    link: 'ws',
+    async setup() {
+      const relay = await startRole('ws-relay', { batch }, { label: 'router' });
+      const url = relay.info.url;
+      const callee = await startRole('ws-echo-client', { url, batch }, { label: 'callee' });
+      const caller = await startRole('raw-caller', { url, path: '/caller', batch }, { label: 'caller' });
+      return { caller, router: relay, processes: [caller, callee, relay] };
+    },
+  };
+}
+
+/** Our services behind a router process (`routerArgs`), called by a typed proxy over WebSocket. */
+function servicesThroughOurRouter(
+  name: string,
+  routerArgs: Record<string, unknown>,
+  hostArgs: Record<string, unknown> | undefined,
+  callerArgs: Record<string, unknown> = {},
+): RpcScenario {
+  return {
+    kind: 'rpc',
+    name,
+    group: 'ours',
+    link: 'ws',
+    longLived: true,
+    async setup() {
+      const router = await ourRouter(routerArgs);
+      const url = String(router.info.ws);
+      const service =
+        hostArgs === undefined
+          ? []
+          : [await startRole('svc-host', { url, ...hostArgs }, { label: 'service' })];
+      const caller = await startRole('svc-caller', { url, ...callerArgs }, { label: 'caller' });
+      return { caller, router, processes: [caller, ...service, router] };
+    },
+  };
+}
+
+/** One process running everything (`role`): in-process rows, ours or a peer's. */
+function inOneProcess(name: string, role: string, group: 'peer' | 'ours'): RpcScenario {
+  return {
+    kind: 'rpc',
+    name,
+    group,
+    link: 'inprocess',
+    longLived: true,
+    async setup() {
+      const caller = await startRole(role, {}, { label: 'process' });
+      return { caller, processes: [caller] };
+    },
+  };
+}
+
 /** Request/response: baselines first, then peers, then ours. */
 export const rpcScenarios: RpcScenario[] = [
   {
     kind: 'rpc',
     name: 'raw ws echo (direct, 1 hop)',
+    group: 'floor',
+    link: 'ws',
     async setup() {
       const server = await startRole('ws-echo-server', {}, { label: 'server' });
       const caller = await startRole('raw-caller', { url: server.info.url }, { label: 'caller' });
       return { caller, processes: [caller, server] };
     },
   },
+  wsRelayFloor(RELAY_NAME, false),
+  wsRelayFloor(Rows.batchingWs, true),
   {
     kind: 'rpc',
-    name: RELAY_NAME,
+    name: Rows.batchingTcp,
+    group: 'floor',
+    link: 'tcp',
     async setup() {
-      const relay = await startRole('ws-relay', {}, { label: 'router' });
+      const relay = await startRole('tcp-relay', { batch: true }, { label: 'router' });
       const url = relay.info.url;
-      const callee = await startRole('ws-echo-client', { url }, { label: 'callee' });
-      const caller = await startRole('raw-caller', { url, path: '/caller' }, { label: 'caller' });
+      const callee = await startRole('tcp-echo-client', { url, batch: true }, { label: 'callee' });
+      const caller = await startRole('tcp-caller', { url, batch: true }, { label: 'caller' });
       return { caller, router: relay, processes: [caller, callee, relay] };
     },
   },
   {
     kind: 'rpc',
     name: Rows.autobahnFox,
+    group: 'peer',
+    link: 'ws',
+    longLived: true,
     async setup() {
       const router = await startRole('fox-router', {}, { label: 'router' });
       const { caller, callee } = await echoPair('ab', String(router.info.url));
       return { caller, router, processes: [caller, callee, router] };
     },
   },
+  {
+    kind: 'rpc',
+    name: Rows.moleculerTcp,
+    group: 'peer',
+    link: 'tcp',
+    async setup() {
+      const host = await startRole('moleculer-host', {}, { label: 'service' });
+      const caller = await startRole('moleculer-caller', { url: host.info.url }, { label: 'caller' });
+      return { caller, processes: [caller, host] };
+    },
+  },
+  {
+    kind: 'rpc',
+    name: Rows.nestTcp,
+    group: 'peer',
+    link: 'tcp',
+    async setup() {
+      const host = await startRole('nest-host', {}, { label: 'service' });
+      const caller = await startRole('nest-caller', { port: host.info.port }, { label: 'caller' });
+      return { caller, processes: [caller, host] };
+    },
+  },
+  inOneProcess(Rows.moleculerLocal, 'moleculer-local', 'peer'),
   rpcThroughOurRouter('autobahn-js + wservice router', 'ab', 'ws', 'json'),
   rpcThroughOurRouter(Rows.oursJson, 'wamp', 'ws', 'json'),
   rpcThroughOurRouter(Rows.oursPrefixRegistration, 'wamp', 'ws', 'json', 'prefix'),
   rpcThroughOurRouter('wservice client + router, WebSocket msgpack', 'wamp', 'ws', 'msgpack'),
   rpcThroughOurRouter('wservice client + router, RawSocket json', 'wamp', 'rs', 'json'),
-  rpcThroughOurRouter('wservice client + router, RawSocket msgpack', 'wamp', 'rs', 'msgpack'),
-  {
-    kind: 'rpc',
-    name: Rows.servicesE2e,
-    async setup() {
-      const router = await ourRouter();
-      const url = String(router.info.ws);
-      const service = await startRole('svc-host', { url }, { label: 'service' });
-      const caller = await startRole('svc-caller', { url }, { label: 'caller' });
-      return { caller, router, processes: [caller, service, router] };
-    },
-  },
-  {
-    kind: 'rpc',
-    name: Rows.servicesE2eNested,
-    async setup() {
-      const router = await ourRouter();
-      const url = String(router.info.ws);
-      const service = await startRole('svc-host', { url }, { label: 'service' });
-      const caller = await startRole('svc-caller', { url, procedure: 'place' }, { label: 'caller' });
-      return { caller, router, processes: [caller, service, router] };
-    },
-  },
-  {
-    kind: 'rpc',
-    name: Rows.servicesObserved,
-    async setup() {
-      // The same three processes, with Prometheus metrics in the router and the service and a
-      // recording OpenTelemetry SDK (batched, counting exporter) behind the service's spans.
-      const router = await ourRouter({ metrics: true });
-      const url = String(router.info.ws);
-      const service = await startRole('svc-host', { url, observe: true }, { label: 'service' });
-      const caller = await startRole('svc-caller', { url }, { label: 'caller' });
-      return { caller, router, processes: [caller, service, router] };
-    },
-  },
-  {
-    kind: 'rpc',
-    name: 'wservice services embedded (proxy → router with the service in its process)',
-    async setup() {
-      const router = await ourRouter({ services: true });
-      const caller = await startRole('svc-caller', { url: router.info.ws }, { label: 'caller' });
-      return { caller, router, processes: [caller, router] };
-    },
-  },
-  {
-    kind: 'rpc',
-    name: 'wservice client + router in-process (no service layer)',
-    async setup() {
-      const caller = await startRole('wamp-inprocess', {}, { label: 'process' });
-      return { caller, processes: [caller] };
-    },
-  },
-  {
-    kind: 'rpc',
-    name: Rows.inProcess,
-    async setup() {
-      const caller = await startRole('svc-inprocess', {}, { label: 'process' });
-      return { caller, processes: [caller] };
-    },
-  },
+  rpcThroughOurRouter(Rows.oursRsMsgpack, 'wamp', 'rs', 'msgpack'),
+  servicesThroughOurRouter(Rows.servicesE2e, {}, {}),
+  servicesThroughOurRouter(Rows.servicesE2eNested, {}, {}, { procedure: 'place' }),
+  // The same three processes, with Prometheus metrics in the router and the service and a
+  // recording OpenTelemetry SDK (batched, counting exporter) behind the service's spans.
+  servicesThroughOurRouter(Rows.servicesObserved, { metrics: true }, { observe: true }),
+  servicesThroughOurRouter(Rows.servicesEmbedded, { services: true }, undefined),
+  inOneProcess(Rows.clientRouterInProcess, 'wamp-inprocess', 'ours'),
+  inOneProcess(Rows.inProcess, 'svc-inprocess', 'ours'),
 ];
 
 /** The HTTP caller role: `body` POSTed to `url` on a keep-alive agent of 100 connections. */

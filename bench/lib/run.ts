@@ -19,6 +19,8 @@ export interface Counts {
   inFlight: number;
   events: number;
   fanoutEvents: number;
+  /** Calls of the long-lived phase's warm-up, between its "after a full GC" and "warmed" measures. */
+  longLivedWarmup: number;
 }
 
 /** No delivery for this long while some are missing: the rest is taken as lost. */
@@ -69,10 +71,38 @@ export async function runRpc(scenario: RpcScenario | HttpScenario, counts: Count
     });
     const cpuAfter = await cpuTimes(processes);
     const calls = counts.concurrentCalls + warmup;
-    return { ...sample, ...peaks(processes), ...cpuPer(processes, cpuBefore, cpuAfter, calls) };
+    Object.assign(sample, cpuPer(processes, cpuBefore, cpuAfter, calls));
+    if (scenario.kind === 'rpc' && scenario.longLived === true) {
+      Object.assign(sample, await longLived(caller, processes, counts));
+    }
+    return { ...sample, ...peaks(processes) };
   } finally {
     await stopAll(processes);
   }
+}
+
+/**
+ * 100 in flight again as a long-lived process runs: `longLivedGc*` after a full GC in every
+ * process of the scenario, `longLivedWarm*` after `longLivedWarmup` more calls, against the
+ * fresh processes' figures of the first 100-in-flight phase. Each is measured as that one was
+ * (warm-up calls counted in the CPU time), after a tenth of the calls unmeasured (after a full
+ * GC the JIT warms up again, once): calls/s and CPU µs per call summed over the processes.
+ */
+async function longLived(caller: RoleProcess, processes: RoleProcess[], counts: Counts): Promise<Sample> {
+  const { concurrentCalls: total, inFlight } = counts;
+  const warmup = Math.ceil(total / 10);
+  const measure = async (phase: string): Promise<Sample> => {
+    await caller.request('concurrent', { total: warmup, inFlight, warmup: 0 });
+    const before = await cpuTimes(processes);
+    const callsPerS = await caller.request<number>('concurrent', { total, inFlight, warmup });
+    const after = await cpuTimes(processes);
+    const cpuUs = after.reduce((sum, t, i) => sum + t - before[i], 0) / (total + warmup);
+    return { [`longLived${phase}CallsPerS`]: callsPerS, [`longLived${phase}CpuUs`]: cpuUs };
+  };
+  await Promise.all(processes.map((p) => p.request('gc')));
+  const afterGc = await measure('Gc');
+  await caller.request('concurrent', { total: counts.longLivedWarmup, inFlight, warmup: 0 });
+  return { ...afterGc, ...(await measure('Warm')) };
 }
 
 export async function runPubSub(scenario: PubSubScenario, counts: Counts): Promise<Sample> {

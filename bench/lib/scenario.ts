@@ -8,13 +8,19 @@ export interface RpcScenario {
   setup(): Promise<{ caller: RoleProcess; router?: RoleProcess; processes: RoleProcess[] }>;
   /** Only run the 100-in-flight workload (e.g. the in-process comparison). */
   concurrentOnly?: boolean;
+  /** A baseline, a third-party framework, or ours: what the row's ratios are taken against. */
+  group: 'floor' | 'peer' | 'ours';
+  /** How the caller reaches the callee: its batching floor is the one of the same transport. */
+  link: 'ws' | 'tcp' | 'inprocess';
+  /** Also measured after a full GC and after a long warm-up (`longLived*` metrics). */
+  longLived?: boolean;
 }
 
 /**
  * An HTTP request/response system under test: as an RpcScenario (the caller answers the same
  * commands), reported in its own table against the plain `node:http` handler of the same run.
  */
-export interface HttpScenario extends Omit<RpcScenario, 'kind'> {
+export interface HttpScenario extends Omit<RpcScenario, 'kind' | 'group' | 'link' | 'longLived'> {
   kind: 'http';
 }
 

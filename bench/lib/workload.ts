@@ -1,3 +1,4 @@
+import { IdTable } from '../../src/protocol/id-table';
 import type { Role } from '../roles/entry';
 import { quantile } from './stats';
 
@@ -8,6 +9,32 @@ export interface SequentialResult {
   p50Us: number;
   p99Us: number;
   callsPerSecond: number;
+}
+
+/**
+ * Round trips of a floor caller, matched by request id: `send(id)` sends request `id`, and
+ * `answered(id)` is called with the id of each reply read (parsed, as any WAMP client must).
+ */
+export function idMatchedRoundTrips(send: (id: number) => void): {
+  roundTrip: () => Promise<void>;
+  answered: (id: number) => void;
+} {
+  // Not a Map: one with an insert and a delete per call falls into a slow GC regime (issue 16).
+  const pending = new IdTable<() => void>();
+  let nextId = 0;
+  return {
+    roundTrip: () =>
+      new Promise((resolve) => {
+        const id = ++nextId;
+        pending.set(id, resolve);
+        send(id);
+      }),
+    answered: (id) => {
+      const done = pending.get(id);
+      pending.delete(id);
+      done?.();
+    },
+  };
 }
 
 /** `count` round trips one after another (1 in flight), after `warmup` unmeasured ones. */

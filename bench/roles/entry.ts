@@ -29,6 +29,8 @@ const builtins: Record<string, () => unknown> = {
     const usage = process.cpuUsage();
     return usage.user + usage.system;
   },
+  /** A full collection (`--expose-gc`), as a long-lived process has had: the long-lived phase. */
+  gc: (): void => (globalThis as { gc?: () => void }).gc?.(),
   memory: (): MemoryReading => {
     (globalThis as { gc?: () => void }).gc?.();
     const usage = process.memoryUsage();

@@ -1,10 +1,12 @@
 import WebSocket from 'ws';
-import { callerCommands } from '../lib/workload';
+import { frameSender } from '../lib/batched-writes';
+import { callerCommands, idMatchedRoundTrips } from '../lib/workload';
 import type { Role } from './entry';
 
 /**
  * Baseline caller: sends a CALL-shaped JSON frame and waits for the same frame back, matched
- * by its request id (parsed, as any WAMP client must).
+ * by its request id (parsed, as any WAMP client must). With `batch`, the calls sent in one
+ * tick leave in one write.
  */
 export default async function rawCaller(args: Record<string, unknown>): Promise<Role> {
   const socket = new WebSocket(`${String(args.url)}${String(args.path ?? '')}`);
@@ -12,20 +14,11 @@ export default async function rawCaller(args: Record<string, unknown>): Promise<
     socket.once('open', resolve);
     socket.once('error', reject);
   });
-  const pending = new Map<number, () => void>();
-  socket.on('message', (data) => {
-    const id = (JSON.parse(data.toString()) as unknown[])[1] as number;
-    const done = pending.get(id);
-    pending.delete(id);
-    done?.();
-  });
-  let nextId = 0;
-  const roundTrip = (): Promise<void> =>
-    new Promise((resolve) => {
-      const id = ++nextId;
-      pending.set(id, resolve);
-      socket.send(JSON.stringify([48, id, {}, 'bench.echo', ['hello world']]));
-    });
+  const send = frameSender(socket, args.batch === true);
+  const { roundTrip, answered } = idMatchedRoundTrips((id) =>
+    send(JSON.stringify([48, id, {}, 'bench.echo', ['hello world']]), false),
+  );
+  socket.on('message', (data) => answered((JSON.parse(data.toString()) as unknown[])[1] as number));
   return {
     commands: callerCommands(roundTrip),
     close: () => socket.close(),

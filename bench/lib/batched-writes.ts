@@ -1,0 +1,21 @@
+import type { Socket } from 'node:net';
+import type WebSocket from 'ws';
+import { WriteBatch } from '../../src/transport/write-batch';
+
+/** Sends a frame on a `ws` socket. */
+export type FrameSend = (data: WebSocket.RawData | string, binary: boolean) => void;
+
+/**
+ * How a floor role sends frames on a `ws` socket: one write per frame as it comes (`batch`
+ * false, the raw floor), or held until the tick ends and written together (`batch` true, the
+ * batching floor: what our transports do, `src/transport/write-batch.ts`).
+ */
+export function frameSender(socket: WebSocket, batch: boolean): FrameSend {
+  if (!batch) return (data, binary) => socket.send(data, { binary });
+  // ws keeps its net.Socket private; corking it holds the frames ws writes during the tick.
+  const writes = new WriteBatch((socket as unknown as { _socket: Socket })._socket);
+  return (data, binary) => {
+    writes.hold();
+    socket.send(data, { binary });
+  };
+}
