@@ -45,7 +45,7 @@ export interface ListenerSetup {
   /** Shared by every listener: the router says when a link joined (`transport.joined()`). */
   pending: PendingConnections;
   /** An unfinished inbound message grew: the router checks its buffer budget. */
-  onBuffering: () => void;
+  onBuffering: (transport: Transport) => void;
   logger: Logger;
   onTransport: (transport: Transport) => void;
 }

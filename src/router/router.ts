@@ -121,7 +121,11 @@ export class Router {
       metrics: metrics?.routerSink(),
       hello: (session, message) => handshake.hello(session, message),
       release: (session) => this.sessionIds.delete(session.id),
-      detached: (session) => this.sessions.delete(session),
+      detached: (session) => {
+        this.sessions.delete(session);
+        // What it held is free: a full budget may accept sessions again at once, not at the next sweep.
+        if (this.budget.overloaded) this.budget.check();
+      },
     };
   }
 
@@ -201,7 +205,7 @@ export class Router {
         messageTimeout: this.limits.messageTimeout,
         outboundLimit: this.limits.outboundHardLimit,
         pending: this.pending,
-        onBuffering: () => this.budget.check(),
+        onBuffering: (transport) => this.budget.grew(transport),
         logger: this.logger,
         onTransport: (transport) => this.attach(transport),
       },

@@ -30,5 +30,9 @@ export const DEFAULT_MAX_PENDING = 256;
 /** Of those, from one remote address. */
 export const DEFAULT_MAX_PENDING_PER_ADDRESS = 64;
 
-/** Every this many more bytes held for an unfinished inbound message, the owner's buffer budget hears of it. */
-export const BUFFERING_REPORT_STEP = 256 * 1024;
+/**
+ * Every this many more bytes held for an unfinished inbound message, the owner's buffer budget
+ * hears of it (and may pause the link): about once per socket chunk of a large message, so a
+ * link can pass the budget's pause mark by little more than one chunk.
+ */
+export const BUFFERING_REPORT_STEP = 64 * 1024;

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger';
 import { FrameInbox } from './inbox';
 import type { KeepAlive } from './keepalive';
-import { TransportError, type CloseInfo, type TransportHandlers } from './transport';
+import { TransportError, type CloseInfo, type ReadPause, type TransportHandlers } from './transport';
 
 /** Close code for an owner handler that threw (WebSocket 1011, "internal error"). */
 const CLOSE_INTERNAL_ERROR = 1011;
@@ -22,6 +22,8 @@ export abstract class SocketTransport {
   /** Why the link failed, when it did: reported as CloseInfo.error. */
   protected failure: Error | undefined;
   private resolveClosed!: (info: CloseInfo) => void;
+  /** Who paused reading (publisher back-pressure, the buffer budget): reading waits for all. */
+  private readonly pausedBy = new Set<ReadPause>();
 
   protected constructor(
     readonly peer: string,
@@ -44,12 +46,17 @@ export abstract class SocketTransport {
   abstract close(code?: number, reason?: string): void;
 
   /** Stops reading from the peer (see `Transport.pauseReading`); keep-alive waits meanwhile. */
-  pauseReading(): void {
-    this.keepAlive?.suspend(true);
-    this.socket.pause();
+  pauseReading(reason: ReadPause = 'publisher'): void {
+    if (this.pausedBy.size === 0) {
+      this.keepAlive?.suspend(true);
+      this.socket.pause();
+    }
+    this.pausedBy.add(reason);
   }
 
-  resumeReading(): void {
+  /** Reading resumes once no reason to pause is left. */
+  resumeReading(reason: ReadPause = 'publisher'): void {
+    if (!this.pausedBy.delete(reason) || this.pausedBy.size > 0) return;
     this.keepAlive?.suspend(false);
     this.socket.resume();
   }

@@ -28,6 +28,9 @@ export interface PeerCertificate {
   authorizationError?: string;
 }
 
+/** Why the owner stopped reading from a link (see `Transport.pauseReading`). */
+export type ReadPause = 'publisher' | 'budget';
+
 /** Callbacks a transport's owner (a client session or the router) installs. */
 export interface TransportHandlers {
   /** One inbound frame, as the serializer will read it. */
@@ -83,12 +86,13 @@ export interface Transport {
   joined?(): void;
   /**
    * Stops reading from the peer (its frames wait in its socket, and TCP slows it down) until
-   * `resumeReading`: how the router holds back a publisher while its subscribers drain. A
-   * frame or two already read may still be delivered. Keep-alive does not count the pause as
-   * silence.
+   * `resumeReading` with the same `reason`: how the router holds back a publisher while its
+   * subscribers drain (`publisher`, the default), and a link whose unfinished message the
+   * buffer budget has no room for (`budget`). Reading resumes once no reason is left. A frame
+   * or two already read may still be delivered. Keep-alive does not count the pause as silence.
    */
-  pauseReading?(): void;
-  resumeReading?(): void;
+  pauseReading?(reason?: ReadPause): void;
+  resumeReading?(reason?: ReadPause): void;
   /** Drops the link at once, without a closing handshake, freeing its buffers (socket transports). */
   terminate?(): void;
   /** Close the link; `handlers.close` follows. Idempotent. */

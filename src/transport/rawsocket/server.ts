@@ -40,8 +40,8 @@ export type RawSocketListenOptions = RawSocketBind & {
   outboundLimit?: number;
   /** Caps on connections not yet joined; see `WebSocketListenOptions.pending`. */
   pending?: PendingConnections;
-  /** Called as an unfinished inbound frame grows (every 256 KiB more held): a buffer budget's check. */
-  onBuffering?: () => void;
+  /** Called as an unfinished inbound frame grows (every 64 KiB more held): the buffer budget may pause the link. */
+  onBuffering?: (transport: Transport) => void;
   logger?: Logger;
 };
 

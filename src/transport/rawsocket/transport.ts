@@ -43,8 +43,8 @@ export interface RawSocketTransportOptions {
   outboundLimit?: number;
   /** The listener's count of connections not yet joined, left when the owner calls `joined`. */
   pending?: PendingTicket;
-  /** Called as an unfinished inbound message grows (every 256 KiB more held): a budget check. */
-  onBuffering?: () => void;
+  /** Called as an unfinished inbound message grows (every 64 KiB more held): the budget may pause the link. */
+  onBuffering?: (transport: Transport) => void;
   logger: Logger;
   /** The client's TLS certificate (a TLS listener that asked for one). */
   peerCertificate?: PeerCertificate;
@@ -73,7 +73,7 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
   private readonly deadline: MessageDeadline;
   private readonly outboundLimit: number;
   private readonly pending: PendingTicket | undefined;
-  private readonly onBuffering: (() => void) | undefined;
+  private readonly onBuffering: ((transport: Transport) => void) | undefined;
   /** Held bytes last reported to `onBuffering`. */
   private reportedBuffering = 0;
   private handshaking = true;
@@ -136,7 +136,7 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
     if (held < this.reportedBuffering) this.reportedBuffering = 0;
     if (this.onBuffering === undefined || held - this.reportedBuffering < BUFFERING_REPORT_STEP) return;
     this.reportedBuffering = held;
-    this.onBuffering();
+    this.onBuffering(this);
   }
 
   /** The owner's session is established: the link no longer counts as pending. */

@@ -56,8 +56,8 @@ export interface WebSocketListenOptions {
    * listener keeps its own caps (256 in all, 64 per address) and a link counts until it opens.
    */
   pending?: PendingConnections;
-  /** Called as an unfinished inbound message grows (every 256 KiB more held): a buffer budget's check. */
-  onBuffering?: () => void;
+  /** Called as an unfinished inbound message grows (every 64 KiB more held): the buffer budget may pause the link. */
+  onBuffering?: (transport: Transport) => void;
   /** Serve `wss://`. */
   tls?: ServerTlsOptions;
   /**

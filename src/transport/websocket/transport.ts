@@ -65,8 +65,8 @@ export interface WebSocketTransportOptions {
   outboundLimit?: number;
   /** The listener's count of connections not yet joined, left when the owner calls `joined`. */
   pending?: PendingTicket;
-  /** Called as an unfinished inbound message grows (every 256 KiB more held): a budget check. */
-  onBuffering?: () => void;
+  /** Called as an unfinished inbound message grows (every 64 KiB more held): the budget may pause the link. */
+  onBuffering?: (transport: Transport) => void;
   logger: Logger;
   /**
    * The TCP / TLS stream under the WebSocket (the upgrade's socket). Given, frames sent in one
@@ -98,7 +98,7 @@ export class WebSocketTransport extends SocketTransport implements Transport {
   private readonly deadline: MessageDeadline;
   private readonly outboundLimit: number;
   private readonly pending: PendingTicket | undefined;
-  private readonly onBuffering: (() => void) | undefined;
+  private readonly onBuffering: ((transport: Transport) => void) | undefined;
   /** Held bytes last reported to `onBuffering`. */
   private reportedBuffering = 0;
   private oversized = false;
@@ -153,7 +153,7 @@ export class WebSocketTransport extends SocketTransport implements Transport {
     if (held < this.reportedBuffering) this.reportedBuffering = 0;
     if (this.onBuffering === undefined || held - this.reportedBuffering < BUFFERING_REPORT_STEP) return;
     this.reportedBuffering = held;
-    this.onBuffering();
+    this.onBuffering(this);
   }
 
   /** The owner's session is established: the link no longer counts as pending. */

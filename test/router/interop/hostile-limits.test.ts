@@ -69,9 +69,32 @@ describe('a live router under memory and liveness attacks', () => {
     return peer;
   }
 
-  it('unfinished messages of the maximum size: the router stays within its budget, drops the largest holders (each logged once), refuses new sessions while over, and serves the others', async () => {
-    const maxMessageSize = 256 * 1024;
-    const maxBufferedBytes = 2 * 1024 * 1024;
+  /** Sends all but the last byte of a message of `size` bytes, then nothing. */
+  function unfinished(attacker: RawWebSocket | RawClient, size: number): void {
+    const body = Buffer.alloc(size - 1, 0x20);
+    if (attacker instanceof RawWebSocket)
+      attacker.write(Buffer.concat([RawWebSocket.header(Opcode.TEXT, true, size), body]));
+    else attacker.write(Buffer.concat([encodeFramePrefix(FrameType.MESSAGE, size), body]));
+  }
+
+  /** The most `router.stats.bufferedBytes` showed while `work` ran, read every millisecond. */
+  async function peakBuffered(work: () => Promise<void>): Promise<number> {
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, router.stats.bufferedBytes)), 1);
+    try {
+      await work();
+    } finally {
+      clearInterval(sampler);
+    }
+    return Math.max(peak, router.stats.bufferedBytes);
+  }
+
+  // 48 MiB budget: the router holds up to 24 MiB of buffers and stops reading growing links at 90 % of it.
+  const maxMessageSize = 4 * 1024 * 1024;
+  const maxBufferedBytes = 48 * 1024 * 1024;
+  const holdLimit = maxBufferedBytes / 2;
+
+  it('unfinished messages of the maximum size: near its budget the router stops reading them instead of taking their bytes (none dropped, never more held than it may), refuses new sessions meanwhile and serves the others', async () => {
     const logs = loggerWithLines();
     await start({ limits: { maxMessageSize, maxBufferedBytes }, logger: logs.logger });
     const ref = await reference();
@@ -79,29 +102,72 @@ describe('a live router under memory and liveness attacks', () => {
       ...(await Promise.all(Array.from({ length: 8 }, () => rawWebSocket(true)))),
       ...(await Promise.all(Array.from({ length: 8 }, () => rawSocket(true)))),
     ];
-    // Each sends all but the last byte of a message of the maximum size, then nothing.
-    const body = Buffer.alloc(maxMessageSize - 1, 0x20);
-    for (const a of attackers) {
-      if (a instanceof RawWebSocket)
-        a.write(Buffer.concat([RawWebSocket.header(Opcode.TEXT, true, maxMessageSize), body]));
-      else a.write(Buffer.concat([encodeFramePrefix(FrameType.MESSAGE, maxMessageSize), body]));
-    }
-    // 16 x 256 KiB = 4 MiB wanted; the budget holds half of its 2 MiB.
-    await until(() => attackers.filter((a) => a.socket.destroyed).length >= 12, {
-      what: 'the largest holders dropped',
+    // 16 x 4 MiB = 64 MiB wanted, against 24 MiB that may be held.
+    const peak = await peakBuffered(async () => {
+      for (const a of attackers) unfinished(a, maxMessageSize);
+      await until(() => router.stats.bufferedBytes >= holdLimit * 0.9, { what: 'the budget full' });
+      // Sweeps pass (every 250 ms): the links stay paused, not dropped.
+      await new Promise((resolve) => setTimeout(resolve, 600));
     });
-    // Still above three quarters of the budget: a new session is refused for now.
+    expect(peak).toBeLessThanOrEqual(holdLimit);
+    expect(attackers.filter((a) => a.socket.destroyed)).toHaveLength(0);
+    expect(linesWith(logs.lines, 'dropping a session')).toHaveLength(0);
+    // While it is full, a new session is refused, and the sessions it holds are served.
     const late = await ScriptedPeer.connect(router.listeners[0].url);
     late.send([M.HELLO, 'realm1', { roles: ALL_CLIENT_ROLES }]);
     expect((await late.expect(M.ABORT))[2]).toBe('wservice.error.router_overloaded');
-    const dropped = attackers.filter((a) => a.socket.destroyed).length;
-    expect(dropped).toBeLessThan(attackers.length);
-    await until(() => router.stats.bufferedBytes <= maxBufferedBytes / 2, { what: 'back within the budget' });
     expect(await ref.callForResult('wamp.session.count')).toEqual([expect.any(Number)]);
-    // A dropped link is not counted (nor dropped, nor logged) again while its close is under way.
-    const drops = linesWith(logs.lines, 'dropping a session').map((line) => line.peer);
-    expect(drops).toHaveLength(new Set(drops).size);
-    expect(drops.length).toBe(attackers.filter((a) => a.socket.destroyed).length);
+  });
+
+  it('a large message that had to wait for room is read to its end once the budget has room again', async () => {
+    // permissive: the reference may kill the attackers (wamp.session.kill).
+    await start({ permissive: true, limits: { maxMessageSize, maxBufferedBytes } });
+    const ref = await reference();
+    const publisher = await rawWebSocket(true);
+    const attackers = await Promise.all(Array.from({ length: 12 }, () => rawSocket(true)));
+    for (const a of attackers) unfinished(a, maxMessageSize);
+    await until(() => router.stats.bufferedBytes >= holdLimit * 0.9, { what: 'the budget full' });
+    // The joined peer publishes 3 MiB with acknowledgement while the budget is full.
+    const text = 'x'.repeat(3 * 1024 * 1024);
+    publisher.write(
+      RawWebSocket.frame(
+        Opcode.TEXT,
+        true,
+        JSON.stringify([M.PUBLISH, 7, { acknowledge: true }, 'com.example.big', [text]]),
+      ),
+    );
+    const published = JSON.stringify([M.PUBLISHED, 7]).slice(0, -1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Not read to its end: the rest waits in its socket, not in the router's memory.
+    expect(publisher.received.toString()).not.toContain(published);
+    expect(router.stats.bufferedBytes).toBeLessThanOrEqual(holdLimit);
+    // The attackers go (a paused link is not read, so it would see its peer leave only at its
+    // messageTimeout): the budget has room, and the publisher is read again.
+    const [ids] = (await ref.callForResult('wamp.session.list')) as [number[]];
+    const publisherId = Number(/\[2,(\d+),/.exec(publisher.received.toString())![1]);
+    for (const id of ids) {
+      if (id !== publisherId && id !== ref.sessionId) await ref.callForResult('wamp.session.kill', [id]);
+    }
+    await until(() => publisher.received.toString().includes(published), {
+      what: 'PUBLISHED',
+      timeout: 5000,
+    });
+  });
+
+  it('a link paused by the budget is still cut by limits.messageTimeout, and then new sessions are accepted', async () => {
+    await start({ limits: { maxMessageSize, maxBufferedBytes, messageTimeout: 1000 } });
+    const attackers = await Promise.all(Array.from({ length: 12 }, () => rawWebSocket(true)));
+    for (const a of attackers) unfinished(a, maxMessageSize);
+    await until(() => router.stats.bufferedBytes >= holdLimit * 0.9, { what: 'the budget full' });
+    await Promise.all(attackers.map((a) => a.closed));
+    // Within a sweep of the budget (250 ms) at most.
+    const joined = async (): Promise<boolean> => {
+      const late = await ScriptedPeer.connect(router.listeners[0].url);
+      undo.push(() => late.transport.close());
+      late.send([M.HELLO, 'realm1', { roles: ALL_CLIENT_ROLES }]);
+      return (await late.next())[0] === M.WELCOME;
+    };
+    await until(joined, { what: 'a new session accepted', timeout: 2000 });
   });
 
   it('an unfinished message is dropped after limits.messageTimeout, on either transport', async () => {

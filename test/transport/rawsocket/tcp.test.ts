@@ -222,4 +222,17 @@ describe('RawSocket transport over TCP', () => {
     const { client } = await connected({ serializers: [jsonSerializer] });
     expect(client.serializer.name).toBe('json');
   });
+
+  it('reading paused for two reasons (publisher back-pressure, the buffer budget) resumes only once both are lifted', async () => {
+    const { client, server } = await connected();
+    const atServer = collect(server);
+    server.pauseReading!('budget');
+    server.pauseReading!('publisher');
+    client.send(jsonSerializer.serialize(HELLO));
+    server.resumeReading!('publisher');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(atServer.frames).toHaveLength(0);
+    server.resumeReading!('budget');
+    expect(jsonSerializer.deserialize((await atServer.frameCount(1))[0])).toEqual(HELLO);
+  });
 });
