@@ -5,7 +5,8 @@ import { MessageType as M, serializerByName, type Dict } from '../../src/protoco
 import { Router, type RealmOptions } from '../../src/router';
 import type { AuthorizationSession, AuthorizeFunction } from '../../src/router/auth/authorize';
 import { connectWebSocket } from '../../src/transport';
-import { linesWith, loggerWithLines } from './helpers/log-lines';
+import { capturingLogger } from '../helpers/capturing-logger';
+import { linesWith } from './helpers/log-lines';
 import { ScriptedPeer } from './helpers/peer';
 import { until } from '../helpers/until';
 
@@ -27,7 +28,7 @@ describe('dynamic authorizer', () => {
       questions.push({ session, action, uri, options });
       return decide(session, action, uri, options);
     };
-    const captured = loggerWithLines();
+    const captured = capturingLogger();
     logs = captured.lines;
     router = await Router.start({
       listeners: [{ type: 'websocket', port: 0 }],

@@ -12,7 +12,7 @@ import {
 import { Router, type RouterStartOptions } from '../../../src/router';
 import type { AuthenticateFunction, AuthenticationRequest } from '../../../src/router/auth/dynamic';
 import { connectWebSocket } from '../../../src/transport';
-import { loggerWithLines } from '../helpers/log-lines';
+import { capturingLogger } from '../../helpers/capturing-logger';
 import { ScriptedPeer } from '../helpers/peer';
 
 const ROLES = { caller: {}, callee: {} };
@@ -21,7 +21,7 @@ const ROLES = { caller: {}, callee: {} };
 async function startWith(
   auth: RouterStartOptions['auth'],
 ): Promise<{ router: Router; url: string; logs: Dict[] }> {
-  const { logger, lines: logs } = loggerWithLines();
+  const { logger, lines: logs } = capturingLogger();
   const router = await Router.start({
     auth,
     listeners: [{ type: 'websocket', port: 0 }],

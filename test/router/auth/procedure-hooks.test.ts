@@ -4,7 +4,7 @@ import { createInProcessPair, Router } from '../../../src/router';
 import { connectWebSocket } from '../../../src/transport';
 import { callFromPython } from '../../helpers/autobahn-python';
 import { connect as connectAutobahn, ConnectFailed } from '../helpers/autobahn';
-import { loggerWithLines } from '../helpers/log-lines';
+import { capturingLogger } from '../../helpers/capturing-logger';
 import { ScriptedPeer } from '../helpers/peer';
 
 /**
@@ -52,7 +52,7 @@ function authorize(args: unknown[]): unknown {
 }
 
 beforeAll(async () => {
-  const started = loggerWithLines();
+  const started = capturingLogger();
   logs = started.lines;
   router = await Router.start({
     listeners: [{ type: 'websocket', port: 0 }],

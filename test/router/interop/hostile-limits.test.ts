@@ -7,7 +7,8 @@ import { until } from '../../helpers/until';
 import { RawClient } from '../../transport/rawsocket/raw-peers';
 import { Opcode, RawWebSocket } from '../../transport/websocket/raw-websocket';
 import { ALL_CLIENT_ROLES, ScriptedPeer } from '../helpers/peer';
-import { linesWith, loggerWithLines } from '../helpers/log-lines';
+import { capturingLogger } from '../../helpers/capturing-logger';
+import { linesWith } from '../helpers/log-lines';
 import { startRouter } from '../helpers/router';
 
 /**
@@ -95,7 +96,7 @@ describe('a live router under memory and liveness attacks', () => {
   const holdLimit = maxBufferedBytes / 2;
 
   it('unfinished messages of the maximum size: near its budget the router stops reading them instead of taking their bytes (none dropped, never more held than it may), refuses new sessions meanwhile and serves the others', async () => {
-    const logs = loggerWithLines();
+    const logs = capturingLogger();
     await start({ limits: { maxMessageSize, maxBufferedBytes }, logger: logs.logger });
     const ref = await reference();
     const attackers = [

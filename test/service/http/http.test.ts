@@ -2,9 +2,8 @@ import { Http, Service, WampError, currentContext, type CallContext } from '../.
 import { ServiceRunner } from '../../../src/service/runner';
 import { runServices, type TestSystem } from '../../../src/testing';
 import Ajv2020 from 'ajv/dist/2020';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { createLogger } from '../../../src/logger';
+import { capturingLogger } from '../../helpers/capturing-logger';
 
 interface Order {
   id: number;
@@ -320,15 +319,8 @@ describe('the runner HTTP server', () => {
 
 describe('what the HTTP server logs', () => {
   it('logs each refused or failed request once: a WampError at info, anything else at error', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean))
-          lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
-    const system = await runServices([OrdersService], { logger: pino({ level: 'info' }, stream) });
+    const { logger, lines } = capturingLogger('info');
+    const system = await runServices([OrdersService], { logger });
     try {
       const base = system.httpUrl!;
       await fetch(`${base}/orders/abc`);
