@@ -22,17 +22,14 @@ const INITIAL_CAPACITY = 64;
  */
 export class IdTable<T> {
   /** 0 marks a free slot: WAMP ids start at 1. */
-  private keys: Float64Array;
-  private entries: Array<T | undefined>;
-  private mask: number;
-  private inSlots = 0;
-  private overflow: Map<Id, T> | null = null;
+  private keys!: Float64Array;
+  private entries!: Array<T | undefined>;
+  private mask!: number;
+  private inSlots!: number;
+  private overflow!: Map<Id, T> | null;
 
   constructor(capacity = INITIAL_CAPACITY) {
-    const size = 2 ** Math.ceil(Math.log2(Math.max(capacity, 2)));
-    this.keys = new Float64Array(size);
-    this.entries = new Array<T | undefined>(size).fill(undefined);
-    this.mask = size - 1;
+    this.allocate(2 ** Math.ceil(Math.log2(Math.max(capacity, 2))));
   }
 
   get size(): number {
@@ -80,29 +77,36 @@ export class IdTable<T> {
 
   /** A snapshot of the entries in id order (the order a session issued its requests). */
   values(): T[] {
-    const ids: Id[] = [];
-    for (let slot = 0; slot < this.keys.length; slot++) if (this.keys[slot] !== 0) ids.push(this.keys[slot]);
-    if (this.overflow !== null) for (const id of this.overflow.keys()) ids.push(id);
-    ids.sort((a, b) => a - b);
-    return ids.map((id) => this.get(id) as T);
+    return this.ids()
+      .sort((a, b) => a - b)
+      .map((id) => this.get(id) as T);
   }
 
   clear(): void {
-    this.keys.fill(0);
-    this.entries.fill(undefined);
-    this.inSlots = 0;
-    this.overflow = null;
+    this.allocate(this.keys.length);
   }
 
-  private grow(): void {
-    const ids = [...this.keys.filter((id) => id !== 0), ...(this.overflow?.keys() ?? [])];
-    const values = ids.map((id) => this.get(id) as T);
-    const size = this.keys.length * 2;
+  /** Every id held, in slot order, then the overflow's. */
+  private ids(): Id[] {
+    const ids: Id[] = [];
+    for (let slot = 0; slot < this.keys.length; slot++) if (this.keys[slot] !== 0) ids.push(this.keys[slot]);
+    if (this.overflow !== null) for (const id of this.overflow.keys()) ids.push(id);
+    return ids;
+  }
+
+  /** Empty storage of `size` slots (a power of two). */
+  private allocate(size: number): void {
     this.keys = new Float64Array(size);
     this.entries = new Array<T | undefined>(size).fill(undefined);
     this.mask = size - 1;
     this.inSlots = 0;
     this.overflow = null;
+  }
+
+  private grow(): void {
+    const ids = this.ids();
+    const values = ids.map((id) => this.get(id) as T);
+    this.allocate(this.keys.length * 2);
     ids.forEach((id, i) => this.set(id, values[i]));
   }
 }
