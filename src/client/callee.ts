@@ -21,7 +21,8 @@ import type { ErrorTable, MessageTable, Role, SessionLink } from './role';
 import { RunningInvocation } from './running-invocation';
 import { Result, type ClientRegisterOptions, type InvocationContext } from './types';
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+/** True for a promise or any object with a `then` method (what `await` adopts). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     (typeof value === 'object' || typeof value === 'function') &&
     value !== null &&

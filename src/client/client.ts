@@ -68,8 +68,8 @@ export class Client {
    * `greeter.hello` with positional arguments.
    */
   proxy<T>(service: string): ServiceProxy<T> {
-    return createServiceProxy<T>(service, async (procedure, args, options) =>
-      callValue(await this.connection.call(procedure, args, {}, proxyCallOptions(options))),
+    return createServiceProxy<T>(service, (procedure, args, options) =>
+      this.connection.call(procedure, args, {}, proxyCallOptions(options)).then(callValue),
     );
   }
 

@@ -1,3 +1,4 @@
+import { isThenable } from '../client/callee';
 import { WampError } from '../protocol/errors';
 import { ServiceErrorUri } from './constants';
 
@@ -36,13 +37,43 @@ export class ConcurrencyGate {
 
   /** Runs `work` when a slot is free (at once, without a detour through the queue, if one is). */
   async run<T>(work: () => Promise<T> | T): Promise<T> {
+    return this.enter(work);
+  }
+
+  /**
+   * `run` without a promise of its own: with a slot free, `work` runs at once and a value it
+   * returns comes back as is (a refusal is thrown); only a queued call or a promise from
+   * `work` makes the result a promise.
+   */
+  enter<T>(work: () => Promise<T> | T): Promise<T> | T {
     const waiting = this.acquire();
-    if (waiting !== undefined) await waiting;
+    if (waiting !== undefined) return waiting.then(() => this.holding(work));
+    return this.holding(work);
+  }
+
+  /** Runs `work` in the slot taken for it, and gives the slot back when it settles. */
+  private holding<T>(work: () => Promise<T> | T): Promise<T> | T {
+    let result: Promise<T> | T;
     try {
-      return await work();
-    } finally {
+      result = work();
+    } catch (err) {
       this.release();
+      throw err;
     }
+    if (!isThenable(result)) {
+      this.release();
+      return result;
+    }
+    return Promise.resolve(result).then(
+      (value) => {
+        this.release();
+        return value;
+      },
+      (err: unknown) => {
+        this.release();
+        throw err;
+      },
+    );
   }
 
   /** Refuse new calls from now on; queued ones still run. */

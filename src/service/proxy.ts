@@ -14,8 +14,8 @@ import type { ServiceTracer } from './tracing';
  */
 export function serviceProxyCall(connection: Connection, tracer?: ServiceTracer): ProxyCall {
   if (tracer === undefined) {
-    return async (procedure, args, options) =>
-      callValue(await connection.call(procedure, args, {}, proxyCallOptions(options, correlationOption())));
+    return (procedure, args, options) =>
+      connection.call(procedure, args, {}, proxyCallOptions(options, correlationOption())).then(callValue);
   }
   return (procedure, args, options) => {
     const outbound = tracer.call(procedure);

@@ -3,7 +3,8 @@ import { context as activeContext, type Context } from '@opentelemetry/api';
 import type { Logger } from '../logger';
 import type { Args, Kwargs } from '../protocol/messages';
 import { bindArguments } from './arguments';
-import { newCorrelationId, runInContext, type CallContext } from './context';
+import { isThenable } from '../client/callee';
+import { newCorrelationId, runInContext, runInSyncContext, type CallContext } from './context';
 import type { ConcurrencyGate } from './concurrency';
 import type { EntrypointDefinition } from './definition';
 import type { DependencyProvider, WorkerContext } from './providers';
@@ -28,14 +29,23 @@ export interface ProviderHooks {
   readonly result: readonly DependencyProvider[];
   /** In reverse order: teardown unwinds. */
   readonly teardown: readonly DependencyProvider[];
+  /** Some hook is written `async`: every worker runs in AsyncLocalStorage (see context.ts). */
+  readonly awaiting: boolean;
 }
 
 export function providerHooks(providers: readonly DependencyProvider[]): ProviderHooks {
-  return {
-    setup: providers.filter((p) => p.workerSetup),
-    result: providers.filter((p) => p.workerResult),
-    teardown: providers.filter((p) => p.workerTeardown).reverse(),
-  };
+  const setup = providers.filter((p) => p.workerSetup);
+  const result = providers.filter((p) => p.workerResult);
+  const teardown = providers.filter((p) => p.workerTeardown).reverse();
+  const awaiting =
+    setup.some((p) => isAsyncFunction(p.workerSetup)) ||
+    result.some((p) => isAsyncFunction(p.workerResult)) ||
+    teardown.some((p) => isAsyncFunction(p.workerTeardown));
+  return { setup, result, teardown, awaiting };
+}
+
+function isAsyncFunction(fn: unknown): boolean {
+  return typeof fn === 'function' && fn.constructor.name === 'AsyncFunction';
 }
 
 /**
@@ -125,21 +135,49 @@ export function runWorker(
   kwargs: Kwargs,
   origin: CallOrigin,
 ): Promise<unknown> {
+  try {
+    return Promise.resolve(runWorkerValue(host, entrypoint, args, kwargs, origin));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+/**
+ * `runWorker` without a promise that carries nothing: a worker that runs to its end at once
+ * (a synchronous method, synchronous hooks, a free slot) returns its result, or throws what
+ * the method threw; only a worker that has to wait returns a promise.
+ */
+export function runWorkerValue(
+  host: WorkerHost,
+  entrypoint: EntrypointDefinition,
+  args: Args,
+  kwargs: Kwargs,
+  origin: CallOrigin,
+): unknown {
   if (host.tracer === undefined) return runBound(host, entrypoint, args, kwargs, origin);
   // The span covers what the caller waits for: argument checks and the queue too.
   const { span, context } = host.tracer.inbound(entrypoint, origin);
-  return activeContext
-    .with(context, () => runBound(host, entrypoint, args, kwargs, origin, context))
-    .then(
-      (result) => {
-        endSpan(span);
-        return result;
-      },
-      (err: unknown) => {
-        endSpan(span, err);
-        throw err;
-      },
-    );
+  let outcome: unknown;
+  try {
+    outcome = activeContext.with(context, () => runBound(host, entrypoint, args, kwargs, origin, context));
+  } catch (err) {
+    endSpan(span, err);
+    throw err;
+  }
+  if (!isThenable(outcome)) {
+    endSpan(span);
+    return outcome;
+  }
+  return Promise.resolve(outcome).then(
+    (result) => {
+      endSpan(span);
+      return result;
+    },
+    (err: unknown) => {
+      endSpan(span, err);
+      throw err;
+    },
+  );
 }
 
 function runBound(
@@ -149,13 +187,8 @@ function runBound(
   kwargs: Kwargs,
   origin: CallOrigin,
   trace?: Context,
-): Promise<unknown> {
-  let bound: unknown[] | Promise<unknown[]>;
-  try {
-    bound = bindArguments(entrypoint, args, kwargs);
-  } catch (err) {
-    return Promise.reject(err);
-  }
+): unknown {
+  const bound = bindArguments(entrypoint, args, kwargs);
   // An asynchronous `refine` validator: the call waits for it before taking a slot.
   if (bound instanceof Promise)
     return bound.then((ready) => runGated(host, entrypoint, ready, origin, trace));
@@ -168,45 +201,102 @@ function runGated(
   bound: unknown[],
   origin: CallOrigin,
   trace: Context | undefined,
-): Promise<unknown> {
-  return host.gate.run(() => {
+): unknown {
+  return host.gate.enter(() => {
     const call = new WorkerCall(host.service, entrypoint.kind, entrypoint.method, origin, trace);
     const worker = new Worker(host.service, entrypoint, bound, call);
-    return runInContext(call, () => runWithHooks(host, worker));
+    const method = (host.instance as Record<string, (...a: unknown[]) => unknown>)[entrypoint.method];
+    // A worker that awaits needs the context in its awaits (AsyncLocalStorage); a synchronous
+    // one only while it runs (see context.ts).
+    if (host.providers.awaiting || awaits(method)) {
+      return runInContext(call, () => runWithHooks(host, worker, inStorage));
+    }
+    return runInSyncContext(call, () => runWithHooks(host, worker, resumeInContext(worker, method)));
   });
 }
 
-async function runWithHooks(host: WorkerHost, worker: WorkerContext): Promise<unknown> {
-  const { setup, result: onResult, teardown } = host.providers;
+/** How a worker's next step runs after a promise: as is in AsyncLocalStorage, else back in its context. */
+type Resume = (step: () => unknown) => unknown;
+
+const inStorage: Resume = (step) => step();
+
+/** Methods that returned a promise although not written `async`: they run in AsyncLocalStorage from then on. */
+const returnedPromises = new WeakSet<object>();
+
+/** True when `fn` is written `async` (or as an async generator), or waited for something before. */
+function awaits(fn: unknown): boolean {
+  if (typeof fn !== 'function') return false;
+  const kind = fn.constructor.name;
+  return kind === 'AsyncFunction' || kind === 'AsyncGeneratorFunction' || returnedPromises.has(fn);
+}
+
+/** A synchronous worker that has to wait after all: its next steps run in its context again. */
+function resumeInContext(worker: Worker, method: object): Resume {
+  return (step) => {
+    returnedPromises.add(method);
+    return runInContext(worker.call, step);
+  };
+}
+
+/**
+ * The providers' hooks around the method. Each step runs at once while the one before did
+ * not return a promise, so a synchronous worker with synchronous hooks settles without one.
+ */
+function runWithHooks(host: WorkerHost, worker: Worker, resume: Resume): unknown {
+  const { setup } = host.providers;
   // A hook's promise is awaited only when there is one: synchronous hooks cost no tick.
-  if (setup.length > 0) {
-    const pending = hooks(host, setup, 'workerSetup', (p) => p.workerSetup!(worker));
-    if (pending !== undefined) await pending;
-  }
-  let result: unknown;
-  let error: unknown;
-  let failed = false;
+  const pending =
+    setup.length > 0 ? hooks(host, setup, 'workerSetup', (p) => p.workerSetup!(worker)) : undefined;
+  if (pending !== undefined) return pending.then(() => resume(() => runMethod(host, worker, resume)));
+  return runMethod(host, worker, resume);
+}
+
+function runMethod(host: WorkerHost, worker: Worker, resume: Resume): unknown {
+  let returned: unknown;
   try {
     const method = (host.instance as Record<string, (...a: unknown[]) => unknown>)[worker.entrypoint.method];
-    result = await finalValue(method.apply(host.instance, worker.args as unknown[]), worker.call);
+    returned = method.apply(host.instance, worker.args as unknown[]);
   } catch (err) {
-    failed = true;
-    error = err;
+    return afterMethod(host, worker, resume, undefined, err, true);
   }
-  if (onResult.length > 0) {
-    const pending = hooks(host, onResult, 'workerResult', (p) =>
-      p.workerResult!(worker, result, failed ? error : undefined),
-    );
-    if (pending !== undefined) await pending;
+  if (!isThenable(returned) && !isAsyncGenerator(returned)) {
+    return afterMethod(host, worker, resume, returned, undefined, false);
   }
-  if (teardown.length > 0) {
-    const pending = hooks(host, teardown, 'workerTeardown', (p) => p.workerTeardown!(worker));
-    if (pending !== undefined) await pending;
-  }
-  host.workerDone?.(worker, result, failed ? error : undefined);
-  // The client's callee sends a WampError with its URI and anything else as an application error.
-  if (failed) throw error;
-  return result;
+  return finalValue(returned, worker.call).then(
+    (result) => resume(() => afterMethod(host, worker, resume, result, undefined, false)),
+    (err: unknown) => resume(() => afterMethod(host, worker, resume, undefined, err, true)),
+  );
+}
+
+function afterMethod(
+  host: WorkerHost,
+  worker: Worker,
+  resume: Resume,
+  result: unknown,
+  error: unknown,
+  failed: boolean,
+): unknown {
+  const { result: onResult, teardown } = host.providers;
+  const pending =
+    onResult.length > 0
+      ? hooks(host, onResult, 'workerResult', (p) =>
+          p.workerResult!(worker, result, failed ? error : undefined),
+        )
+      : undefined;
+  const tearDown = (): unknown => {
+    const waiting =
+      teardown.length > 0
+        ? hooks(host, teardown, 'workerTeardown', (p) => p.workerTeardown!(worker))
+        : undefined;
+    const end = (): unknown => {
+      host.workerDone?.(worker, result, failed ? error : undefined);
+      // The client's callee sends a WampError with its URI and anything else as an application error.
+      if (failed) throw error;
+      return result;
+    };
+    return waiting === undefined ? end() : waiting.then(() => resume(end));
+  };
+  return pending === undefined ? tearDown() : pending.then(() => resume(tearDown));
 }
 
 /**
@@ -214,7 +304,7 @@ async function runWithHooks(host: WorkerHost, worker: WorkerContext): Promise<un
  * results (dropped when the caller did not ask for progress); its return value is the result.
  */
 async function finalValue(returned: unknown, call: CallContext): Promise<unknown> {
-  if (!isAsyncGenerator(returned)) return returned;
+  if (!isAsyncGenerator(returned)) return await returned;
   for (;;) {
     const step = await returned.next();
     if (step.done) return step.value;

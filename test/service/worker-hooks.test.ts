@@ -5,7 +5,7 @@ import { capturingLogger } from '../helpers/capturing-logger';
 /**
  * The providers' worker hooks around a call: in the providers' order, each asynchronous hook
  * awaited before the next one runs, a hook that throws or rejects logged once without failing
- * the call, synchronous hooks run without waiting for a tick.
+ * the call, synchronous hooks and methods run to the end without waiting for a tick.
  */
 const log: string[] = [];
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -111,8 +111,8 @@ describe('worker hooks', () => {
     ]);
   });
 
-  it('synchronous setup hooks let the method run without waiting for a tick', async () => {
+  it('synchronous hooks and method run to the end without waiting for a tick', async () => {
     expect(await system.client.call('plain.run')).toBe('done');
-    expect(log).toEqual(['sync setup', 'method', 'microtask', 'sync result']);
+    expect(log).toEqual(['sync setup', 'method', 'sync result', 'microtask']);
   });
 });

@@ -4,7 +4,8 @@ import { ErrorUri, RemoteError, WampError } from '../../protocol/errors';
 import type { Args, Kwargs } from '../../protocol/messages';
 import type { RpcDefinition } from '../definition';
 import { ServiceStateError } from '../runtime-errors';
-import { runWorker } from '../worker';
+import { isThenable } from '../../client/callee';
+import { runWorkerValue } from '../worker';
 import { correlationFrom, type Entrypoint, type EntrypointHost } from './entrypoint';
 
 /**
@@ -54,7 +55,8 @@ export class RpcEntrypoint implements Entrypoint {
     this.registration = undefined;
   }
 
-  private invoke(args: Args, kwargs: Kwargs, context: InvocationContext): Promise<unknown> {
+  /** The worker's result as `runWorkerValue` gives it: a value when it ran to its end at once. */
+  private invoke(args: Args, kwargs: Kwargs, context: InvocationContext): unknown {
     const timeout = this.definition.options.timeout;
     const { killSignal } = this.host;
     // The worker aborts when its caller cancels, its service is killed, or its timeout passes.
@@ -62,7 +64,7 @@ export class RpcEntrypoint implements Entrypoint {
       timeout === undefined
         ? undefined
         : new Deadline(AbortSignal.any([context.signal, killSignal]), timeout);
-    const work = runWorker(this.host, this.definition, args, kwargs, {
+    const origin = {
       uri: context.procedure,
       caller: context.caller,
       callerAuthid: context.callerAuthid,
@@ -72,8 +74,17 @@ export class RpcEntrypoint implements Entrypoint {
       // Read lazily: the client makes an invocation's AbortSignal only when it is asked for.
       signal: deadline?.signal ?? (() => AbortSignal.any([context.signal, killSignal])),
       progress: context.progress,
-    });
-    return deadline === undefined ? work : deadline.race(work, context.procedure);
+    };
+    if (deadline === undefined) return runWorkerValue(this.host, this.definition, args, kwargs, origin);
+    let work: unknown;
+    try {
+      work = runWorkerValue(this.host, this.definition, args, kwargs, origin);
+    } catch (err) {
+      deadline.settled(undefined);
+      throw err;
+    }
+    if (!isThenable(work)) return deadline.settled(work);
+    return deadline.race(Promise.resolve(work), context.procedure);
   }
 }
 
@@ -101,6 +112,12 @@ class Deadline {
 
   get signal(): AbortSignal {
     return this.controller.signal;
+  }
+
+  /** The work ended before the deadline could pass: no race, the timer goes. */
+  settled(value: unknown): unknown {
+    clearTimeout(this.timer);
+    return value;
   }
 
   race(work: Promise<unknown>, procedure: string): Promise<unknown> {
