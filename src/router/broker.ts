@@ -203,13 +203,12 @@ export class Broker {
         args,
         kwargs,
       });
-      // One frame per serializer, shared by every subscriber that speaks it.
-      const frames = new Map<Serializer, Frame | null>();
+      const frames = new EventFrames(wire);
       const mayReceive = this.deliveryCheck(subscription, topic);
       for (const subscriber of subscription.subscribers) {
         if (!isEligible(subscriber, publisher, options)) continue;
         if (mayReceive !== undefined && !mayReceive(subscriber)) continue;
-        const frame = frameFor(subscriber, wire, frames);
+        const frame = frames.for(subscriber);
         if (frame === null) {
           problem ??= 'unserializable';
           continue;
@@ -217,7 +216,7 @@ export class Broker {
         const outcome = subscriber.sendFrame(frame, true);
         if (outcome === 'sent') {
           if (publisher !== null) this.backpressure.consider(publisher.transport, subscriber);
-          if (this.dropping.has(subscriber)) this.episodeEnded(subscriber);
+          if (this.dropping.size !== 0 && this.dropping.has(subscriber)) this.episodeEnded(subscriber);
         } else if (outcome === 'dropped') {
           if (!this.dropping.has(subscriber)) this.episodeStarted(subscriber);
         } else if (outcome === 'too_big') problem = 'too_big';
@@ -291,27 +290,44 @@ export class Broker {
   }
 }
 
-function frameFor(
-  subscriber: RouterSession,
-  wire: unknown[],
-  frames: Map<Serializer, Frame | null>,
-): Frame | null {
-  const serializer = subscriber.transport.serializer;
-  let frame = frames.get(serializer);
-  if (frame === undefined) {
-    try {
-      frame = serializer.serialize(wire);
-    } catch (error) {
-      // The publication is refused (or logged) once, by its publisher; this is the detail.
-      subscriber.logger.debug(
-        { err: error, serializer: serializer.name },
-        'cannot serialize an event for this serializer',
-      );
-      frame = null;
+/**
+ * The frames of one EVENT, one per serializer, shared by every subscriber that speaks it. The
+ * first serializer's frame is kept in fields: a fan-out mostly has subscribers of one.
+ */
+class EventFrames {
+  private firstSerializer: Serializer | undefined;
+  private firstFrame: Frame | null = null;
+  private others: Map<Serializer, Frame | null> | undefined;
+
+  constructor(private readonly wire: unknown[]) {}
+
+  /** The frame for `subscriber`'s serializer, or null when that serializer cannot carry the event. */
+  for(subscriber: RouterSession): Frame | null {
+    const serializer = subscriber.transport.serializer;
+    if (serializer === this.firstSerializer) return this.firstFrame;
+    if (this.firstSerializer === undefined) {
+      this.firstSerializer = serializer;
+      return (this.firstFrame = serializeFor(subscriber, serializer, this.wire));
     }
-    frames.set(serializer, frame);
+    this.others ??= new Map();
+    let frame = this.others.get(serializer);
+    if (frame === undefined)
+      this.others.set(serializer, (frame = serializeFor(subscriber, serializer, this.wire)));
+    return frame;
   }
-  return frame;
+}
+
+function serializeFor(subscriber: RouterSession, serializer: Serializer, wire: unknown[]): Frame | null {
+  try {
+    return serializer.serialize(wire);
+  } catch (error) {
+    // The publication is refused (or logged) once, by its publisher; this is the detail.
+    subscriber.logger.debug(
+      { err: error, serializer: serializer.name },
+      'cannot serialize an event for this serializer',
+    );
+    return null;
+  }
 }
 
 /** spec: publisher exclusion and subscriber black- and whitelisting, by session, authid, authrole. */

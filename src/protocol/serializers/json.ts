@@ -70,22 +70,27 @@ const TOO_DEEP = 2;
  * long digit runs: WAMP's global ids (publications, subscriptions, registrations, sessions)
  * are drawn up to 2^53 and most have 16 digits, so nearly every EVENT and INVOCATION has one.
  */
-function roundingRisk(value: unknown, depth: number): number {
-  if (typeof value === 'number')
-    return value >= ROUNDING_LIMIT || value <= -ROUNDING_LIMIT ? ROUNDED : NO_RISK;
-  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return NO_RISK;
+function roundingRisk(value: object, depth: number): number {
+  if (ArrayBuffer.isView(value)) return NO_RISK;
   if (depth > MAX_SCAN_DEPTH) return TOO_DEEP;
+  // Numbers are looked at here, without a call per item: most items of a WAMP message are.
   if (Array.isArray(value)) {
-    for (const item of value) {
-      const risk = roundingRisk(item, depth + 1);
+    for (let i = 0; i < value.length; i++) {
+      const risk = itemRisk(value[i], depth);
       if (risk !== NO_RISK) return risk;
     }
     return NO_RISK;
   }
   for (const key in value) {
-    const risk = roundingRisk((value as Record<string, unknown>)[key], depth + 1);
+    const risk = itemRisk((value as Record<string, unknown>)[key], depth);
     if (risk !== NO_RISK) return risk;
   }
+  return NO_RISK;
+}
+
+function itemRisk(item: unknown, depth: number): number {
+  if (typeof item === 'number') return item >= ROUNDING_LIMIT || item <= -ROUNDING_LIMIT ? ROUNDED : NO_RISK;
+  if (typeof item === 'object' && item !== null) return roundingRisk(item, depth + 1);
   return NO_RISK;
 }
 
@@ -161,7 +166,7 @@ export const jsonSerializer: Serializer = {
     try {
       const reviver = text.includes(ESCAPED_NUL) ? binaryReviver : undefined;
       const parsed: unknown = reviver === undefined ? JSON.parse(text) : JSON.parse(text, reviver);
-      const risk = roundingRisk(parsed, 0);
+      const risk = itemRisk(parsed, -1);
       if (risk === NO_RISK || (risk === TOO_DEEP && !LONG_DIGITS.test(text))) return parsed;
       return parseLossless(text, reviver, parseNumber);
     } catch (err) {
