@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { connect, type Client } from '../../src/client';
 import { assertBuilt, killStarted, ROOT, startCli, type Running } from '../cli/helpers/cli';
@@ -9,10 +9,17 @@ import { assertBuilt, killStarted, ROOT, startCli, type Running } from '../cli/h
  * docs/web.md's dashboard in real headless Chromium (Debian's `chromium`, driven by
  * puppeteer-core): `wservice run examples/shop/services --dashboard` serves it; the page joins
  * the realm, lists the shop's procedures with their signatures, calls one from its form, and
- * its charts move under traffic. It saves the screenshot docs/web.md shows.
+ * its charts move under traffic. It saves the screenshot docs/web.md shows (with WSERVICE_UPDATE_SCREENSHOTS=1).
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOT = join(ROOT, 'docs', 'img', 'dashboard.png');
+/**
+ * Where the screenshot goes: docs/img/dashboard.png only when WSERVICE_UPDATE_SCREENSHOTS=1
+ * (run it so when the page changes), else a temporary file, so a test run leaves the tree as it was.
+ */
+const SCREENSHOT =
+  process.env.WSERVICE_UPDATE_SCREENSHOTS === '1'
+    ? join(ROOT, 'docs', 'img', 'dashboard.png')
+    : join(tmpdir(), `wservice-dashboard-${process.pid}.png`);
 
 /**
  * The shop's embedded router with one principal, ada (ticket), whose role may call and
@@ -165,8 +172,10 @@ describe('the live dashboard in headless Chromium, served by wservice run --dash
     expect(topics).toContain('orders.cancelled');
     expect(problemsOf(page)).toEqual([]);
 
-    mkdirSync(join(ROOT, 'docs', 'img'), { recursive: true });
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
+    // A PNG file: its eight-byte signature.
+    expect(readFileSync(SCREENSHOT).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
   }, 60_000);
 
   it('shows a section the role may not read as refused: anonymous on the default realm', async () => {
