@@ -4,7 +4,7 @@
  * relay. Prints one markdown table and writes it to bench/results/.
  *
  * `--quick`: small counts and one round. `--only <regexp>`: the scenarios whose key
- * (`rpc: <name>`, `http: <name>`, `pubsub 1→N: <name>`, `idle: <name>`) matches. `BENCH_ROUNDS=<n>`
+ * (`rpc: <name>`, `http: <name>`, `payload: <name>`, `pubsub 1→N: <name>`, `idle: <name>`) matches. `BENCH_ROUNDS=<n>`
  * overrides the rounds; `BENCH_CPU_PROF=<dir>` writes a CPU profile of every process;
  * `BENCH_LONG_WARMUP=<n>` the calls between the long-lived phase's after-GC and warmed measures.
  * The services' contract files are written first, as `wservice build` would (contracts.ts);
@@ -17,7 +17,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderReport } from './lib/report';
-import { runIdle, runPubSub, runRpc, type Counts, type Sample } from './lib/run';
+import { runIdle, runPayload, runPubSub, runRpc, type Counts, type Sample } from './lib/run';
 import { scenarioKey, type Scenario } from './lib/scenario';
 import { median } from './lib/stats';
 import { runStartup, STARTUP_SCENARIO, writeBenchContracts } from './contracts';
@@ -36,6 +36,8 @@ const counts: Counts = {
   inFlight: 100,
   events: quick ? 10000 : 50000,
   fanoutEvents: quick ? 300 : 2000,
+  payloadBytes: (quick ? 16 : 64) * 2 ** 20,
+  payloadInFlight: 4,
   longLivedWarmup: Number(process.env.BENCH_LONG_WARMUP ?? (quick ? 20000 : 300000)),
 };
 const shape = { fanoutSubscribers: 100, idleSessions: quick ? 1000 : 10000 };
@@ -45,6 +47,8 @@ function runScenario(scenario: Scenario): Promise<Sample> {
     case 'rpc':
     case 'http':
       return runRpc(scenario, counts);
+    case 'payload':
+      return runPayload(scenario, counts);
     case 'pubsub':
       return runPubSub(scenario, counts);
     case 'idle':

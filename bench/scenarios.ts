@@ -1,5 +1,12 @@
 import { startRole, type RoleProcess } from './lib/proc';
-import type { HttpScenario, IdleScenario, PubSubScenario, RpcScenario, Scenario } from './lib/scenario';
+import type {
+  HttpScenario,
+  IdleScenario,
+  PayloadScenario,
+  PubSubScenario,
+  RpcScenario,
+  Scenario,
+} from './lib/scenario';
 
 /** The baseline every ratio is taken against. */
 export const RELAY_NAME = 'raw ws relay (2 hops)';
@@ -19,6 +26,7 @@ export const Rows = {
   oursPrefixSubscription:
     'wservice client + router, WebSocket json, prefix subscription (each event authorized)',
   oursRsMsgpack: 'wservice client + router, RawSocket msgpack',
+  oursJsonSessions: 'wservice client + router, WebSocket json, 100 caller sessions, 1 call in flight each',
   servicesE2e: 'wservice services end to end (proxy → router → service)',
   servicesE2eNested: 'wservice services end to end, nested-object argument checked (bench.place)',
   servicesObserved: 'wservice services end to end, metrics + tracing on',
@@ -51,9 +59,10 @@ async function echoPair(
   url: string,
   serializer: Serializer = 'json',
   match: Match = 'exact',
+  callerArgs: Record<string, unknown> = {},
 ): Promise<{ caller: RoleProcess; callee: RoleProcess }> {
   const callee = await startRole(`${kind}-callee`, { url, serializer, match }, { label: 'callee' });
-  const caller = await startRole(`${kind}-caller`, { url, serializer }, { label: 'caller' });
+  const caller = await startRole(`${kind}-caller`, { url, serializer, ...callerArgs }, { label: 'caller' });
   return { caller, callee };
 }
 
@@ -63,16 +72,19 @@ function rpcThroughOurRouter(
   transport: 'ws' | 'rs',
   serializer: Serializer,
   match: Match = 'exact',
+  callerArgs: Record<string, unknown> = {},
 ): RpcScenario {
   return {
     kind: 'rpc',
     name,
     group: 'ours',
     link: transport === 'ws' ? 'ws' : 'tcp',
-    longLived: true,
+    longLived: callerArgs.sessions === undefined,
+    concurrentOnly: callerArgs.sessions !== undefined,
     async setup() {
       const router = await ourRouter();
-      const { caller, callee } = await echoPair(kind, String(router.info[transport]), serializer, match);
+      const url = String(router.info[transport]);
+      const { caller, callee } = await echoPair(kind, url, serializer, match, callerArgs);
       return { caller, router, processes: [caller, callee, router] };
     },
   };
@@ -267,6 +279,9 @@ export const rpcScenarios: RpcScenario[] = [
   inOneProcess(Rows.moleculerLocal, 'moleculer-local', 'peer'),
   rpcThroughOurRouter('autobahn-js + wservice router', 'ab', 'ws', 'json'),
   rpcThroughOurRouter(Rows.oursJson, 'wamp', 'ws', 'json'),
+  // 100 sessions, one call in flight each: what the router spends per call when no session
+  // has two messages in one read (batching across sessions), against the row above.
+  rpcThroughOurRouter(Rows.oursJsonSessions, 'wamp', 'ws', 'json', 'exact', { sessions: 100 }),
   rpcThroughOurRouter(Rows.oursPrefixRegistration, 'wamp', 'ws', 'json', 'prefix'),
   rpcThroughOurRouter('wservice client + router, WebSocket msgpack', 'wamp', 'ws', 'msgpack'),
   rpcThroughOurRouter('wservice client + router, RawSocket json', 'wamp', 'rs', 'json'),
@@ -280,6 +295,21 @@ export const rpcScenarios: RpcScenario[] = [
   inOneProcess(Rows.clientRouterInProcess, 'wamp-inprocess', 'ours'),
   inOneProcess(Rows.inProcess, 'svc-inprocess', 'ours'),
 ];
+
+/**
+ * The payload-size rows: the two batching floors and our router over the same transport, in
+ * the processes of their RPC rows, calling with arguments of 64 KiB to 1 MiB.
+ */
+export const payloadScenarios: PayloadScenario[] = [
+  Rows.batchingWs,
+  Rows.oursJson,
+  Rows.batchingTcp,
+  Rows.oursRsMsgpack,
+].map((name) => {
+  const rpc = rpcScenarios.find((s) => s.name === name)!;
+  if (rpc.link === 'inprocess' || rpc.group === 'peer') throw new Error(`${name}: not a routed row`);
+  return { kind: 'payload', name, group: rpc.group, link: rpc.link, setup: rpc.setup };
+});
 
 /** The HTTP caller role: `body` POSTed to `url` on a keep-alive agent of 100 connections. */
 function httpCaller(url: string, body: unknown): Promise<RoleProcess> {
@@ -352,6 +382,7 @@ export function idleScenarios(sessions: number): IdleScenario[] {
 export function allScenarios(settings: { fanoutSubscribers: number; idleSessions: number }): Scenario[] {
   return [
     ...rpcScenarios,
+    ...payloadScenarios,
     ...httpScenarios,
     ...pubSubScenarios(settings.fanoutSubscribers),
     ...idleScenarios(settings.idleSessions),

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Rows } from '../scenarios';
+import { PAYLOAD_SIZES } from './payload';
 import type { Sample } from './run';
-import { scenarioKey, type RpcScenario, type Scenario } from './scenario';
+import { scenarioKey, type PayloadScenario, type RpcScenario, type Scenario } from './scenario';
 
 /** What the report says about the run itself. */
 export interface RunInfo {
@@ -113,14 +114,6 @@ const atMost = (what: string, bound: number, measured: number | undefined): Targ
   met: (v) => v <= bound,
 });
 
-/** A goal the run cannot measure: shown as not measured, never as met. */
-const unmeasured = (what: string, goal: string): Target => ({
-  what,
-  goal,
-  measured: undefined,
-  met: () => false,
-});
-
 /** Issue 16's goals (items 2-4): against the batching floors, the best peers, and a long-lived process. */
 function floorTargets(r: Results): Target[] {
   const floorWs = r.get('rpc', Rows.batchingWs);
@@ -157,15 +150,31 @@ function floorTargets(r: Results): Target[] {
       1.15,
       ratioOf(r.get('rpc', Rows.oursJson).p50Us, floorWs.p50Us),
     ),
-    unmeasured(
-      'router CPU per JSON byte (64 KB-1 MB payloads) vs the ws floor: no payload-size rows yet',
-      '≤ 1.50x',
+    atMost(
+      'router CPU per byte of CALL frame, WebSocket json vs batching ws floor (worst of 64 KiB-1 MiB)',
+      1.5,
+      worstPayloadRatio(r, Rows.oursJson, Rows.batchingWs),
     ),
-    unmeasured(
-      'router CPU per call, 100 sessions sharing 100 calls in flight vs 1 session: no such row yet',
-      '≤ 1.20x',
+    atMost(
+      'router CPU per call, 100 sessions sharing 100 calls in flight vs 1 session doing all 100',
+      1.2,
+      ratioOf(routerCpuUs(r.get('rpc', Rows.oursJsonSessions)), routerCpuUs(r.get('rpc', Rows.oursJson))),
     ),
   ];
+}
+
+/** The router (or relay) process's CPU µs per call of the 100-in-flight phase. */
+const routerCpuUs = (m: Sample): number | undefined => m['cpuUs:router'];
+
+/** The router's CPU ns per byte of CALL frame of a payload row at `bytes`. */
+const routerNsPerByte = (m: Sample, bytes: number): number | undefined => m[`nsPerByte:router:${bytes}`];
+
+/** The largest, over the payload sizes, of row `a`'s router ns per byte over row `b`'s. */
+function worstPayloadRatio(r: Results, a: string, b: string): number | undefined {
+  const ratios = PAYLOAD_SIZES.map((bytes) =>
+    ratioOf(routerNsPerByte(r.get('payload', a), bytes), routerNsPerByte(r.get('payload', b), bytes)),
+  );
+  return ratios.some((x) => x === undefined) ? undefined : Math.max(...(ratios as number[]));
 }
 
 function targets(r: Results, fanout: number, idleSessions: number): Target[] {
@@ -291,6 +300,35 @@ function longLivedTable(scenarios: Scenario[], r: Results, warmup: number): stri
   return lines;
 }
 
+const sizeName = (bytes: number): string =>
+  bytes >= 2 ** 20 ? `${bytes / 2 ** 20} MiB` : `${bytes / 1024} KiB`;
+
+function payloadTable(scenarios: Scenario[], r: Results): string[] {
+  const rows = scenarios.filter((x): x is PayloadScenario => x.kind === 'payload');
+  if (rows.length === 0) return [];
+  const lines = [
+    '',
+    '## Payload size (`bench.echo(lines)`, order lines of 64 KiB-1 MiB of JSON; CPU ns per byte of the CALL frame as the row serializes it)',
+    '',
+    '| scenario | argument | calls/s | router ns/B | router vs batching floor | ns/B by process |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const s of rows) {
+    const m = r.of(s);
+    const floor = r.get('payload', s.link === 'ws' ? Rows.batchingWs : Rows.batchingTcp);
+    for (const bytes of PAYLOAD_SIZES) {
+      const own = Object.entries(m)
+        .filter(([k]) => k.startsWith('nsPerByte:') && k.endsWith(`:${bytes}`))
+        .map(([k, v]) => `${k.split(':')[1]} ${fmt(v, 1)}`)
+        .join(' · ');
+      lines.push(
+        `| ${s.name} | ${sizeName(bytes)} | ${fmt(m[`calls:${bytes}`])} | ${fmt(routerNsPerByte(m, bytes), 1)} | ${showRatio(ratioOf(routerNsPerByte(m, bytes), routerNsPerByte(floor, bytes)))} | ${own || '—'} |`,
+      );
+    }
+  }
+  return lines;
+}
+
 function httpTable(scenarios: Scenario[], r: Results): string[] {
   const http = scenarios.filter((x) => x.kind === 'http');
   if (http.length === 0) return [];
@@ -381,6 +419,7 @@ export function renderReport(
     ...header(info),
     ...targetTable(r, shape.fanout, shape.idleSessions),
     ...rpcTable(scenarios, r),
+    ...payloadTable(scenarios, r),
     ...httpTable(scenarios, r),
     ...longLivedTable(scenarios, r, shape.longLivedWarmup),
     ...pubSubTable(scenarios, r),

@@ -4,10 +4,12 @@ import {
   stopAll,
   type HttpScenario,
   type IdleScenario,
+  type PayloadScenario,
   type PubSubScenario,
   type RpcScenario,
 } from './scenario';
-import type { SequentialResult } from './workload';
+import { PAYLOAD_SIZES } from './payload';
+import type { PayloadResult, SequentialResult } from './workload';
 
 /** One scenario's measures in one round, by metric name. */
 export type Sample = Record<string, number>;
@@ -19,6 +21,10 @@ export interface Counts {
   inFlight: number;
   events: number;
   fanoutEvents: number;
+  /** Bytes of CALL frames per payload size (the calls are this over the size). */
+  payloadBytes: number;
+  /** Calls in flight in the payload-size rows. */
+  payloadInFlight: number;
   /** Calls of the long-lived phase's warm-up, between its "after a full GC" and "warmed" measures. */
   longLivedWarmup: number;
 }
@@ -103,6 +109,38 @@ async function longLived(caller: RoleProcess, processes: RoleProcess[], counts: 
   const afterGc = await measure('Gc');
   await caller.request('concurrent', { total: counts.longLivedWarmup, inFlight, warmup: 0 });
   return { ...afterGc, ...(await measure('Warm')) };
+}
+
+/**
+ * Every payload size in the same processes, smallest first: `calls:<size>` calls/s and, per
+ * process, `nsPerByte:<label>:<size>`, its CPU ns per byte of CALL frame (the frame the caller
+ * sends; the reply carries as many again), warm-up calls counted as in the RPC rows.
+ */
+export async function runPayload(scenario: PayloadScenario, counts: Counts): Promise<Sample> {
+  const { caller, processes } = await scenario.setup();
+  try {
+    const sample: Sample = {};
+    for (const bytes of PAYLOAD_SIZES) {
+      const calls = Math.max(16, Math.round(counts.payloadBytes / bytes));
+      const warmup = Math.ceil(calls / 10);
+      const before = await cpuTimes(processes);
+      const result = await caller.request<PayloadResult>('payload', {
+        bytes,
+        calls,
+        inFlight: counts.payloadInFlight,
+        warmup,
+      });
+      const after = await cpuTimes(processes);
+      const frameBytes = result.frameBytes * (calls + warmup);
+      sample[`calls:${bytes}`] = result.callsPerS;
+      processes.forEach((p, i) => {
+        sample[`nsPerByte:${p.label}:${bytes}`] = ((after[i] - before[i]) * 1000) / frameBytes;
+      });
+    }
+    return { ...sample, ...peaks(processes) };
+  } finally {
+    await stopAll(processes);
+  }
 }
 
 export async function runPubSub(scenario: PubSubScenario, counts: Counts): Promise<Sample> {

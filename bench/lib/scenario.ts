@@ -24,6 +24,19 @@ export interface HttpScenario extends Omit<RpcScenario, 'kind' | 'group' | 'link
   kind: 'http';
 }
 
+/**
+ * An RPC row's processes again, calling with large arguments (`payloadOf`, 64 KiB to 1 MiB):
+ * what the router (or relay) spends per byte of CALL frame, against its transport's floor.
+ */
+export interface PayloadScenario {
+  kind: 'payload';
+  name: string;
+  group: 'floor' | 'ours';
+  link: 'ws' | 'tcp';
+  /** As the RPC row's; `caller` answers `payload`, `router` is the process measured. */
+  setup: RpcScenario['setup'];
+}
+
 /** A publish/subscribe system under test. */
 export interface PubSubScenario {
   kind: 'pubsub';
@@ -50,7 +63,7 @@ export interface IdleScenario {
   setup(): Promise<{ holder: RoleProcess; router: RoleProcess; processes: RoleProcess[] }>;
 }
 
-export type Scenario = RpcScenario | HttpScenario | PubSubScenario | IdleScenario;
+export type Scenario = RpcScenario | HttpScenario | PayloadScenario | PubSubScenario | IdleScenario;
 
 /** What identifies a scenario's results: its kind, name and, for pub/sub, its fan-out. */
 export function scenarioKey(s: Scenario): string {

@@ -1,5 +1,6 @@
 import { IdTable } from '../../src/protocol/id-table';
 import type { Role } from '../roles/entry';
+import { payloadOf } from './payload';
 import { quantile } from './stats';
 
 /** One request/response round trip of the system under test. */
@@ -90,6 +91,31 @@ export function callerCommands(roundTrip: RoundTrip): NonNullable<Role['commands
   return {
     sequential: (a) => sequential(roundTrip, Number(a.count), Number(a.warmup)),
     concurrent: (a) => concurrent(roundTrip, Number(a.total), Number(a.inFlight), Number(a.warmup)),
+  };
+}
+
+/** What the `payload` command answers: calls/s, and the bytes of one CALL frame as this role sends it. */
+export interface PayloadResult {
+  callsPerS: number;
+  frameBytes: number;
+}
+
+/**
+ * The command of the payload-size rows, `payload {bytes, calls, inFlight, warmup}`: `calls`
+ * calls of `call(argument)` with `inFlight` outstanding, after `warmup` ones, the argument being
+ * `payloadOf(bytes)`; `frameBytes(argument)` says how long this role's CALL frame of it is.
+ */
+export function payloadCommands(
+  call: (argument: unknown) => Promise<unknown>,
+  frameBytes: (argument: unknown) => number,
+): NonNullable<Role['commands']> {
+  return {
+    payload: async (a): Promise<PayloadResult> => {
+      const argument = payloadOf(Number(a.bytes));
+      const roundTrip = (): Promise<unknown> => call(argument);
+      const callsPerS = await concurrent(roundTrip, Number(a.calls), Number(a.inFlight), Number(a.warmup));
+      return { callsPerS, frameBytes: frameBytes(argument) };
+    },
   };
 }
 
