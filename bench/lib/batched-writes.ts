@@ -7,12 +7,12 @@ export type FrameSend = (data: WebSocket.RawData | string, binary: boolean) => v
 
 /**
  * How a floor role sends frames on a `ws` socket: one write per frame as it comes (`batch`
- * false, the raw floor), or held until the tick ends and written together (`batch` true, the
+ * false, the raw floor), or held until the turn's reads are handled and written together (`batch` true, the
  * batching floor: what our transports do, `src/transport/write-batch.ts`).
  */
 export function frameSender(socket: WebSocket, batch: boolean): FrameSend {
   if (!batch) return (data, binary) => socket.send(data, { binary });
-  // ws keeps its net.Socket private; corking it holds the frames ws writes during the tick.
+  // ws keeps its net.Socket private; corking it holds the frames ws writes during the turn.
   const writes = new WriteBatch((socket as unknown as { _socket: Socket })._socket);
   return (data, binary) => {
     writes.hold();

@@ -4,7 +4,7 @@ import { WriteBatch } from '../../src/transport/write-batch';
 /** The first byte a floor peer sends the TCP relay: which side of the relay it is. */
 export const TcpSide = { caller: 0x43, callee: 0x45 } as const;
 
-/** Writes on a TCP socket, each one as it comes or (`batch`) held until the tick ends. */
+/** Writes on a TCP socket, each one as it comes or (`batch`) held until the turn's reads are handled. */
 export function tcpWriter(socket: Socket, batch: boolean): (data: Buffer) => void {
   if (!batch) return (data) => socket.write(data);
   const writes = new WriteBatch(socket);

@@ -10,7 +10,7 @@ const callFrame = (id: number, argument: unknown): string =>
 /**
  * Baseline caller: sends a CALL-shaped JSON frame and waits for the same frame back, matched
  * by its request id (parsed, as any WAMP client must). With `batch`, the calls sent in one
- * tick leave in one write. The `payload` command sends a larger argument the same way.
+ * event-loop turn leave in one write. The `payload` command sends a larger argument the same way.
  */
 export default async function rawCaller(args: Record<string, unknown>): Promise<Role> {
   const socket = new WebSocket(`${String(args.url)}${String(args.path ?? '')}`);

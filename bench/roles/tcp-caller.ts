@@ -9,7 +9,7 @@ const callPayload = (id: number, argument: unknown): Buffer => pack([48, id, {},
 /**
  * The caller of the TCP floor: a CALL-shaped msgpack frame out, the same frame back, decoded
  * and matched by its request id (as any WAMP client must). With `batch`, the calls written in
- * one tick leave in one write. The `payload` command sends a larger argument the same way.
+ * one event-loop turn leave in one write. The `payload` command sends a larger argument the same way.
  */
 export default async function tcpCaller(args: Record<string, unknown>): Promise<Role> {
   const socket = await connectToRelay(String(args.url), TcpSide.caller);

@@ -5,7 +5,7 @@ import type { Role } from './entry';
 /**
  * The TCP floor of a routed design: bytes from the caller go to the callee and back, untouched
  * and unparsed (each peer says which it is in its first byte). With `batch`, what is written
- * to a socket in one tick leaves in one write (the batching floor beside RawSocket rows).
+ * to a socket in one event-loop turn leaves in one write (the batching floor beside RawSocket rows).
  */
 export default async function tcpRelay(args: Record<string, unknown>): Promise<Role> {
   const batch = args.batch === true;

@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { frameSender } from '../lib/batched-writes';
 import type { Role } from './entry';
 
-/** Baseline callee behind the relay: connects to `<url>/callee` and echoes every frame (`batch`: per tick). */
+/** Baseline callee behind the relay: connects to `<url>/callee` and echoes every frame (`batch`: per event-loop turn). */
 export default async function wsEchoClient(args: Record<string, unknown>): Promise<Role> {
   const socket = new WebSocket(`${String(args.url)}/callee`);
   await new Promise((resolve, reject) => {

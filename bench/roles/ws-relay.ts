@@ -6,7 +6,7 @@ import type { Role } from './entry';
  * Baseline: a byte-forwarding 2-hop relay, the floor for any routed design. Frames from the
  * client on `/caller` go to every client on `/callee` (one for RPC, many for a fan-out) and
  * frames from a callee go back to the caller, untouched and unparsed. With `batch`, the frames
- * sent to a socket in one tick leave in one write (the batching floor).
+ * sent to a socket in one event-loop turn leave in one write (the batching floor).
  */
 export default async function wsRelay(args: Record<string, unknown>): Promise<Role> {
   const batch = args.batch === true;

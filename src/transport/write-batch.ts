@@ -1,30 +1,78 @@
 import type { Writable } from 'node:stream';
 
 /**
- * Holds a stream's writes until the current tick ends, so the frames sent while handling one
- * read (a burst of calls, the invocations they cause, a fan-out of events) leave in one
- * `writev` instead of one system call each: on loopback the system calls, not the WAMP
- * processing, are most of a message's CPU time.
+ * Held bytes past which a stream is written at once (and held again): a burst's output does not
+ * wait for the end of the turn, so what a link holds, which its `bufferedAmount` counts against
+ * the router's outbound limits, stays small. Past this size one system call per batch costs
+ * little next to the bytes.
+ */
+export const WRITE_BATCH_MAX_BYTES = 64 * 1024;
+
+/**
+ * Marks a turn of the event loop without scheduling anything: the loop's idle time (which Node
+ * always measures) grows only while the loop waits for I/O, so two reads of the same value come
+ * from callbacks of one poll phase (or of turns that did not wait, for which holding until the
+ * check phase is as right).
+ */
+const loopIdleTime = (): number => performance.nodeTiming.idleTime;
+
+/** The batches deferred to the check phase, in the order they were first held. */
+let deferred: WriteBatch[] = [];
+
+/** The check phase after the poll phase's I/O callbacks: the deferred streams are written. */
+function releaseDeferred(): void {
+  const batches = deferred;
+  deferred = [];
+  for (const batch of batches) batch.release();
+}
+
+/**
+ * Holds a stream's writes so that the frames sent while handling one read (a burst of calls,
+ * the invocations they cause, a fan-out of events) leave in one `writev` instead of one
+ * system call each: on loopback the system calls, not the WAMP processing, are most of a
+ * message's CPU time.
  *
- * Nothing waits for a later event-loop turn: the stream is uncorked in `process.nextTick`,
- * which runs before any I/O callback, after the promise callbacks of the tick. `end()` flushes
- * held writes itself; `destroy()` drops them, as it drops anything not yet written.
+ * The first batch of a turn is written in `process.nextTick`, right after the I/O callback
+ * that made it (before its promise callbacks' writes, which go in the next one), so a lone
+ * message waits for nothing. A stream written again in the same turn, by another I/O callback
+ * of the same poll phase (a callee serving 100 caller sessions gets one INVOCATION per caller's
+ * read), is held until that phase's callbacks have all run and written once, in `setImmediate`:
+ * the poll phase does not block while an immediate is pending, so nothing waits for new I/O.
+ * A stream holding WRITE_BATCH_MAX_BYTES or more is written at once and held again. `end()`
+ * flushes held writes itself; `destroy()` drops them, as it drops anything not yet written.
  */
 export class WriteBatch {
   private held = false;
+  /** The loop's idle time when this stream was last written by a `process.nextTick` release. */
+  private writtenAt = -1;
 
   constructor(private readonly stream: Writable) {}
 
-  /** Call before writing: the first call in a tick corks the stream until the tick ends. */
+  /** Call before writing: the first call corks the stream until the release. */
   hold(): void {
-    if (this.held) return;
+    if (this.held) {
+      if (this.stream.writableLength < WRITE_BATCH_MAX_BYTES) return;
+      this.stream.uncork();
+      this.stream.cork();
+      return;
+    }
     this.held = true;
     this.stream.cork();
-    process.nextTick(this.release);
+    if (this.writtenAt === loopIdleTime()) {
+      if (deferred.push(this) === 1) setImmediate(releaseDeferred);
+    } else {
+      process.nextTick(this.releaseInTick);
+    }
   }
 
-  private readonly release = (): void => {
+  /** @internal Uncorks the stream. */
+  release(): void {
     this.held = false;
     this.stream.uncork();
+  }
+
+  private readonly releaseInTick = (): void => {
+    this.writtenAt = loopIdleTime();
+    this.release();
   };
 }

@@ -1,6 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import { WriteBatch } from '../../src/transport/write-batch';
+import { WRITE_BATCH_MAX_BYTES, WriteBatch } from '../../src/transport/write-batch';
 
 /** A Writable that records how its chunks were handed over: one entry per write or writev. */
 function recordingStream(): { stream: Writable; calls: string[][] } {
@@ -33,6 +33,51 @@ describe('WriteBatch', () => {
     expect(calls).toEqual([['a', 'b', 'c']]);
   });
 
+  it("holds a stream written again in the same turn until the turn ends: later callbacks' writes leave together", async () => {
+    const { stream, calls } = recordingStream();
+    const batch = new WriteBatch(stream);
+    const writeInTick = (frame: string): Promise<void> =>
+      new Promise((resolve) =>
+        process.nextTick(() => {
+          batch.hold();
+          stream.write(frame);
+          resolve();
+        }),
+      );
+    await writeInTick('a');
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(calls).toEqual([['a']]);
+    await writeInTick('b');
+    await writeInTick('c');
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(calls).toEqual([['a']]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual([['a'], ['b', 'c']]);
+    expect(stream.writableCorked).toBe(0);
+    // A later turn, after the loop waited for I/O, starts afresh: its first write leaves at the end of its tick.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    batch.hold();
+    stream.write('d');
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(calls).toEqual([['a'], ['b', 'c'], ['d']]);
+  });
+
+  it('releases each stream held in one tick in one writev of its own', async () => {
+    const one = recordingStream();
+    const two = recordingStream();
+    const batches = [new WriteBatch(one.stream), new WriteBatch(two.stream)];
+    for (const frame of ['x', 'y']) {
+      batches.forEach((batch, i) => {
+        batch.hold();
+        (i === 0 ? one : two).stream.write(`${frame}${i}`);
+      });
+    }
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(one.calls).toEqual([['x0', 'y0']]);
+    expect(two.calls).toEqual([['x1', 'y1']]);
+    expect(one.stream.writableCorked + two.stream.writableCorked).toBe(0);
+  });
+
   it('corks again for writes made after the release', async () => {
     const { stream, calls } = recordingStream();
     const batch = new WriteBatch(stream);
@@ -43,6 +88,24 @@ describe('WriteBatch', () => {
     stream.write('b');
     await new Promise((resolve) => setImmediate(resolve));
     expect(calls.flat()).toEqual(['a', 'b']);
+    expect(stream.writableCorked).toBe(0);
+  });
+
+  it('writes at once, and holds again, what passes WRITE_BATCH_MAX_BYTES within a turn', async () => {
+    const { stream, calls } = recordingStream();
+    const batch = new WriteBatch(stream);
+    const big = 'x'.repeat(WRITE_BATCH_MAX_BYTES);
+    for (const frame of ['a', big, 'b', 'c']) {
+      batch.hold();
+      stream.write(frame);
+    }
+    expect(calls).toEqual([['a', big]]);
+    expect(stream.writableCorked).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual([
+      ['a', big],
+      ['b', 'c'],
+    ]);
     expect(stream.writableCorked).toBe(0);
   });
 

@@ -154,7 +154,7 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
     if (typeof frame === 'string') return this.sendText(frame);
     if (!(frame instanceof Uint8Array)) throw this.notSerialized();
     this.checkSize(frame.byteLength);
-    // Prefix and payload, and every other frame of this tick, leave in one writev, uncopied.
+    // Prefix and payload, and every other frame of this event-loop turn, leave in one writev, uncopied.
     this.batch.hold();
     this.socket.write(encodeFramePrefix(FrameType.MESSAGE, frame.byteLength));
     this.socket.write(frame);

@@ -70,7 +70,7 @@ export interface WebSocketTransportOptions {
   logger: Logger;
   /**
    * The TCP / TLS stream under the WebSocket (the upgrade's socket). Given, frames sent in one
-   * tick leave in one write (see WriteBatch), and inbound bytes are watched for the message
+   * event-loop turn leave in one write (see WriteBatch), and inbound bytes are watched for the message
    * deadline, the early size check and liveness; absent, only whole messages are seen.
    */
   stream?: Writable & NodeJS.EventEmitter;
