@@ -1,4 +1,5 @@
 import type { Frame } from '../protocol/serializer';
+import { inProcessEnd, type MessageHandler, type MessageLink } from '../transport/inprocess';
 import {
   TransportError,
   type CloseInfo,
@@ -16,8 +17,19 @@ export class ReusableTransport implements Transport {
   private handlers?: TransportHandlers;
   private closeInfo?: CloseInfo;
   private keep = false;
+  private onMessage: MessageHandler | null = null;
+  /** An in-process link's typed side, passed on to the attached session (see inprocess.ts). */
+  readonly messageLink?: MessageLink;
 
   constructor(private readonly inner: Transport) {
+    const end = inProcessEnd(inner);
+    if (end !== undefined) {
+      end.takeMessages((message) => this.onMessage?.(message));
+      this.messageLink = {
+        sendMessage: (message) => end.sendMessage(message),
+        takeMessages: (handler) => (this.onMessage = handler),
+      };
+    }
     inner.attach({
       message: (frame) => this.handlers?.message(frame),
       oversize: (size) => this.handlers?.oversize?.(size),
@@ -25,6 +37,7 @@ export class ReusableTransport implements Transport {
         this.closeInfo = info;
         const handlers = this.handlers;
         this.handlers = undefined;
+        this.onMessage = null;
         handlers?.close(info);
       },
     });
@@ -74,6 +87,7 @@ export class ReusableTransport implements Transport {
     if (this.keep && this.isOpen) {
       this.keep = false;
       this.handlers = undefined;
+      this.onMessage = null;
       return;
     }
     this.keep = false;

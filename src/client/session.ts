@@ -14,6 +14,7 @@ import {
   type WelcomeDetails,
 } from '../protocol/messages';
 import type { Frame } from '../protocol/serializer';
+import { inProcessEnd, type MessageLink } from '../transport/inprocess';
 import type { CloseInfo, Transport } from '../transport/transport';
 import { Callee } from './callee';
 import { Caller } from './caller';
@@ -22,6 +23,7 @@ import { RouterFeatures } from './features';
 import { JoinHandshake, type HandshakeHost } from './join';
 import { MessageHooks } from './hooks';
 import { Publisher } from './publisher';
+import { ReusableTransport } from './reusable-transport';
 import { Registration, type RegistrationOwner } from './registration';
 import type { ErrorTable, MessageTable, Role, SessionLink } from './role';
 import { Subscriber } from './subscriber';
@@ -83,6 +85,8 @@ export class Session implements RegistrationOwner, SubscriptionOwner {
   private closeError?: SessionClosedError;
   private goodbyeAnswered = false;
   private resolveClosed!: (info: SessionCloseInfo) => void;
+  /** An in-process link's typed side: RPC messages travel as they are, not encoded. */
+  private readonly messageLink?: MessageLink;
 
   /** Joins `options.realm` over `transport`; resolves with the established session. */
   static join(transport: Transport, options: SessionOptions): Promise<Session> {
@@ -131,6 +135,9 @@ export class Session implements RegistrationOwner, SubscriptionOwner {
       close: (info) => this.onTransportClose(info),
       oversize: (size) => this.onOversize(size),
     });
+    this.messageLink =
+      transport instanceof ReusableTransport ? transport.messageLink : inProcessEnd(transport);
+    this.messageLink?.takeMessages((message) => this.handle(message));
   }
 
   /** The session id the router assigned (0 before WELCOME). */
@@ -316,6 +323,7 @@ export class Session implements RegistrationOwner, SubscriptionOwner {
   private write(message: Message): void {
     const outgoing = this.hooks.hasOutbound ? this.hooks.applyOutbound(message) : message;
     if (outgoing === null) return;
+    if (this.messageLink?.sendMessage(outgoing)) return;
     this.transport.send(this.transport.serializer.serialize(encode(outgoing)));
   }
 
@@ -327,6 +335,12 @@ export class Session implements RegistrationOwner, SubscriptionOwner {
     } catch (err) {
       return this.violation(err instanceof ProtocolError ? err : new ProtocolError(String(err)));
     }
+    this.handle(decoded);
+  }
+
+  /** A decoded message, or a typed one from an in-process link (checked as `decode` would). */
+  private handle(decoded: Message): void {
+    if (this.sessionState === 'closed') return;
     const message = this.hooks.hasInbound ? this.hooks.applyInbound(decoded) : decoded;
     if (message === null) return;
     const handler = this.tables[this.sessionState][message.type] as ((m: Message) => void) | undefined;

@@ -7,7 +7,7 @@ import {
   type Payload,
   type WireMessage,
 } from './messages';
-import { Fields, isDict } from './fields';
+import { Fields, isDict, toId } from './fields';
 import {
   CALL_OPTIONS,
   CANCEL_OPTIONS,
@@ -21,6 +21,7 @@ import {
   SUBSCRIBE_OPTIONS,
   WELCOME_DETAILS,
   YIELD_OPTIONS,
+  type DictSchema,
 } from './options';
 
 export { MAX_ID } from './fields';
@@ -54,6 +55,67 @@ export function decode(raw: unknown): Message {
  */
 export function encode(message: Message): WireMessage {
   return ENCODERS[message.type](message as never);
+}
+
+/**
+ * True when `message` is a typed RPC message (CALL, CANCEL, RESULT, INVOCATION, INTERRUPT,
+ * YIELD, ERROR) that `decode(encode(message))` would give back as it is: the same checks as
+ * the decoders, on the typed fields, without building the wire array. An in-process link
+ * carries such messages as they are (transport/inprocess.ts); any other goes through the codec.
+ */
+export function decodable(message: Message): boolean {
+  switch (message.type) {
+    case MessageType.CALL:
+      return (
+        isId(message.request) &&
+        conforms(message.options, CALL_OPTIONS) &&
+        typeof message.procedure === 'string' &&
+        isPayload(message)
+      );
+    case MessageType.RESULT:
+      return isId(message.request) && conforms(message.details, RESULT_DETAILS) && isPayload(message);
+    case MessageType.INVOCATION:
+      return (
+        isId(message.request) &&
+        isId(message.registration) &&
+        conforms(message.details, INVOCATION_DETAILS) &&
+        isPayload(message)
+      );
+    case MessageType.YIELD:
+      return isId(message.request) && conforms(message.options, YIELD_OPTIONS) && isPayload(message);
+    case MessageType.ERROR:
+      return (
+        ERROR_REQUEST_TYPES.has(message.requestType) &&
+        isId(message.request) &&
+        isDict(message.details) &&
+        typeof message.error === 'string' &&
+        isPayload(message)
+      );
+    case MessageType.CANCEL:
+      return isId(message.request) && conforms(message.options, CANCEL_OPTIONS);
+    case MessageType.INTERRUPT:
+      return isId(message.request) && conforms(message.options, INTERRUPT_OPTIONS);
+    default:
+      return false;
+  }
+}
+
+function isId(value: unknown): boolean {
+  return typeof value === 'number' && toId(value) !== undefined;
+}
+
+function conforms(dict: unknown, schema: DictSchema): boolean {
+  if (!isDict(dict)) return false;
+  for (const key in schema) {
+    const value = dict[key];
+    if (value !== undefined && !schema[key].test(value)) return false;
+  }
+  return true;
+}
+
+function isPayload(payload: Payload): boolean {
+  const { args, kwargs } = payload;
+  return (args === undefined || Array.isArray(args)) && (kwargs === undefined || isDict(kwargs));
 }
 
 // ---------------------------------------------------------------------------------------

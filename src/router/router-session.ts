@@ -1,6 +1,6 @@
 import { WServiceErrorUri } from '../errors';
 import type { Logger } from '../logger';
-import { decode, encode } from '../protocol/codec';
+import { decodable, decode, encode } from '../protocol/codec';
 import { ErrorUri, ProtocolError } from '../protocol/errors';
 import {
   MessageType,
@@ -13,6 +13,7 @@ import {
   type WelcomeDetails,
 } from '../protocol/messages';
 import type { Frame } from '../protocol/serializer';
+import { inProcessEnd, type InProcessEnd } from '../transport/inprocess';
 import { PayloadSizeError, type CloseInfo, type Transport } from '../transport/transport';
 import type { Identity } from './auth/authenticator';
 import { DISPATCH, toRealm, type RealmMessage, type SessionState } from './dispatch';
@@ -98,6 +99,8 @@ export class RouterSession {
   private lostBecause: string | undefined;
   /** Runs while the session is establishing or challenging (`limits.handshakeTimeout`). */
   private handshakeTimer: NodeJS.Timeout | undefined;
+  /** An in-process link: RPC messages travel typed both ways, without the codec. */
+  private readonly messageLink: InProcessEnd | undefined;
 
   constructor(
     readonly transport: Transport,
@@ -115,6 +118,10 @@ export class RouterSession {
       close: (info) => this.guarded('the transport closing', () => this.transportClosed(info)),
       oversize: (size) => this.guarded('an oversized message', () => this.oversize(size)),
     });
+    this.messageLink = inProcessEnd(transport);
+    this.messageLink?.takeMessages((message) =>
+      this.guarded('a message', () => this.handle(message, message as unknown as Frame)),
+    );
   }
 
   /** Counts an authentication refused (metrics on). */
@@ -247,6 +254,12 @@ export class RouterSession {
       // Whatever a peer's bytes make a decoder throw, it is the peer's fault, not ours.
       return this.protocolViolation(error instanceof Error ? error.message : String(error));
     }
+    this.handle(message, frame);
+  }
+
+  /** A decoded message, or a typed one from an in-process link (checked as `decode` would). */
+  private handle(message: Message, frame: Frame): void {
+    if (this.current === 'closed') return;
     this.host.metrics?.message('in', message.type, frame);
     try {
       this.dispatch(message);
@@ -317,6 +330,9 @@ export class RouterSession {
   /** Encodes, serializes and sends one message, subject to the size and buffer limits. */
   send(message: Message): SendOutcome {
     if (this.current === 'closed' || !this.transport.isOpen) return 'closed';
+    if (this.messageLink !== undefined && decodable(message)) {
+      return this.sendFrame(message as unknown as Frame, false, message.type, this.messageLink);
+    }
     let frame: Frame;
     try {
       frame = this.transport.serializer.serialize(encode(message));
@@ -332,8 +348,16 @@ export class RouterSession {
     return this.sendFrame(frame, false, message.type);
   }
 
-  /** Sends a frame already serialized with this session's serializer (EVENT fan-out). */
-  sendFrame(frame: Frame, droppable: boolean, type: MessageType = MessageType.EVENT): SendOutcome {
+  /**
+   * Sends a frame already serialized with this session's serializer (EVENT fan-out), or over
+   * `link` a typed message as it is.
+   */
+  sendFrame(
+    frame: Frame,
+    droppable: boolean,
+    type: MessageType = MessageType.EVENT,
+    link?: InProcessEnd,
+  ): SendOutcome {
     if (this.current === 'closed' || !this.transport.isOpen) return 'closed';
     const admission = this.guard.admit(this.transport.bufferedAmount, droppable);
     if (admission === 'drop') return 'dropped';
@@ -342,7 +366,10 @@ export class RouterSession {
       return 'closed';
     }
     try {
-      this.transport.send(frame);
+      // A client that stopped taking typed messages gets the frame.
+      if (link === undefined) this.transport.send(frame);
+      else if (!link.sendMessage(frame as unknown as Message))
+        this.transport.send(encode(frame as unknown as Message));
       this.host.metrics?.message('out', type, frame);
       return 'sent';
     } catch (error) {

@@ -1,4 +1,5 @@
-import type { WireMessage } from '../protocol/messages';
+import { decodable, encode } from '../protocol/codec';
+import type { Message, WireMessage } from '../protocol/messages';
 import type { Frame, Serializer } from '../protocol/serializer';
 import type { CloseInfo, PeerCertificate, Transport, TransportHandlers } from './transport';
 
@@ -7,6 +8,11 @@ export interface LinkInfo {
   peer?: string;
   origin?: string;
   peerCertificate?: PeerCertificate;
+  /**
+   * False: every message travels as a wire array, through `encode` and `decode`, also the RPC
+   * messages a typed-aware owner would send as they are (`sendMessage`). For comparing the two.
+   */
+  typedMessages?: boolean;
 }
 
 /**
@@ -21,10 +27,26 @@ export const inProcessSerializer: Serializer = {
 };
 
 /**
+ * What an owner installs on an in-process end to take typed messages as they are
+ * (`sendMessage`): the RPC messages skip `encode`, the wire array and `decode`.
+ */
+export interface MessageHandler {
+  (message: Message): void;
+}
+
+/** An end's typed side, as its owner sees it (a client's `ReusableTransport` passes it on). */
+export interface MessageLink {
+  /** False when the message must go as a frame instead (see `InProcessEnd.sendMessage`). */
+  sendMessage(message: Message): boolean;
+  /** The owner's taker of typed messages; null stops taking them (frames are sent instead). */
+  takeMessages(handler: MessageHandler | null): void;
+}
+
+/**
  * One end of an in-process link. Frames are delivered in order, in a microtask batch, so a
  * send never re-enters the receiver synchronously.
  */
-class InProcessEnd implements Transport {
+class InProcessEnd implements Transport, MessageLink {
   readonly serializer = inProcessSerializer;
   readonly kind = 'inprocess' as const;
   readonly peer: string;
@@ -36,13 +58,20 @@ class InProcessEnd implements Transport {
   other!: InProcessEnd;
   private handlers: TransportHandlers | null = null;
   private inbox: Frame[] = [];
+  /** For each inbox entry: true when it is a typed message (`sendMessage`), not a frame. */
+  private typed: boolean[] = [];
+  /** The owner's taker of typed messages, when it has one (see `takeMessages`). */
+  private onMessage: MessageHandler | null = null;
   private flushScheduled = false;
   private open = true;
   private closeInfo: CloseInfo | null = null;
   /** While true, received frames wait in the inbox (the router holds back this publisher). */
   private paused = false;
 
-  constructor(link: LinkInfo = {}) {
+  constructor(
+    link: LinkInfo = {},
+    private readonly typedMessages = link.typedMessages ?? true,
+  ) {
     this.peer = link.peer ?? 'inprocess';
     if (link.origin !== undefined) this.origin = link.origin;
     if (link.peerCertificate !== undefined) this.peerCertificate = link.peerCertificate;
@@ -59,7 +88,18 @@ class InProcessEnd implements Transport {
 
   send(frame: Frame): void {
     if (!this.open) return;
-    this.other.receive(frame);
+    this.other.receive(frame, false);
+  }
+
+  /**
+   * Sends a typed message as it is when `decode` would accept its wire form (`decodable`)
+   * and the other end takes typed messages; false when it did not (send a frame instead).
+   */
+  sendMessage(message: Message): boolean {
+    if (!this.open) return true;
+    if (!this.typedMessages || this.other.onMessage === null || !decodable(message)) return false;
+    this.other.receive(message as unknown as Frame, true);
+    return true;
   }
 
   /** Paused, and not closing (a closing link delivers what it holds, then the close). */
@@ -83,8 +123,14 @@ class InProcessEnd implements Transport {
     this.other.shut(info);
   }
 
-  private receive(frame: Frame): void {
+  /** The owner takes typed messages too: what the other end sends with `sendMessage`. */
+  takeMessages(handler: MessageHandler | null): void {
+    this.onMessage = handler;
+  }
+
+  private receive(frame: Frame, typed: boolean): void {
     this.inbox.push(frame);
+    this.typed.push(typed);
     this.scheduleFlush();
   }
 
@@ -108,8 +154,16 @@ class InProcessEnd implements Transport {
     // Frames sent before the close are still delivered, then the close.
     const batch = this.inbox.length;
     let delivered = 0;
-    while (delivered < batch && !this.holding) handlers.message(this.inbox[delivered++]);
+    while (delivered < batch && !this.holding) {
+      const entry = this.inbox[delivered];
+      const typed = this.typed[delivered++];
+      if (!typed) handlers.message(entry);
+      // An owner that stopped taking typed messages gets the frame.
+      else if (this.onMessage !== null) this.onMessage(entry as unknown as Message);
+      else handlers.message(encode(entry as unknown as Message));
+    }
     this.inbox.splice(0, delivered);
+    this.typed.splice(0, delivered);
     if (this.holding) return;
     if (this.inbox.length > 0) return this.scheduleFlush();
     if (this.closeInfo !== null) {
@@ -121,9 +175,16 @@ class InProcessEnd implements Transport {
   }
 }
 
+/** The in-process end under `transport`, if it is one: its owner may send and take typed messages. */
+export function inProcessEnd(transport: Transport): InProcessEnd | undefined {
+  return transport instanceof InProcessEnd ? transport : undefined;
+}
+
+export type { InProcessEnd };
+
 /** Two linked transports: what one sends, the other receives. */
 export function createInProcessPair(link?: LinkInfo): [Transport, Transport] {
-  const a = new InProcessEnd();
+  const a = new InProcessEnd({}, link?.typedMessages);
   // The second end is the one a router serves: it shows the remote client's link.
   const b = new InProcessEnd(link);
   a.other = b;
