@@ -1,6 +1,6 @@
 import { WServiceErrorUri } from '../errors';
 import type { Logger } from '../logger';
-import { decodable, decode, encode } from '../protocol/codec';
+import { RPC_MESSAGES, decode, encode } from '../protocol/codec';
 import { ErrorUri, ProtocolError } from '../protocol/errors';
 import {
   MessageType,
@@ -330,7 +330,7 @@ export class RouterSession {
   /** Encodes, serializes and sends one message, subject to the size and buffer limits. */
   send(message: Message): SendOutcome {
     if (this.current === 'closed' || !this.transport.isOpen) return 'closed';
-    if (this.messageLink !== undefined && decodable(message)) {
+    if (this.messageLink !== undefined && RPC_MESSAGES.has(message.type)) {
       return this.sendFrame(message as unknown as Frame, false, message.type, this.messageLink);
     }
     let frame: Frame;
@@ -368,7 +368,7 @@ export class RouterSession {
     try {
       // A client that stopped taking typed messages gets the frame.
       if (link === undefined) this.transport.send(frame);
-      else if (!link.sendMessage(frame as unknown as Message))
+      else if (!link.sendTrusted(frame as unknown as Message))
         this.transport.send(encode(frame as unknown as Message));
       this.host.metrics?.message('out', type, frame);
       return 'sent';

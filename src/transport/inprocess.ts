@@ -1,4 +1,4 @@
-import { decodable, encode } from '../protocol/codec';
+import { RPC_MESSAGES, decodable, encode } from '../protocol/codec';
 import type { Message, WireMessage } from '../protocol/messages';
 import type { Frame, Serializer } from '../protocol/serializer';
 import type { CloseInfo, PeerCertificate, Transport, TransportHandlers } from './transport';
@@ -98,6 +98,17 @@ class InProcessEnd implements Transport, MessageLink {
   sendMessage(message: Message): boolean {
     if (!this.open) return true;
     if (!this.typedMessages || this.other.onMessage === null || !decodable(message)) return false;
+    this.other.receive(message as unknown as Frame, true);
+    return true;
+  }
+
+  /**
+   * `sendMessage` for the router's end, whose messages are built from what it checked when it
+   * received them: an RPC message goes as it is, unchecked, when the other end takes them.
+   */
+  sendTrusted(message: Message): boolean {
+    if (!this.open) return true;
+    if (!this.typedMessages || this.other.onMessage === null || !RPC_MESSAGES.has(message.type)) return false;
     this.other.receive(message as unknown as Frame, true);
     return true;
   }
