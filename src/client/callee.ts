@@ -210,7 +210,12 @@ export class Callee implements Role {
 
   // [YIELD, INVOCATION.Request|id, Options|dict, Arguments|list?, ArgumentsKw|dict?]
   private success(request: number, value: unknown): Message {
-    return { type: MessageType.YIELD, request, options: {}, ...returnValueToPayload(value) };
+    // returnValueToPayload, without the object it makes.
+    if (value === undefined) return { type: MessageType.YIELD, request, options: {} };
+    if (value instanceof Result) {
+      return { type: MessageType.YIELD, request, options: {}, args: value.args, kwargs: value.kwargs };
+    }
+    return { type: MessageType.YIELD, request, options: {}, args: [value] };
   }
 
   private failure(request: number, context: InvocationContext, err: unknown): Message {

@@ -88,11 +88,20 @@ export function callValue(result: CallResult): unknown {
   return result.args[0];
 }
 
+const NO_OPTIONS: ClientCallOptions = Object.freeze({});
+
+function hasKeys(options: object): boolean {
+  for (const _ in options) return true;
+  return false;
+}
+
 /** The `Session.call` options of a proxy call; progress arrives as values. */
 export function proxyCallOptions(
   options: ProxyCallOptions,
   custom?: Record<string, unknown>,
 ): ClientCallOptions {
+  // The common call: no per-call options, so no copies of them.
+  if (!hasKeys(options)) return custom === undefined ? NO_OPTIONS : { custom };
   const { onProgress, ...rest } = options;
   return {
     ...rest,

@@ -122,6 +122,7 @@ const RULES = new WeakMap<DictSchema, ReadonlyArray<readonly [string, FieldRule]
 
 function conforms(dict: unknown, schema: DictSchema): boolean {
   if (!isDict(dict)) return false;
+  if (!hasKeys(dict)) return true;
   let rules = RULES.get(schema);
   if (rules === undefined) RULES.set(schema, (rules = Object.entries(schema)));
   for (let i = 0; i < rules.length; i++) {

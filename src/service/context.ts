@@ -64,11 +64,11 @@ export function runInContext<T>(context: CallContext, fn: () => T): T {
  * Runs `fn` with `context` as the current call context while `fn` runs, and only then:
  * callbacks it schedules do not see it. For workers known to be synchronous.
  */
-export function runInSyncContext<T>(context: CallContext, fn: () => T): T {
+export function runInSyncContext<A, B, T>(context: CallContext, fn: (a: A, b: B) => T, a: A, b: B): T {
   const outer = current;
   current = context;
   try {
-    return fn();
+    return fn(a, b);
   } finally {
     current = outer;
   }

@@ -109,6 +109,8 @@ class WorkerCall implements CallContext {
 class Worker implements WorkerContext {
   readonly startedAt = performance.now();
   private dataValue?: Map<unknown, unknown>;
+  /** The method, when the worker runs outside AsyncLocalStorage (see `resume`). */
+  syncMethod?: object;
 
   constructor(
     readonly service: string,
@@ -209,16 +211,12 @@ function runGated(
     // A worker that awaits needs the context in its awaits (AsyncLocalStorage); a synchronous
     // one only while it runs (see context.ts).
     if (host.providers.awaiting || awaits(method)) {
-      return runInContext(call, () => runWithHooks(host, worker, inStorage));
+      return runInContext(call, () => runWithHooks(host, worker));
     }
-    return runInSyncContext(call, () => runWithHooks(host, worker, resumeInContext(worker, method)));
+    worker.syncMethod = method;
+    return runInSyncContext(call, runWithHooks, host, worker);
   });
 }
-
-/** How a worker's next step runs after a promise: as is in AsyncLocalStorage, else back in its context. */
-type Resume = (step: () => unknown) => unknown;
-
-const inStorage: Resume = (step) => step();
 
 /** Methods that returned a promise although not written `async`: they run in AsyncLocalStorage from then on. */
 const returnedPromises = new WeakSet<object>();
@@ -230,73 +228,91 @@ function awaits(fn: unknown): boolean {
   return kind === 'AsyncFunction' || kind === 'AsyncGeneratorFunction' || returnedPromises.has(fn);
 }
 
-/** A synchronous worker that has to wait after all: its next steps run in its context again. */
-function resumeInContext(worker: Worker, method: object): Resume {
-  return (step) => {
-    returnedPromises.add(method);
-    return runInContext(worker.call, step);
-  };
+/**
+ * A worker's next step after a promise: as is in AsyncLocalStorage; a synchronous worker that
+ * had to wait after all runs it in its context again (and its method is remembered).
+ */
+function resume(worker: Worker, step: () => unknown): unknown {
+  if (worker.syncMethod === undefined) return step();
+  returnedPromises.add(worker.syncMethod);
+  return runInContext(worker.call, step);
 }
 
 /**
  * The providers' hooks around the method. Each step runs at once while the one before did
  * not return a promise, so a synchronous worker with synchronous hooks settles without one.
  */
-function runWithHooks(host: WorkerHost, worker: Worker, resume: Resume): unknown {
+function runWithHooks(host: WorkerHost, worker: Worker): unknown {
   const { setup } = host.providers;
   // A hook's promise is awaited only when there is one: synchronous hooks cost no tick.
   const pending =
     setup.length > 0 ? hooks(host, setup, 'workerSetup', (p) => p.workerSetup!(worker)) : undefined;
-  if (pending !== undefined) return pending.then(() => resume(() => runMethod(host, worker, resume)));
-  return runMethod(host, worker, resume);
+  if (pending !== undefined) return pending.then(() => resume(worker, () => runMethod(host, worker)));
+  return runMethod(host, worker);
 }
 
-function runMethod(host: WorkerHost, worker: Worker, resume: Resume): unknown {
+function runMethod(host: WorkerHost, worker: Worker): unknown {
   let returned: unknown;
   try {
     const method = (host.instance as Record<string, (...a: unknown[]) => unknown>)[worker.entrypoint.method];
     returned = method.apply(host.instance, worker.args as unknown[]);
   } catch (err) {
-    return afterMethod(host, worker, resume, undefined, err, true);
+    return afterMethod(host, worker, undefined, err, true);
   }
   if (!isThenable(returned) && !isAsyncGenerator(returned)) {
-    return afterMethod(host, worker, resume, returned, undefined, false);
+    return afterMethod(host, worker, returned, undefined, false);
   }
   return finalValue(returned, worker.call).then(
-    (result) => resume(() => afterMethod(host, worker, resume, result, undefined, false)),
-    (err: unknown) => resume(() => afterMethod(host, worker, resume, undefined, err, true)),
+    (result) => resume(worker, () => afterMethod(host, worker, result, undefined, false)),
+    (err: unknown) => resume(worker, () => afterMethod(host, worker, undefined, err, true)),
   );
 }
 
 function afterMethod(
   host: WorkerHost,
   worker: Worker,
-  resume: Resume,
   result: unknown,
   error: unknown,
   failed: boolean,
 ): unknown {
-  const { result: onResult, teardown } = host.providers;
+  const { result: onResult } = host.providers;
   const pending =
     onResult.length > 0
       ? hooks(host, onResult, 'workerResult', (p) =>
           p.workerResult!(worker, result, failed ? error : undefined),
         )
       : undefined;
-  const tearDown = (): unknown => {
-    const waiting =
-      teardown.length > 0
-        ? hooks(host, teardown, 'workerTeardown', (p) => p.workerTeardown!(worker))
-        : undefined;
-    const end = (): unknown => {
-      host.workerDone?.(worker, result, failed ? error : undefined);
-      // The client's callee sends a WampError with its URI and anything else as an application error.
-      if (failed) throw error;
-      return result;
-    };
-    return waiting === undefined ? end() : waiting.then(() => resume(end));
-  };
-  return pending === undefined ? tearDown() : pending.then(() => resume(tearDown));
+  if (pending === undefined) return tearDown(host, worker, result, error, failed);
+  return pending.then(() => resume(worker, () => tearDown(host, worker, result, error, failed)));
+}
+
+function tearDown(
+  host: WorkerHost,
+  worker: Worker,
+  result: unknown,
+  error: unknown,
+  failed: boolean,
+): unknown {
+  const { teardown } = host.providers;
+  const pending =
+    teardown.length > 0
+      ? hooks(host, teardown, 'workerTeardown', (p) => p.workerTeardown!(worker))
+      : undefined;
+  if (pending === undefined) return workerEnd(host, worker, result, error, failed);
+  return pending.then(() => resume(worker, () => workerEnd(host, worker, result, error, failed)));
+}
+
+function workerEnd(
+  host: WorkerHost,
+  worker: Worker,
+  result: unknown,
+  error: unknown,
+  failed: boolean,
+): unknown {
+  host.workerDone?.(worker, result, failed ? error : undefined);
+  // The client's callee sends a WampError with its URI and anything else as an application error.
+  if (failed) throw error;
+  return result;
 }
 
 /**
