@@ -13,6 +13,7 @@ import {
   type WelcomeDetails,
 } from '../protocol/messages';
 import type { Frame } from '../protocol/serializer';
+import { keepPayloadText } from '../protocol/serializers/json-payload';
 import { inProcessEnd, type InProcessEnd } from '../transport/inprocess';
 import { PayloadSizeError, type CloseInfo, type Transport } from '../transport/transport';
 import type { Identity } from './auth/authenticator';
@@ -249,7 +250,10 @@ export class RouterSession {
     if (this.current === 'closed') return;
     let message: Message;
     try {
-      message = decode(this.transport.serializer.deserialize(frame));
+      const raw = this.transport.serializer.deserialize(frame);
+      // JSON text: a payload forwarded unchanged to JSON peers is copied, not written again.
+      if (typeof frame === 'string') keepPayloadText(raw, frame);
+      message = decode(raw);
     } catch (error) {
       // Whatever a peer's bytes make a decoder throw, it is the peer's fault, not ours.
       return this.protocolViolation(error instanceof Error ? error.message : String(error));
