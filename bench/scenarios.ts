@@ -15,6 +15,7 @@ export const RELAY_NAME = 'raw ws relay (2 hops)';
 export const Rows = {
   relay: RELAY_NAME,
   batchingWs: 'batching ws relay (2 hops, every end batches writes per tick)',
+  batchingWsSessions: 'batching ws relay, 100 caller sockets, 1 call in flight each',
   batchingTcp: 'batching TCP relay (2 hops, every end batches writes per tick, msgpack)',
   autobahnFox: 'autobahn-js + fox-wamp',
   moleculerLocal: 'Moleculer local call (broker.call in-process)',
@@ -156,18 +157,26 @@ function idle(
   };
 }
 
-/** The 2-hop relay floor over WebSocket; with `batch`, the relay and both ends batch writes per tick. */
-function wsRelayFloor(name: string, batch: boolean): RpcScenario {
+/**
+ * The 2-hop relay floor over WebSocket; with `batch`, the relay and both ends batch writes per
+ * event-loop turn; with `sockets`, the caller spreads its calls over that many links.
+ */
+function wsRelayFloor(name: string, batch: boolean, sockets = 1): RpcScenario {
   return {
     kind: 'rpc',
     name,
     group: 'floor',
     link: 'ws',
+    concurrentOnly: sockets > 1,
     async setup() {
       const relay = await startRole('ws-relay', { batch }, { label: 'router' });
       const url = relay.info.url;
       const callee = await startRole('ws-echo-client', { url, batch }, { label: 'callee' });
-      const caller = await startRole('raw-caller', { url, path: '/caller', batch }, { label: 'caller' });
+      const caller = await startRole(
+        'raw-caller',
+        { url, path: '/caller', batch, sockets },
+        { label: 'caller' },
+      );
       return { caller, router: relay, processes: [caller, callee, relay] };
     },
   };
@@ -229,6 +238,8 @@ export const rpcScenarios: RpcScenario[] = [
   },
   wsRelayFloor(RELAY_NAME, false),
   wsRelayFloor(Rows.batchingWs, true),
+  // What 100 sockets cost a relay that forwards bytes: the floor of the 100-session row.
+  wsRelayFloor(Rows.batchingWsSessions, true, 100),
   {
     kind: 'rpc',
     name: Rows.batchingTcp,
