@@ -78,3 +78,16 @@ export function splicePayloadText(
   const head = writeHead(message.slice(0, index));
   return `${head.slice(0, -1)},${payload.text}`;
 }
+
+/**
+ * Forgets the text kept for any Arguments list among `values` (a wire array's items, or a typed
+ * message's `args`): the list is being handed to an in-process peer, which holds it by reference
+ * and could change it in place, so a message sending it on is written from its values again.
+ */
+export function forgetPayloadText(values: readonly unknown[]): void {
+  if (!anyKept) return;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (Array.isArray(value)) payloadTexts.delete(value);
+  }
+}

@@ -1,6 +1,8 @@
 import { WebSocket } from 'ws';
+import { connect, Result, type Client } from '../../../src/client';
 import { MessageType as M } from '../../../src/protocol';
 import type { Router } from '../../../src/router';
+import { createInProcessPair } from '../../../src/transport/inprocess';
 import { until } from '../../helpers/until';
 import { startRouter } from '../helpers/router';
 
@@ -33,8 +35,11 @@ describe('a JSON payload through the router', () => {
   let router: Router;
   const peers: TextPeer[] = [];
 
+  const clients: Client[] = [];
+
   afterEach(async () => {
     for (const peer of peers.splice(0)) peer.ws.terminate();
+    for (const client of clients.splice(0)) await client.close();
     await router.stop();
   });
 
@@ -57,5 +62,31 @@ describe('a JSON payload through the router', () => {
     callee.ws.send(`[70,${request},{},${payload}`);
     const result = await caller.next(M.RESULT);
     expect(result).toBe(`[50,1,{},${payload}`);
+  });
+
+  it('is written again from its values once an in-process peer held the list: a change in place reaches the caller', async () => {
+    router = await startRouter({ listeners: [{ type: 'websocket', port: 0 }] });
+    const caller = await TextPeer.join(router.listeners[0].url);
+    peers.push(caller);
+    // An in-process callee holds the INVOCATION's Arguments list itself (no copy), changes it
+    // and answers with that very list: the caller must get the change, not the text it sent.
+    const callee = await connect({
+      reconnect: false,
+      transport: async () => {
+        const [near, far] = createInProcessPair();
+        router.attach(far);
+        return near;
+      },
+    });
+    clients.push(callee);
+    await callee.register('com.shop.stamp', (args, kwargs) => {
+      args[0] = 'stamped';
+      return new Result(args, kwargs);
+    });
+
+    const lines = Array.from({ length: 50 }, (_, i) => `{"line":${i},"text":"order line ${i}"}`).join(',');
+    caller.ws.send(`[48,7,{},"com.shop.stamp",["fresh",[${lines}]],{"rush":true}]`);
+    const result = await caller.next(M.RESULT);
+    expect(result).toBe(`[50,7,{},["stamped",[${lines}]],{"rush":true}]`);
   });
 });
