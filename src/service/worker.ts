@@ -111,6 +111,11 @@ class Worker implements WorkerContext {
   private dataValue?: Map<unknown, unknown>;
   /** The method, when the worker runs outside AsyncLocalStorage (see `resume`). */
   syncMethod?: object;
+  /** What the method returned (its final value), once it did. */
+  result: unknown;
+  /** What the method threw (or its promise rejected with), when it failed. */
+  error: unknown;
+  failed = false;
 
   constructor(
     readonly service: string,
@@ -122,6 +127,11 @@ class Worker implements WorkerContext {
   get data(): Map<unknown, unknown> {
     this.dataValue ??= new Map();
     return this.dataValue;
+  }
+
+  failWith(error: unknown): void {
+    this.failed = true;
+    this.error = error;
   }
 }
 
@@ -238,17 +248,18 @@ function resume(worker: Worker, step: () => unknown): unknown {
   return runInContext(worker.call, step);
 }
 
+/** A worker's step after the method: what it gave, or what it threw. */
+type Step = (host: WorkerHost, worker: Worker) => unknown;
+
+/** The worker hooks, by the name `hooks` logs them with. */
+type HookName = 'workerSetup' | 'workerResult' | 'workerTeardown';
+
 /**
  * The providers' hooks around the method. Each step runs at once while the one before did
  * not return a promise, so a synchronous worker with synchronous hooks settles without one.
  */
 function runWithHooks(host: WorkerHost, worker: Worker): unknown {
-  const { setup } = host.providers;
-  // A hook's promise is awaited only when there is one: synchronous hooks cost no tick.
-  const pending =
-    setup.length > 0 ? hooks(host, setup, 'workerSetup', (p) => p.workerSetup!(worker)) : undefined;
-  if (pending !== undefined) return pending.then(() => resume(worker, () => runMethod(host, worker)));
-  return runMethod(host, worker);
+  return hooksThen(host, worker, host.providers.setup, 'workerSetup', runMethod);
 }
 
 function runMethod(host: WorkerHost, worker: Worker): unknown {
@@ -257,62 +268,66 @@ function runMethod(host: WorkerHost, worker: Worker): unknown {
     const method = (host.instance as Record<string, (...a: unknown[]) => unknown>)[worker.entrypoint.method];
     returned = method.apply(host.instance, worker.args as unknown[]);
   } catch (err) {
-    return afterMethod(host, worker, undefined, err, true);
+    worker.failWith(err);
+    return afterMethod(host, worker);
   }
   if (!isThenable(returned) && !isAsyncGenerator(returned)) {
-    return afterMethod(host, worker, returned, undefined, false);
+    worker.result = returned;
+    return afterMethod(host, worker);
   }
   return finalValue(returned, worker.call).then(
-    (result) => resume(worker, () => afterMethod(host, worker, result, undefined, false)),
-    (err: unknown) => resume(worker, () => afterMethod(host, worker, undefined, err, true)),
+    (result) => {
+      worker.result = result;
+      return resume(worker, () => afterMethod(host, worker));
+    },
+    (err: unknown) => {
+      worker.failWith(err);
+      return resume(worker, () => afterMethod(host, worker));
+    },
   );
 }
 
-function afterMethod(
-  host: WorkerHost,
-  worker: Worker,
-  result: unknown,
-  error: unknown,
-  failed: boolean,
-): unknown {
-  const { result: onResult } = host.providers;
-  const pending =
-    onResult.length > 0
-      ? hooks(host, onResult, 'workerResult', (p) =>
-          p.workerResult!(worker, result, failed ? error : undefined),
-        )
-      : undefined;
-  if (pending === undefined) return tearDown(host, worker, result, error, failed);
-  return pending.then(() => resume(worker, () => tearDown(host, worker, result, error, failed)));
+function afterMethod(host: WorkerHost, worker: Worker): unknown {
+  return hooksThen(host, worker, host.providers.result, 'workerResult', tearDown);
 }
 
-function tearDown(
-  host: WorkerHost,
-  worker: Worker,
-  result: unknown,
-  error: unknown,
-  failed: boolean,
-): unknown {
-  const { teardown } = host.providers;
-  const pending =
-    teardown.length > 0
-      ? hooks(host, teardown, 'workerTeardown', (p) => p.workerTeardown!(worker))
-      : undefined;
-  if (pending === undefined) return workerEnd(host, worker, result, error, failed);
-  return pending.then(() => resume(worker, () => workerEnd(host, worker, result, error, failed)));
+function tearDown(host: WorkerHost, worker: Worker): unknown {
+  return hooksThen(host, worker, host.providers.teardown, 'workerTeardown', workerEnd);
 }
 
-function workerEnd(
-  host: WorkerHost,
-  worker: Worker,
-  result: unknown,
-  error: unknown,
-  failed: boolean,
-): unknown {
-  host.workerDone?.(worker, result, failed ? error : undefined);
+function workerEnd(host: WorkerHost, worker: Worker): unknown {
+  host.workerDone?.(worker, worker.result, worker.error);
   // The client's callee sends a WampError with its URI and anything else as an application error.
-  if (failed) throw error;
-  return result;
+  if (worker.failed) throw worker.error;
+  return worker.result;
+}
+
+/**
+ * Calls hook `name` of `providers`, then `next`: at once while no hook returned a promise
+ * (none is made when no provider has the hook), else once it settled, in the worker's context.
+ */
+function hooksThen(
+  host: WorkerHost,
+  worker: Worker,
+  providers: readonly DependencyProvider[],
+  name: HookName,
+  next: Step,
+): unknown {
+  const pending =
+    providers.length > 0 ? hooks(host, providers, name, (p) => callHook(p, name, worker)) : undefined;
+  if (pending === undefined) return next(host, worker);
+  return pending.then(() => resume(worker, () => next(host, worker)));
+}
+
+function callHook(provider: DependencyProvider, name: HookName, worker: Worker): void | Promise<void> {
+  switch (name) {
+    case 'workerSetup':
+      return provider.workerSetup!(worker);
+    case 'workerResult':
+      return provider.workerResult!(worker, worker.result, worker.error);
+    case 'workerTeardown':
+      return provider.workerTeardown!(worker);
+  }
 }
 
 /**
