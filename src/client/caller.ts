@@ -13,6 +13,7 @@ import {
 import { CallCanceledError, CallTimeoutError } from './errors';
 import { unknownRequest } from './pending';
 import type { ErrorTable, MessageTable, Role, SessionLink } from './role';
+import { valueOfResult } from './proxy';
 import { CallResult, type ClientCallOptions } from './types';
 
 /** The cancel mode when the caller names none: the callee is told, the caller does not wait. */
@@ -20,7 +21,9 @@ export const DEFAULT_CANCEL_MODE: CancelMode = 'killnowait';
 
 interface PendingCall {
   readonly procedure: string;
-  resolve(result: CallResult): void;
+  /** Resolve with the result's value (`valueOfResult`) rather than a `CallResult`. */
+  readonly asValue: boolean;
+  resolve(result: unknown): void;
   reject(error: Error): void;
   readonly onProgress?: (progress: CallResult) => void;
   timer?: NodeJS.Timeout;
@@ -53,8 +56,31 @@ export class Caller implements Role {
     kwargs: Kwargs | undefined,
     options: ClientCallOptions,
   ): Promise<CallResult> {
+    return this.start(procedure, args, kwargs, options, false) as Promise<CallResult>;
+  }
+
+  /**
+   * `call`, resolving with what `callValue` makes of the result (a proxy's value): no
+   * `CallResult` when there is a single argument or none, and no second promise to map it.
+   */
+  callForValue(
+    procedure: string,
+    args: Args | undefined,
+    kwargs: Kwargs | undefined,
+    options: ClientCallOptions,
+  ): Promise<unknown> {
+    return this.start(procedure, args, kwargs, options, true);
+  }
+
+  private start(
+    procedure: string,
+    args: Args | undefined,
+    kwargs: Kwargs | undefined,
+    options: ClientCallOptions,
+    asValue: boolean,
+  ): Promise<unknown> {
     // A throw in the executor rejects the promise: call never throws synchronously.
-    return new Promise<CallResult>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       this.link.assertOpen();
       const { timeout, signal } = options;
       if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0)) {
@@ -66,6 +92,7 @@ export class Caller implements Role {
       const request = this.link.nextId();
       const call: PendingCall = {
         procedure,
+        asValue,
         resolve,
         reject,
         onProgress: options.onProgress,
@@ -112,16 +139,19 @@ export class Caller implements Role {
   // [RESULT, CALL.Request|id, Details|dict, YIELD.Arguments|list?, YIELD.ArgumentsKw|dict?]
   private onResult(message: ResultMessage): void {
     const call = this.pending(message.request, 'RESULT');
-    const result = new CallResult(message.args ?? [], message.kwargs ?? {}, message.details);
-    if (message.details.progress === true) {
+    const { args, kwargs, details } = message;
+    if (details.progress === true) {
       // Lenient: progress nobody asked for, or for an abandoned call, is dropped.
-      if (!call.abandoned && call.onProgress) this.deliverProgress(call, result);
+      if (!call.abandoned && call.onProgress)
+        this.deliverProgress(call, new CallResult(args ?? [], kwargs ?? {}, details));
       return;
     }
     this.calls.delete(message.request);
     if (call.abandoned) return;
     this.detach(call);
-    call.resolve(result);
+    call.resolve(
+      call.asValue ? valueOfResult(args, kwargs, details) : new CallResult(args ?? [], kwargs ?? {}, details),
+    );
   }
 
   // [ERROR, CALL, CALL.Request|id, Details|dict, Error|uri, Arguments|list?, ArgumentsKw|dict?]

@@ -1,6 +1,6 @@
 import type { Args, Kwargs } from '../protocol/messages';
 import type { Connection } from './connection';
-import { callValue, createServiceProxy, proxyCallOptions, type ServiceProxy } from './proxy';
+import { createServiceProxy, proxyCallOptions, type ServiceProxy } from './proxy';
 import type { Registration } from './registration';
 import type { Session } from './session';
 import type { Subscription } from './subscription';
@@ -60,7 +60,7 @@ export class Client {
     kwargs?: Kwargs,
     options?: ClientCallOptions,
   ): Promise<T> {
-    return callValue(await this.connection.call(procedure, args, kwargs, options)) as T;
+    return (await this.connection.callForValue(procedure, args, kwargs, options)) as T;
   }
 
   /**
@@ -69,7 +69,7 @@ export class Client {
    */
   proxy<T>(service: string): ServiceProxy<T> {
     return createServiceProxy<T>(service, (procedure, args, options) =>
-      this.connection.call(procedure, args, {}, proxyCallOptions(options)).then(callValue),
+      this.connection.callForValue(procedure, args, {}, proxyCallOptions(options)),
     );
   }
 

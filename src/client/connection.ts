@@ -238,6 +238,16 @@ export class Connection
     return this.withSession((session) => session.call(procedure, args, kwargs, options));
   }
 
+  /** `call` resolving with the result's value (see `Session.callForValue`). */
+  callForValue(
+    procedure: string,
+    args?: Args,
+    kwargs?: Kwargs,
+    options?: ClientCallOptions,
+  ): Promise<unknown> {
+    return this.withSession((session) => session.callForValue(procedure, args, kwargs, options));
+  }
+
   /** Publishes on the joined session; fails at once with `SessionClosedError` when there is none. */
   publish(
     topic: string,

@@ -1,4 +1,5 @@
-import type { CallResult, ClientCallOptions } from './types';
+import type { Args, Kwargs, ResultDetails } from '../protocol/messages';
+import { CallResult, type ClientCallOptions } from './types';
 
 /** What a remote method's promise resolves to: an async generator's return value, or the awaited result. */
 export type Returned<R> = R extends AsyncGenerator<unknown, infer T, unknown> ? T : Awaited<R>;
@@ -84,8 +85,27 @@ export function createServiceProxy<T>(
  * argument when there is one and no kwargs, otherwise the whole `CallResult`.
  */
 export function callValue(result: CallResult): unknown {
-  if (result.args.length > 1 || Object.keys(result.kwargs).length > 0) return result;
-  return result.args[0];
+  return isSingleValue(result.args, result.kwargs) ? result.args[0] : result;
+}
+
+/** `callValue` of the RESULT's payload, making the `CallResult` only when it is the value. */
+export function valueOfResult(
+  args: Args | undefined,
+  kwargs: Kwargs | undefined,
+  details: ResultDetails,
+): unknown {
+  if (isSingleValue(args, kwargs)) return args?.[0];
+  return new CallResult(args ?? [], kwargs ?? {}, details);
+}
+
+function isSingleValue(args: Args | undefined, kwargs: Kwargs | undefined): boolean {
+  return (args === undefined || args.length <= 1) && (kwargs === undefined || !hasOwnKeys(kwargs));
+}
+
+/** `Object.keys(value).length > 0`, without the array. */
+function hasOwnKeys(value: object): boolean {
+  for (const key in value) if (Object.hasOwn(value, key)) return true;
+  return false;
 }
 
 const NO_OPTIONS: ClientCallOptions = Object.freeze({});

@@ -220,6 +220,19 @@ export class Session implements RegistrationOwner, SubscriptionOwner {
     return this.caller.call(procedure, args, kwargs, options);
   }
 
+  /**
+   * `call`, resolving with the result's value as `callValue` makes it (what proxies and
+   * `Client.call` return), without the `CallResult` of a single value or a promise to map it.
+   */
+  callForValue(
+    procedure: string,
+    args?: Args,
+    kwargs?: Kwargs,
+    options: ClientCallOptions = {},
+  ): Promise<unknown> {
+    return this.caller.callForValue(procedure, args, kwargs, options);
+  }
+
   /** Registers `handler` for `procedure`; resolves once the dealer confirmed. */
   async register(
     procedure: string,

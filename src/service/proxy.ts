@@ -1,6 +1,6 @@
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { Connection } from '../client/connection';
-import { callValue, createServiceProxy, proxyCallOptions, type ProxyCall } from '../client/proxy';
+import { createServiceProxy, proxyCallOptions, type ProxyCall } from '../client/proxy';
 import { declaringFile } from '../contracts/source-file';
 import type { ServiceClass } from './definition';
 import { correlationOption } from './events';
@@ -15,13 +15,13 @@ import type { ServiceTracer } from './tracing';
 export function serviceProxyCall(connection: Connection, tracer?: ServiceTracer): ProxyCall {
   if (tracer === undefined) {
     return (procedure, args, options) =>
-      connection.call(procedure, args, {}, proxyCallOptions(options, correlationOption())).then(callValue);
+      connection.callForValue(procedure, args, {}, proxyCallOptions(options, correlationOption()));
   }
   return (procedure, args, options) => {
     const outbound = tracer.call(procedure);
     const custom = { ...correlationOption(), ...outbound.custom };
     return tracer.around(outbound, async () =>
-      callValue(await connection.call(procedure, args, {}, proxyCallOptions(options, custom))),
+      connection.callForValue(procedure, args, {}, proxyCallOptions(options, custom)),
     );
   };
 }

@@ -38,6 +38,38 @@ describe('Caller: results and errors', () => {
     await session.leave();
   });
 
+  it('resolves callForValue with the value of a RESULT; several values or kwargs give the CallResult', async () => {
+    const { session, router } = await joinSession(BASIC);
+    const single = session.callForValue('calc.add', [2, 3]);
+    router.send({
+      type: MessageType.RESULT,
+      request: (await router.next(MessageType.CALL)).request,
+      details: {},
+      args: [5],
+    });
+    expect(await single).toBe(5);
+    const none = session.callForValue('calc.reset');
+    router.send({
+      type: MessageType.RESULT,
+      request: (await router.next(MessageType.CALL)).request,
+      details: {},
+    });
+    expect(await none).toBeUndefined();
+    const several = session.callForValue('calc.divmod', [7, 2]);
+    const request = (await router.next(MessageType.CALL)).request;
+    router.send({
+      type: MessageType.RESULT,
+      request,
+      details: { x: 1 },
+      args: [3, 1],
+      kwargs: { exact: true },
+    });
+    const result = await several;
+    expect(result).toBeInstanceOf(CallResult);
+    expect(result).toMatchObject({ args: [3, 1], kwargs: { exact: true }, details: { x: 1 } });
+    await session.leave();
+  });
+
   it('sends no Arguments when there are none', async () => {
     const { session, router } = await joinSession(BASIC);
     void session.call('no.args').catch(() => undefined);

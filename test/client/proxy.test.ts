@@ -1,6 +1,7 @@
 import {
   callValue,
   createServiceProxy,
+  valueOfResult,
   type ProxyCallOptions,
   type ServiceProxy,
 } from '../../src/client/proxy';
@@ -134,5 +135,28 @@ describe('callValue', () => {
     expect(callValue(several)).toBe(several);
     expect(callValue(withKwargs)).toBe(withKwargs);
     expect(callValue(onlyKwargs)).toBe(onlyKwargs);
+  });
+});
+
+describe('valueOfResult (a RESULT read as callValue reads its CallResult)', () => {
+  it.each([
+    ['no payload', undefined, undefined],
+    ['no arguments', [], {}],
+    ['one argument', [42], undefined],
+    ['one array argument', [[1, 2]], {}],
+    ['several arguments', [1, 2], undefined],
+    ['an argument and kwargs', [1], { unit: 'kg' }],
+    ['only kwargs', undefined, { a: 1 }],
+  ])('%s', (_name, args, kwargs) => {
+    const details = { x_trace: 't' };
+    const expected = callValue(new CallResult(args ?? [], kwargs ?? {}, details));
+    const value = valueOfResult(args, kwargs, details);
+    expect(value).toEqual(expected);
+    expect(value instanceof CallResult).toBe(expected instanceof CallResult);
+  });
+
+  it('does not count inherited keys as kwargs', () => {
+    const kwargs = Object.create({ inherited: 1 }) as Record<string, unknown>;
+    expect(valueOfResult([7], kwargs, {})).toBe(7);
   });
 });
