@@ -357,8 +357,8 @@ export class Session implements RegistrationOwner, SubscriptionOwner {
     const message = this.hooks.hasInbound ? this.hooks.applyInbound(decoded) : decoded;
     if (message === null) return;
     const handler = this.tables[this.sessionState][message.type] as ((m: Message) => void) | undefined;
-    const name = messageName(message.type);
     if (handler === undefined) {
+      const name = messageName(message.type);
       return this.violation(
         new ProtocolError(`${name} is not allowed while the session is ${this.sessionState}`, {
           messageName: name,
@@ -369,7 +369,7 @@ export class Session implements RegistrationOwner, SubscriptionOwner {
       handler(message);
     } catch (err) {
       if (err instanceof ProtocolError) return this.violation(err);
-      this.logger.error({ err, message: name }, 'failed to handle a message');
+      this.logger.error({ err, message: messageName(message.type) }, 'failed to handle a message');
     }
   }
 

@@ -102,7 +102,8 @@ export class Dealer {
       throw new ProtocolError(`CALL Request|id ${request} is already used by a call in flight`);
     }
     const refuse = (uri: string, text: string) => caller.refuse(MessageType.CALL, request, uri, text);
-    if (!isValidUri(procedure))
+    // An exact registration's URI was checked when it was registered: no regex per call to it.
+    if (this.table.lookup(procedure, 'exact') === undefined && !isValidUri(procedure))
       return refuse(ErrorUri.INVALID_URI, `"${procedure}" is not a valid procedure URI`);
     const options = readCallOptions(message.options);
     if (!this.setup.permissions.permits(caller, 'call', procedure)) {

@@ -94,6 +94,17 @@ describe('dealer', () => {
     await expectError(peer, M.CALL, request, 'wamp.error.invalid_uri');
   });
 
+  it('refuses an invalid procedure URI that a prefix or wildcard registration would match', async () => {
+    const callee = await ScriptedPeer.join(router);
+    await callee.register('com.example.', { match: 'prefix' });
+    await callee.register('com..run', { match: 'wildcard' });
+    await callee.register('com.example.ok');
+    const caller = await ScriptedPeer.join(router);
+    for (const uri of ['com.example.bad uri', 'com.exa mple.run', 'com.example.ok ']) {
+      await expectError(caller, M.CALL, caller.call(uri), 'wamp.error.invalid_uri');
+    }
+  });
+
   it('refuses a second single registration with procedure_already_exists', async () => {
     const first = await ScriptedPeer.join(router);
     await first.register('com.example.once');
