@@ -151,6 +151,11 @@ function floorTargets(r: Results): Target[] {
       ratioOf(r.get('rpc', Rows.oursJson).p50Us, floorWs.p50Us),
     ),
     atMost(
+      'sequential p50 after the 100-in-flight phase, every process on one CPU, our client + router (WebSocket json) vs batching ws floor',
+      1.15,
+      ratioOf(r.get('rpc', Rows.oursJson).pinnedP50Us, floorWs.pinnedP50Us),
+    ),
+    atMost(
       'router CPU per byte of CALL frame, WebSocket json vs batching ws floor (worst of 64 KiB-1 MiB)',
       1.5,
       worstPayloadRatio(r, Rows.oursJson, Rows.batchingWs),
@@ -276,6 +281,33 @@ function rpcTable(scenarios: Scenario[], r: Results): string[] {
     const peer = bestPeerOf(s, scenarios, r);
     lines.push(
       `| ${s.name} | ${fmt(m.p50Us)} | ${fmt(m.p99Us)} | ${fmt(m.seqCallsPerS)} | ${fmt(m.concCallsPerS)} | ${showRatio(ratioOf(m.concCallsPerS, relay.concCallsPerS))} | ${showRatio(ratioOf(m.p50Us, relay.p50Us))} | ${showRatio(ratioOf(m.concCallsPerS, floor?.concCallsPerS))} | ${showRatio(ratioOf(m.p50Us, floor?.p50Us))} | ${showRatio(ratioOf(m.concCallsPerS, peer?.concCallsPerS))} | ${showRatio(ratioOf(freshCpuUs(m), floor && freshCpuUs(floor)))} | ${showRatio(ratioOf(freshCpuUs(m), peer && freshCpuUs(peer)))} | ${cpuColumn(m)} | ${peakColumn(m)} |`,
+    );
+  }
+  return lines;
+}
+
+/**
+ * Latency at one call in flight, in the fresh processes (the RPC table's columns: after a
+ * tenth of the calls of warm-up) and again after the 100-in-flight phase, once the JIT has
+ * compiled the path: the first measure includes the warm-up of every process's code, the
+ * second what a long-running service sees; then the same with every process of the row on one
+ * CPU (`run.ts` `onOneCpu`), which takes the machine's wake-up latencies out of the figure.
+ */
+function sequentialTable(scenarios: Scenario[], r: Results): string[] {
+  const rows = scenarios.filter((x): x is RpcScenario => x.kind === 'rpc' && r.of(x).warmP50Us !== undefined);
+  if (rows.length === 0) return [];
+  const lines = [
+    '',
+    '## Sequential latency (1 in flight): fresh processes, after the 100-in-flight phase, and on one CPU',
+    '',
+    '| scenario | fresh p50 µs | fresh p50 vs batching floor | warm p50 µs | warm p99 µs | warm p50 vs batching floor | warm on one CPU p50 µs | on one CPU vs batching floor |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const s of rows) {
+    const m = r.of(s);
+    const floor = floorOf(s, r);
+    lines.push(
+      `| ${s.name} | ${fmt(m.p50Us)} | ${showRatio(ratioOf(m.p50Us, floor?.p50Us))} | ${fmt(m.warmP50Us)} | ${fmt(m.warmP99Us)} | ${showRatio(ratioOf(m.warmP50Us, floor?.warmP50Us))} | ${fmt(m.pinnedP50Us)} | ${showRatio(ratioOf(m.pinnedP50Us, floor?.pinnedP50Us))} |`,
     );
   }
   return lines;
@@ -419,6 +451,7 @@ export function renderReport(
     ...header(info),
     ...targetTable(r, shape.fanout, shape.idleSessions),
     ...rpcTable(scenarios, r),
+    ...sequentialTable(scenarios, r),
     ...payloadTable(scenarios, r),
     ...httpTable(scenarios, r),
     ...longLivedTable(scenarios, r, shape.longLivedWarmup),

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import type { MemoryReading } from '../roles/entry';
 import type { RoleProcess } from './proc';
 import {
@@ -58,11 +60,13 @@ export async function runRpc(scenario: RpcScenario | HttpScenario, counts: Count
   const { caller, processes } = await scenario.setup();
   try {
     const sample: Sample = {};
-    if (!scenario.concurrentOnly) {
-      const seq = await caller.request<SequentialResult>('sequential', {
+    const sequential = (): Promise<SequentialResult> =>
+      caller.request<SequentialResult>('sequential', {
         count: counts.sequentialCalls,
         warmup: Math.ceil(counts.sequentialCalls / 10),
       });
+    if (!scenario.concurrentOnly) {
+      const seq = await sequential();
       sample.p50Us = seq.p50Us;
       sample.p99Us = seq.p99Us;
       sample.seqCallsPerS = seq.callsPerSecond;
@@ -78,12 +82,49 @@ export async function runRpc(scenario: RpcScenario | HttpScenario, counts: Count
     const cpuAfter = await cpuTimes(processes);
     const calls = counts.concurrentCalls + warmup;
     Object.assign(sample, cpuPer(processes, cpuBefore, cpuAfter, calls));
+    if (scenario.kind === 'rpc' && !scenario.concurrentOnly) {
+      // The same latency once the 100-in-flight phase has run the path tens of thousands of
+      // times: what a long-running service sees, without the JIT's warm-up of fresh processes.
+      const warm = await sequential();
+      sample.warmP50Us = warm.p50Us;
+      sample.warmP99Us = warm.p99Us;
+      const pinned = await onOneCpu(processes, sequential);
+      if (pinned !== undefined) sample.pinnedP50Us = pinned.p50Us;
+    }
     if (scenario.kind === 'rpc' && scenario.longLived === true) {
       Object.assign(sample, await longLived(caller, processes, counts));
     }
     return { ...sample, ...peaks(processes) };
   } finally {
     await stopAll(processes);
+  }
+}
+
+/** Sets the CPUs every thread of `pid` may run on (`taskset`); false where that is not possible. */
+function setAffinity(pid: number, list: string): boolean {
+  try {
+    execFileSync('taskset', ['--all-tasks', '--pid', '--cpu-list', list, String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `measure` with every process of the scenario on CPU 0, then lets them run anywhere
+ * again; undefined where affinity cannot be set (no Linux `taskset`). At one call in flight
+ * the scheduler either keeps the processes of a round trip on one CPU (a wake-up is a context
+ * switch) or spreads them (a wake-up is an interrupt to a sleeping CPU, tens of µs on a VM),
+ * and which one a run gets depends on the machine's other load: the p50 of one run is then
+ * bimodal. On one CPU the latency is the CPU time of the round trip's path, summed over the
+ * processes, whatever else the machine does.
+ */
+async function onOneCpu<T>(processes: RoleProcess[], measure: () => Promise<T>): Promise<T | undefined> {
+  if (process.platform !== 'linux' || !processes.every((p) => setAffinity(p.pid, '0'))) return undefined;
+  try {
+    return await measure();
+  } finally {
+    for (const p of processes) setAffinity(p.pid, `0-${cpus().length - 1}`);
   }
 }
 
