@@ -16,6 +16,18 @@ export const WRITE_BATCH_MAX_BYTES = 64 * 1024;
  */
 const loopIdleTime = (): number => performance.nodeTiming.idleTime;
 
+/**
+ * Socket reads seen so far (`noteRead`): a stream written again after no read since its last
+ * release was not written by another I/O callback of the same poll phase, but by the same
+ * code going on (a loop yielding with `setImmediate`, which never lets the loop idle).
+ */
+let reads = 0;
+
+/** Call from a socket's `data` handler, before it handles the bytes. */
+export function noteRead(): void {
+  reads++;
+}
+
 /** The batches deferred to the check phase, in the order they were first held. */
 let deferred: WriteBatch[] = [];
 
@@ -38,6 +50,9 @@ function releaseDeferred(): void {
  * of the same poll phase (a callee serving 100 caller sessions gets one INVOCATION per caller's
  * read), is held until that phase's callbacks have all run and written once, in `setImmediate`:
  * the poll phase does not block while an immediate is pending, so nothing waits for new I/O.
+ * "Another I/O callback" is told by a socket read since the last release (`noteRead`): a loop
+ * that never idles (a publisher yielding with `setImmediate` every thousand events) would
+ * otherwise look like one long turn and have every batch deferred a loop iteration.
  * A stream holding WRITE_BATCH_MAX_BYTES or more is written at once and held again. `end()`
  * flushes held writes itself; `destroy()` drops them, as it drops anything not yet written.
  */
@@ -45,6 +60,8 @@ export class WriteBatch {
   private held = false;
   /** The loop's idle time when this stream was last written by a `process.nextTick` release. */
   private writtenAt = -1;
+  /** `reads` at that release. */
+  private readsAt = -1;
 
   constructor(private readonly stream: Writable) {}
 
@@ -58,7 +75,7 @@ export class WriteBatch {
     }
     this.held = true;
     this.stream.cork();
-    if (this.writtenAt === loopIdleTime()) {
+    if (this.writtenAt === loopIdleTime() && this.readsAt !== reads) {
       if (deferred.push(this) === 1) setImmediate(releaseDeferred);
     } else {
       process.nextTick(this.releaseInTick);
@@ -73,6 +90,7 @@ export class WriteBatch {
 
   private readonly releaseInTick = (): void => {
     this.writtenAt = loopIdleTime();
+    this.readsAt = reads;
     this.release();
   };
 }

@@ -1,6 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import { WRITE_BATCH_MAX_BYTES, WriteBatch } from '../../src/transport/write-batch';
+import { noteRead, WRITE_BATCH_MAX_BYTES, WriteBatch } from '../../src/transport/write-batch';
 
 /** A Writable that records how its chunks were handed over: one entry per write or writev. */
 function recordingStream(): { stream: Writable; calls: string[][] } {
@@ -33,12 +33,14 @@ describe('WriteBatch', () => {
     expect(calls).toEqual([['a', 'b', 'c']]);
   });
 
-  it("holds a stream written again in the same turn until the turn ends: later callbacks' writes leave together", async () => {
+  it("holds a stream written again in the same turn, after another socket's read, until the turn ends: later callbacks' writes leave together", async () => {
     const { stream, calls } = recordingStream();
     const batch = new WriteBatch(stream);
+    // Each write comes from a read callback of its own, as when 100 caller sockets feed one callee.
     const writeInTick = (frame: string): Promise<void> =>
       new Promise((resolve) =>
         process.nextTick(() => {
+          noteRead();
           batch.hold();
           stream.write(frame);
           resolve();
@@ -60,6 +62,21 @@ describe('WriteBatch', () => {
     stream.write('d');
     await new Promise((resolve) => process.nextTick(resolve));
     expect(calls).toEqual([['a'], ['b', 'c'], ['d']]);
+  });
+
+  it('writes at the end of each tick a stream written again with no read in between (a loop yielding with setImmediate)', async () => {
+    const { stream, calls } = recordingStream();
+    const batch = new WriteBatch(stream);
+    for (const frame of ['a', 'b', 'c']) {
+      batch.hold();
+      stream.write(frame);
+      await new Promise((resolve) => process.nextTick(resolve));
+      // Written in this tick's release, not deferred to a later phase.
+      expect(calls.at(-1)).toEqual([frame]);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(calls).toEqual([['a'], ['b'], ['c']]);
+    expect(stream.writableCorked).toBe(0);
   });
 
   it('releases each stream held in one tick in one writev of its own', async () => {

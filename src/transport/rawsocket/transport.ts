@@ -12,7 +12,7 @@ import { MessageDeadline } from '../message-deadline';
 import type { PendingTicket } from '../pending';
 import { SocketTransport } from '../socket-transport';
 import { PayloadSizeError, TransportError, type PeerCertificate, type Transport } from '../transport';
-import { WriteBatch } from '../write-batch';
+import { noteRead, WriteBatch } from '../write-batch';
 import { encodeFramePrefix, FrameType, RawSocketFramer, type FramerSink } from './framer';
 import type { Negotiate } from './handshake';
 
@@ -270,6 +270,7 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    noteRead();
     this.keepAlive?.heard();
     const before = this.framer.completedFrames;
     try {

@@ -13,7 +13,7 @@ import { MessageDeadline } from '../message-deadline';
 import type { PendingTicket } from '../pending';
 import { SocketTransport } from '../socket-transport';
 import { PayloadSizeError, TransportError, type PeerCertificate, type Transport } from '../transport';
-import { WriteBatch } from '../write-batch';
+import { noteRead, WriteBatch } from '../write-batch';
 import { FrameWatcher } from './frame-watcher';
 
 /** Close codes (RFC 6455 section 7.4.1). */
@@ -198,6 +198,7 @@ export class WebSocketTransport extends SocketTransport implements Transport {
   }
 
   private readonly onRawData = (chunk: Buffer): void => {
+    noteRead();
     this.keepAlive?.heard();
     const outcome = this.watcher.push(chunk);
     this.deadline.update(outcome.unfinished, outcome.completed);
