@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
 import type { MemoryReading } from '../roles/entry';
 import type { RoleProcess } from './proc';
 import {
@@ -120,11 +120,14 @@ function setAffinity(pid: number, list: string): boolean {
  * processes, whatever else the machine does.
  */
 async function onOneCpu<T>(processes: RoleProcess[], measure: () => Promise<T>): Promise<T | undefined> {
-  if (process.platform !== 'linux' || !processes.every((p) => setAffinity(p.pid, '0'))) return undefined;
+  if (process.platform !== 'linux') return undefined;
+  // Back to the CPUs the bench itself may use (it may run under taskset), also after a failure.
+  const allowed = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  if (allowed === undefined) return undefined;
   try {
-    return await measure();
+    return processes.every((p) => setAffinity(p.pid, '0')) ? await measure() : undefined;
   } finally {
-    for (const p of processes) setAffinity(p.pid, `0-${cpus().length - 1}`);
+    for (const p of processes) setAffinity(p.pid, allowed);
   }
 }
 
