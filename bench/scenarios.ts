@@ -24,6 +24,8 @@ export const Rows = {
   oursJson: 'wservice client + router, WebSocket json',
   oursPrefixRegistration:
     'wservice client + router, WebSocket json, prefix registration (each call authorized)',
+  oursPermissive:
+    'wservice client + router, WebSocket json, permissive realm (development mode: no authorization)',
   oursPrefixSubscription:
     'wservice client + router, WebSocket json, prefix subscription (each event authorized)',
   oursRsMsgpack: 'wservice client + router, RawSocket msgpack',
@@ -116,6 +118,7 @@ function pubSub(
   transport: 'ws' | 'rs' = 'ws',
   serializer: Serializer = 'json',
   match: Match = 'exact',
+  routerArgs: Record<string, unknown> = {},
 ): PubSubScenario {
   return {
     kind: 'pubsub',
@@ -123,7 +126,7 @@ function pubSub(
     subscribers,
     countsEncodes: routerRole === 'wamp-router',
     async setup() {
-      const router = await startRole(routerRole, {}, { label: 'router' });
+      const router = await startRole(routerRole, routerArgs, { label: 'router' });
       const url = String(routerRole === 'wamp-router' ? router.info[transport] : router.info.url);
       const { publisher, subscriber } = await pubSubPair(kind, url, subscribers, serializer, match);
       return { publisher, subscriber, router, processes: [publisher, subscriber, router] };
@@ -371,6 +374,7 @@ export function pubSubScenarios(fanout: number): PubSubScenario[] {
     pubSub(Rows.autobahnFox, 'ab', 'fox-router', 1),
     pubSub('autobahn-js + wservice router', 'ab', 'wamp-router', 1),
     pubSub(Rows.oursJson, 'wamp', 'wamp-router', 1),
+    pubSub(Rows.oursPermissive, 'wamp', 'wamp-router', 1, 'ws', 'json', 'exact', { permissive: true }),
     pubSub(Rows.oursPrefixSubscription, 'wamp', 'wamp-router', 1, 'ws', 'json', 'prefix'),
     pubSub('wservice client + router, WebSocket msgpack', 'wamp', 'wamp-router', 1, 'ws', 'msgpack'),
     pubSub('wservice client + router, RawSocket json', 'wamp', 'wamp-router', 1, 'rs', 'json'),

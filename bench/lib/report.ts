@@ -230,6 +230,15 @@ function targets(r: Results, fanout: number, idleSessions: number): Target[] {
       met: (v) => v >= 0.8,
     },
     {
+      what: 'pub/sub 1 → 1 events/s, WebSocket json: the default realm (every PUBLISH authorized) vs a permissive one (development mode)',
+      goal: '≥ 0.95x',
+      measured: ratioOf(
+        r.get('pubsub', Rows.oursJson).deliveriesPerS,
+        r.get('pubsub', Rows.oursPermissive).deliveriesPerS,
+      ),
+      met: (v) => v >= 0.95,
+    },
+    {
       what: `fan-out 1 → ${fanout}: EVENT serializations per publication in our router`,
       goal: '= 1',
       measured: r.get('pubsub', Rows.oursJson, fanout).encodesPerEvent,

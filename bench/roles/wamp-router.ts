@@ -12,7 +12,8 @@ const LISTENERS = [WEBSOCKET, RAWSOCKET];
  * Our router on a WebSocket and a RawSocket listener. With `services`, it is the embedded
  * router of a ServiceRunner running BenchService in the same process (`wservice run`).
  * `maxSessions` raises the session limit for the idle-sessions scenario; `metrics` feeds
- * Prometheus metrics (`--metrics-port`'s) as it routes; `bridge` serves the HTTP bridge on the
+ * Prometheus metrics (`--metrics-port`'s) as it routes; `permissive` runs the development mode
+ * (every session may do everything: no authorization work per message); `bridge` serves the HTTP bridge on the
  * WebSocket listener's port (`info.http`).
  */
 export default async function wampRouter(args: Record<string, unknown>): Promise<Role> {
@@ -39,7 +40,7 @@ export default async function wampRouter(args: Record<string, unknown>): Promise
     stop = () => runner.stop();
   } else {
     const metrics = args.metrics === true ? new WServiceMetrics() : undefined;
-    router = await Router.start({ listeners, limits, metrics });
+    router = await Router.start({ listeners, limits, metrics, permissive: args.permissive === true });
     stop = () => router.stop();
   }
   return {
