@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
-import { WriteBatch } from '../../src/transport/write-batch';
+import { noteRead, WriteBatch } from '../../src/transport/write-batch';
 
 /** Sends a frame on a `ws` socket. */
 export type FrameSend = (data: WebSocket.RawData | string, binary: boolean) => void;
@@ -13,7 +13,10 @@ export type FrameSend = (data: WebSocket.RawData | string, binary: boolean) => v
 export function frameSender(socket: WebSocket, batch: boolean): FrameSend {
   if (!batch) return (data, binary) => socket.send(data, { binary });
   // ws keeps its net.Socket private; corking it holds the frames ws writes during the turn.
-  const writes = new WriteBatch((socket as unknown as { _socket: Socket })._socket);
+  const stream = (socket as unknown as { _socket: Socket })._socket;
+  // Reads are counted as our transports count them: they tell WriteBatch another callback ran.
+  stream.prependListener('data', noteRead);
+  const writes = new WriteBatch(stream);
   return (data, binary) => {
     writes.hold();
     socket.send(data, { binary });

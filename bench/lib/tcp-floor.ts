@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { WriteBatch } from '../../src/transport/write-batch';
+import { noteRead, WriteBatch } from '../../src/transport/write-batch';
 
 /** The first byte a floor peer sends the TCP relay: which side of the relay it is. */
 export const TcpSide = { caller: 0x43, callee: 0x45 } as const;
@@ -7,6 +7,8 @@ export const TcpSide = { caller: 0x43, callee: 0x45 } as const;
 /** Writes on a TCP socket, each one as it comes or (`batch`) held until the turn's reads are handled. */
 export function tcpWriter(socket: Socket, batch: boolean): (data: Buffer) => void {
   if (!batch) return (data) => socket.write(data);
+  // Reads are counted as our transports count them: they tell WriteBatch another callback ran.
+  socket.prependListener('data', noteRead);
   const writes = new WriteBatch(socket);
   return (data) => {
     writes.hold();
