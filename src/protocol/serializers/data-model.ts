@@ -10,8 +10,8 @@ import { ProtocolError } from '../errors';
  * (no allocation for an array "of 4 billion elements" in a 10-byte frame), `__proto__` keys,
  * and nesting deeper than MAX_DEPTH.
  *
- * Iterative, over a stack of "items still expected" counts: no recursion, no allocation per
- * item; strings and bytes are skipped by their length.
+ * Iterative, over a stack of "items still expected" counts: no recursion, no allocation (one
+ * walk's state, reused); strings and bytes are skipped by their length.
  */
 
 /** Deepest nesting of lists and dictionaries accepted. */
@@ -20,21 +20,44 @@ export const MAX_DEPTH = 256;
 /** `__proto__` in UTF-8: a key that would set a decoded object's prototype. */
 const PROTO = Buffer.from('__proto__');
 
+/** A map level: its items alternate key, value. */
+const MAP_LEVEL = 1;
+/** At a map level: the next item is a key. */
+const KEY_NEXT = 2;
+
+/**
+ * The state of one check, reused from frame to frame (a check runs to its end synchronously):
+ * per open level, the items still expected and whether it is a map and a key comes next, in
+ * typed arrays of MAX_DEPTH levels, so a frame allocates nothing.
+ */
 class Walk {
   pos = 0;
+  /** Open levels. */
+  depth = 0;
+  bytes: Buffer = EMPTY;
+  format = '';
   /** Items still expected at each open level; -1 for an indefinite-length CBOR container. */
-  readonly pending: number[] = [];
-  /** Whether the next item at each level is a map key (for maps: keys and values alternate). */
-  readonly keyNext: boolean[] = [];
-  readonly isMap: boolean[] = [];
+  private readonly pending = new Float64Array(MAX_DEPTH);
+  /** MAP_LEVEL and KEY_NEXT bits of each open level. */
+  private readonly flags = new Uint8Array(MAX_DEPTH);
 
-  constructor(
-    readonly bytes: Buffer,
-    readonly format: string,
-  ) {}
+  start(bytes: Buffer, format: string): this {
+    this.bytes = bytes;
+    this.format = format;
+    this.pos = 0;
+    this.depth = 0;
+    return this;
+  }
+
+  /** Lets the frame go once checked (the walk outlives it). */
+  finish(): void {
+    this.bytes = EMPTY;
+  }
 
   fail(problem: string): never {
-    throw new ProtocolError(`invalid ${this.format} frame: ${problem}`);
+    const format = this.format;
+    this.finish();
+    throw new ProtocolError(`invalid ${format} frame: ${problem}`);
   }
 
   /** `n` bytes must follow at `pos`. */
@@ -44,37 +67,43 @@ class Walk {
 
   /** True when the item about to be read is a map key. */
   atKey(): boolean {
-    const depth = this.pending.length;
-    return depth > 0 && this.isMap[depth - 1] && this.keyNext[depth - 1];
+    return this.depth > 0 && (this.flags[this.depth - 1] & (MAP_LEVEL | KEY_NEXT)) === (MAP_LEVEL | KEY_NEXT);
+  }
+
+  /** True when the innermost open level is an indefinite-length container. */
+  inIndefinite(): boolean {
+    return this.depth > 0 && this.pending[this.depth - 1] === -1;
+  }
+
+  /** True when the innermost open level is a map waiting for the value of a key. */
+  awaitsValue(): boolean {
+    return this.depth > 0 && (this.flags[this.depth - 1] & (MAP_LEVEL | KEY_NEXT)) === MAP_LEVEL;
   }
 
   /** Opens a container of `items` items (-1: indefinite); each needs at least one byte. */
   open(items: number, map: boolean): void {
-    if (this.pending.length >= MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
+    if (this.depth >= MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
     if (items > this.bytes.length - this.pos)
       this.fail(`a length of ${items} items in ${this.bytes.length} bytes`);
-    this.pending.push(items);
-    this.isMap.push(map);
-    this.keyNext.push(true);
+    this.pending[this.depth] = items;
+    this.flags[this.depth] = map ? MAP_LEVEL | KEY_NEXT : 0;
+    this.depth++;
   }
 
   /** One item (scalar or a whole container's head) was read at the current level. */
   itemDone(): void {
-    for (;;) {
-      const depth = this.pending.length;
-      if (depth === 0) return;
-      const i = depth - 1;
-      if (this.isMap[i]) this.keyNext[i] = !this.keyNext[i];
+    while (this.depth > 0) {
+      const i = this.depth - 1;
+      if ((this.flags[i] & MAP_LEVEL) !== 0) this.flags[i] ^= KEY_NEXT;
       if (this.pending[i] === -1) return;
       if (--this.pending[i] > 0) return;
-      this.pop();
+      this.depth--;
     }
   }
 
+  /** Closes the innermost level. */
   pop(): void {
-    this.pending.pop();
-    this.isMap.pop();
-    this.keyNext.pop();
+    this.depth--;
   }
 
   /** A string of `length` bytes at `pos`, which may be a map key. */
@@ -95,14 +124,19 @@ class Walk {
   }
 
   end(): void {
-    if (this.pending.length > 0) this.fail('truncated');
+    if (this.depth > 0) this.fail('truncated');
     if (this.pos !== this.bytes.length) this.fail('bytes after the end of the message');
+    this.finish();
   }
 }
 
+const EMPTY = Buffer.alloc(0);
+/** The one walk every check uses. */
+const walk = new Walk();
+
 /** Throws ProtocolError unless `bytes` is one msgpack document within WAMP's data model. */
 export function checkMsgpack(bytes: Buffer): void {
-  const w = new Walk(bytes, 'msgpack');
+  const w = walk.start(bytes, 'msgpack');
   do {
     w.need(1);
     const b = bytes[w.pos++];
@@ -122,7 +156,7 @@ export function checkMsgpack(bytes: Buffer): void {
     } else if (b <= 0xbf) w.string(b & 0x1f);
     else if (!readMsgpackHead(w, b)) continue;
     w.itemDone();
-  } while (w.pending.length > 0);
+  } while (w.depth > 0);
   w.end();
 }
 
@@ -212,7 +246,7 @@ const UINT8_ARRAY_TAG = 64;
 
 /** Throws ProtocolError unless `bytes` is one CBOR document within WAMP's data model. */
 export function checkCbor(bytes: Buffer): void {
-  const w = new Walk(bytes, 'cbor');
+  const w = walk.start(bytes, 'cbor');
   do {
     w.need(1);
     const head = bytes[w.pos++];
@@ -220,9 +254,8 @@ export function checkCbor(bytes: Buffer): void {
     const info = head & 0x1f;
     if (head === 0xff) {
       // "break": ends the innermost indefinite-length container.
-      const depth = w.pending.length;
-      if (depth === 0 || w.pending[depth - 1] !== -1) w.fail('a "break" outside an indefinite-length item');
-      if (w.isMap[depth - 1] && !w.keyNext[depth - 1]) w.fail('a dictionary key without a value');
+      if (!w.inIndefinite()) w.fail('a "break" outside an indefinite-length item');
+      if (w.awaitsValue()) w.fail('a dictionary key without a value');
       w.pop();
       w.itemDone();
       continue;
@@ -276,7 +309,7 @@ export function checkCbor(bytes: Buffer): void {
       }
     }
     w.itemDone();
-  } while (w.pending.length > 0);
+  } while (w.depth > 0);
   w.end();
 }
 
