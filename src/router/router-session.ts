@@ -335,7 +335,7 @@ export class RouterSession {
   send(message: Message): SendOutcome {
     if (this.current === 'closed' || !this.transport.isOpen) return 'closed';
     if (this.messageLink !== undefined && RPC_MESSAGES.has(message.type)) {
-      return this.sendFrame(message as unknown as Frame, false, message.type, this.messageLink);
+      return this.sendTyped(message, this.messageLink);
     }
     let frame: Frame;
     try {
@@ -352,16 +352,35 @@ export class RouterSession {
     return this.sendFrame(frame, false, message.type);
   }
 
-  /**
-   * Sends a frame already serialized with this session's serializer (EVENT fan-out), or over
-   * `link` a typed message as it is.
-   */
-  sendFrame(
-    frame: Frame,
-    droppable: boolean,
-    type: MessageType = MessageType.EVENT,
-    link?: InProcessEnd,
-  ): SendOutcome {
+  /** Sends a frame already serialized with this session's serializer (EVENT fan-out). */
+  sendFrame(frame: Frame, droppable: boolean, type: MessageType = MessageType.EVENT): SendOutcome {
+    const refused = this.admit(droppable);
+    if (refused !== undefined) return refused;
+    try {
+      this.transport.send(frame);
+    } catch (error) {
+      return this.sendFailed(error);
+    }
+    this.host.metrics?.message('out', type, frame);
+    return 'sent';
+  }
+
+  /** Sends an RPC message over the in-process `link` as it is (encoded, if the client stopped taking typed messages). */
+  private sendTyped(message: Message, link: InProcessEnd): SendOutcome {
+    const refused = this.admit(false);
+    if (refused !== undefined) return refused;
+    const wire = message as unknown as Frame;
+    try {
+      if (!link.sendTrusted(message)) this.transport.send(encode(message));
+    } catch (error) {
+      return this.sendFailed(error);
+    }
+    this.host.metrics?.message('out', message.type, wire);
+    return 'sent';
+  }
+
+  /** Why a message may not be sent now (closed link, outbound limits), or undefined when it may. */
+  private admit(droppable: boolean): SendOutcome | undefined {
     if (this.current === 'closed' || !this.transport.isOpen) return 'closed';
     const admission = this.guard.admit(this.transport.bufferedAmount, droppable);
     if (admission === 'drop') return 'dropped';
@@ -369,18 +388,13 @@ export class RouterSession {
       this.close(CLOSE_POLICY, 'outbound buffer limit exceeded');
       return 'closed';
     }
-    try {
-      // A client that stopped taking typed messages gets the frame.
-      if (link === undefined) this.transport.send(frame);
-      else if (!link.sendTrusted(frame as unknown as Message))
-        this.transport.send(encode(frame as unknown as Message));
-      this.host.metrics?.message('out', type, frame);
-      return 'sent';
-    } catch (error) {
-      if (error instanceof PayloadSizeError) return 'too_big';
-      this.logger.warn({ err: error }, 'transport refused a frame');
-      return 'closed';
-    }
+    return undefined;
+  }
+
+  private sendFailed(error: unknown): SendOutcome {
+    if (error instanceof PayloadSizeError) return 'too_big';
+    this.logger.warn({ err: error }, 'transport refused a frame');
+    return 'closed';
   }
 
   /**
