@@ -4,6 +4,7 @@ import { cpus, hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Rows } from '../scenarios';
 import { PAYLOAD_SIZES } from './payload';
+import { BENCH_PERMISSIVE } from './wservice';
 import type { Sample } from './run';
 import { scenarioKey, type PayloadScenario, type RpcScenario, type Scenario } from './scenario';
 
@@ -271,6 +272,11 @@ function header(info: RunInfo): string[] {
     `- machine: ${hostname()}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${process.platform} ${process.arch}`,
     `- node ${process.version}; ${versions()}`,
     `- ${info.rounds} interleaved round(s), medians; ${info.quick ? 'QUICK run (small counts)' : 'full run'}: ${info.counts}`,
+    ...(BENCH_PERMISSIVE
+      ? [
+          '- BENCH_PERMISSIVE=1: every router of this run in its development mode (no authorization work per message)',
+        ]
+      : []),
     "- every role in its own process on 127.0.0.1 unless the row says otherwise; ratios are to the raw 2-hop relay of this run, to the batching floor of the row's transport (WebSocket or TCP) and to the fastest third-party row doing the same job (in-process or remote)",
   ];
 }

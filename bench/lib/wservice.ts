@@ -2,6 +2,13 @@ import { connect, type Client } from '../../src/client';
 import type { Router } from '../../src/router';
 import { createInProcessPair } from '../../src/transport/inprocess';
 
+/**
+ * `BENCH_PERMISSIVE=1`: every router the bench starts runs in its development mode (`permissive`:
+ * no authorization work per message). Two runs of one tree, with and without it, show what
+ * authorizing each CALL and PUBLISH costs every row.
+ */
+export const BENCH_PERMISSIVE = process.env.BENCH_PERMISSIVE === '1';
+
 /** Which serializer a role's client asks for; RawSocket URLs (`rs://`) use JSON unless told. */
 export type SerializerName = 'json' | 'msgpack' | 'cbor';
 

@@ -2,6 +2,7 @@ import { connect, ServiceRunner } from '../../src';
 import { createInProcessPair } from '../../src/transport/inprocess';
 import { BenchService } from '../lib/bench-service';
 import { callerCommands } from '../lib/workload';
+import { BENCH_PERMISSIVE } from '../lib/wservice';
 import type { Role } from './entry';
 
 /**
@@ -9,7 +10,10 @@ import type { Role } from './entry';
  * in-process, and a proxy on an in-process link (no socket, no serialization).
  */
 export default async function svcInProcess(): Promise<Role> {
-  const runner = await ServiceRunner.start({ services: [BenchService], embedded: { listeners: [] } });
+  const runner = await ServiceRunner.start({
+    services: [BenchService],
+    embedded: { listeners: [], permissive: BENCH_PERMISSIVE },
+  });
   const router = runner.router!;
   const client = await connect({
     reconnect: false,

@@ -1,6 +1,6 @@
 import { Router } from '../../src/router';
 import { callerCommands } from '../lib/workload';
-import { openInProcessClient } from '../lib/wservice';
+import { BENCH_PERMISSIVE, openInProcessClient } from '../lib/wservice';
 import type { Role } from './entry';
 
 /**
@@ -9,7 +9,7 @@ import type { Role } from './entry';
  * client + router, against which the service layer's cost per call shows.
  */
 export default async function wampInProcess(): Promise<Role> {
-  const router = await Router.start({ listeners: [] });
+  const router = await Router.start({ listeners: [], permissive: BENCH_PERMISSIVE });
   const callee = await openInProcessClient(router);
   await callee.register('bench.echo', (a) => a[0]);
   const caller = await openInProcessClient(router);

@@ -2,6 +2,7 @@ import { ServiceRunner, WServiceMetrics } from '../../src';
 import { Router, type ListenerOptions } from '../../src/router';
 import { BenchService } from '../lib/bench-service';
 import { countEventEncodes } from '../lib/encode-counter';
+import { BENCH_PERMISSIVE } from '../lib/wservice';
 import type { Role } from './entry';
 
 const WEBSOCKET: ListenerOptions = { type: 'websocket', host: '127.0.0.1', port: 0, path: '/ws' };
@@ -34,13 +35,18 @@ export default async function wampRouter(args: Record<string, unknown>): Promise
   if (args.services === true) {
     const runner = await ServiceRunner.start({
       services: [BenchService],
-      embedded: { listeners: LISTENERS, limits },
+      embedded: { listeners: LISTENERS, limits, permissive: BENCH_PERMISSIVE },
     });
     router = runner.router!;
     stop = () => runner.stop();
   } else {
     const metrics = args.metrics === true ? new WServiceMetrics() : undefined;
-    router = await Router.start({ listeners, limits, metrics, permissive: args.permissive === true });
+    router = await Router.start({
+      listeners,
+      limits,
+      metrics,
+      permissive: BENCH_PERMISSIVE || args.permissive === true,
+    });
     stop = () => router.stop();
   }
   return {
