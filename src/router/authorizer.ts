@@ -11,6 +11,21 @@ export interface Principal {
   readonly authrole: string;
   /** A peer in the router's own process (`Router.attach(t, { trusted: true })`): always allowed. */
   readonly trusted: boolean;
+  /** @internal The last verdict `Authorizer.permits` gave this session, kept on it. */
+  permitMemo?: PermitMemo;
+}
+
+/**
+ * One session's last verdict: a caller calling one procedure, a publisher publishing on one
+ * topic, a callee answering one, each ask the same question message after message, so the
+ * answer is one comparison away instead of two map lookups. `generation` tells a verdict from
+ * before a reservation changed the answers.
+ */
+export interface PermitMemo {
+  generation: number;
+  action: Action;
+  uri: string;
+  allowed: boolean;
 }
 
 /**
@@ -89,6 +104,8 @@ export class Authorizer {
   private readonly reserved = new UriPatternMap<UriReservation>();
   /** Verdicts by role, then URI: `ACTION_BITS` pairs. */
   private readonly cache = new Map<string, Map<string, number>>();
+  /** Bumped whenever verdicts may change (a reservation): older `PermitMemo`s no longer count. */
+  private generation = 0;
 
   constructor(roles: readonly RoleOptions[] | undefined, options: { permissive?: boolean } = {}) {
     this.mode = roles !== undefined ? 'roles' : options.permissive === true ? 'permissive' : 'default';
@@ -113,6 +130,7 @@ export class Authorizer {
   reserve(reservation: UriReservation): void {
     this.reserved.set(reservation);
     this.cache.clear();
+    this.generation++;
   }
 
   /**
@@ -134,11 +152,32 @@ export class Authorizer {
 
   /**
    * True when `session` may do `action` on the concrete `uri`: what deliveries are checked
-   * with, on the hot path (cached).
+   * with, on the hot path (the session's last verdict, then a cache per role and URI).
    */
   permits(session: Principal, action: Action, uri: string): boolean {
     if (session.trusted || (this.mode === 'permissive' && this.reserved.size === 0)) return true;
-    const role = session.authrole;
+    const memo = session.permitMemo;
+    if (
+      memo !== undefined &&
+      memo.uri === uri &&
+      memo.action === action &&
+      memo.generation === this.generation
+    ) {
+      return memo.allowed;
+    }
+    const allowed = this.verdict(session.authrole, action, uri);
+    if (memo === undefined) session.permitMemo = { generation: this.generation, action, uri, allowed };
+    else {
+      memo.generation = this.generation;
+      memo.action = action;
+      memo.uri = uri;
+      memo.allowed = allowed;
+    }
+    return allowed;
+  }
+
+  /** `permits` for a role, through the cache per role and URI. */
+  private verdict(role: string, action: Action, uri: string): boolean {
     let verdicts = this.cache.get(role);
     if (verdicts === undefined) this.cache.set(role, (verdicts = new Map()));
     const shift = ACTION_BITS[action];

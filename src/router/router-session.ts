@@ -17,6 +17,7 @@ import { keepPayloadText } from '../protocol/serializers/json-payload';
 import { inProcessEnd, type InProcessEnd } from '../transport/inprocess';
 import { PayloadSizeError, type CloseInfo, type Transport } from '../transport/transport';
 import type { Identity } from './auth/authenticator';
+import type { PermitMemo } from './authorizer';
 import { DISPATCH, toRealm, type RealmMessage, type SessionState } from './dispatch';
 import { ROUTER_ROLES, type ClientRole } from './features';
 import { OutboundGuard, type SendOutcome } from './limits';
@@ -102,6 +103,8 @@ export class RouterSession {
   private handshakeTimer: NodeJS.Timeout | undefined;
   /** An in-process link: RPC messages travel typed both ways, without the codec. */
   private readonly messageLink: InProcessEnd | undefined;
+  /** @internal The realm's authorizer keeps this session's last verdict here (`Authorizer.permits`). */
+  permitMemo: PermitMemo | undefined = undefined;
 
   constructor(
     readonly transport: Transport,
@@ -217,6 +220,7 @@ export class RouterSession {
   /** Makes this session an established member of `realm` as `identity`: WELCOME, then it joins. */
   welcome(realm: SessionRealm, identity: Identity): void {
     this.identity = identity;
+    this.permitMemo = undefined;
     this.pendingAuth = null;
     this.current = 'established';
     this.realm = realm;
@@ -506,6 +510,7 @@ export class RouterSession {
   private awaitHandshake(): void {
     this.current = 'establishing';
     this.identity = null;
+    this.permitMemo = undefined;
     this.roles = {};
     this.stopHandshakeTimer();
     const timeout = this.host.limits.handshakeTimeout;

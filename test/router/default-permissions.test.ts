@@ -1,5 +1,6 @@
 import { MessageType as M } from '../../src/protocol';
 import type { Router, RouterStartOptions } from '../../src/router';
+import { Authorizer, type Principal } from '../../src/router/authorizer';
 import { ALL_CLIENT_ROLES, ScriptedPeer } from './helpers/peer';
 import { startRouter } from './helpers/router';
 
@@ -99,6 +100,42 @@ describe('default rules of a realm without roles (raw WebSocket clients, no Orig
     expect(await outcome(guest, (r) => [M.REGISTER, r, { match: 'wildcard' }, '.place'])).toBe(
       'wamp.error.not_authorized',
     );
+  });
+
+  it("answers from a session's last verdict until a reservation changes the answers", () => {
+    const authorizer = new Authorizer(undefined);
+    const session: Principal = { authrole: 'anonymous', trusted: false };
+    expect(authorizer.permits(session, 'register', 'orders.place')).toBe(true);
+    expect(session.permitMemo).toMatchObject({ action: 'register', uri: 'orders.place', allowed: true });
+    expect(authorizer.permits(session, 'register', 'orders.place')).toBe(true);
+    authorizer.reserve({ uri: 'orders.', match: 'prefix', owner: 'orders' });
+    expect(authorizer.permits(session, 'register', 'orders.place')).toBe(false);
+    // Another question is not answered from the memo of the last one.
+    expect(authorizer.permits(session, 'call', 'orders.place')).toBe(true);
+    expect(authorizer.permits(session, 'register', 'orders.place')).toBe(false);
+  });
+
+  it('stops routing to a squatter that was already answering calls when the URI is reserved', async () => {
+    router = await startRouter({ listeners: [{ type: 'websocket', port: 0 }] });
+    const squatter = await anonymous();
+    expect(await outcome(squatter, (r) => [M.REGISTER, r, {}, 'orders.place'])).toBe(M.REGISTERED);
+    const caller = await anonymous();
+    // Routed once: the squatter's verdict is now remembered on its session.
+    caller.call('orders.place', ['first']);
+    const invocation = await squatter.expect(M.INVOCATION);
+    squatter.send([M.YIELD, invocation[1], {}, ['fake']]);
+    expect((await caller.expect(M.RESULT))[3]).toEqual(['fake']);
+    router.reserve({ uri: 'orders.', match: 'prefix', owner: 'orders' });
+    const request = caller.call('orders.place', ['second']);
+    expect(await caller.expect(M.ERROR)).toEqual([
+      M.ERROR,
+      M.CALL,
+      request,
+      {},
+      'wamp.error.no_such_procedure',
+      expect.any(Array),
+    ]);
+    await expect(squatter.next(200)).rejects.toThrow();
   });
 
   it('takes a reserved URI from whoever registered it before the reservation', async () => {
