@@ -60,7 +60,7 @@ export class WriteBatch {
   private held = false;
   /** The loop's idle time when this stream was last written by a `process.nextTick` release. */
   private writtenAt = -1;
-  /** `reads` at that release. */
+  /** `reads` at this stream's last release, of either kind. */
   private readsAt = -1;
 
   constructor(private readonly stream: Writable) {}
@@ -85,12 +85,12 @@ export class WriteBatch {
   /** @internal Uncorks the stream. */
   release(): void {
     this.held = false;
+    this.readsAt = reads;
     this.stream.uncork();
   }
 
   private readonly releaseInTick = (): void => {
     this.writtenAt = loopIdleTime();
-    this.readsAt = reads;
     this.release();
   };
 }

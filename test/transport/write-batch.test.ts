@@ -56,8 +56,9 @@ describe('WriteBatch', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(calls).toEqual([['a'], ['b', 'c']]);
     expect(stream.writableCorked).toBe(0);
-    // A later turn, after the loop waited for I/O, starts afresh: its first write leaves at the end of its tick.
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // No read since that release (whether or not the loop waited in between, which timing decides):
+    // the next write leaves at the end of its tick.
+    await new Promise((resolve) => setImmediate(resolve));
     batch.hold();
     stream.write('d');
     await new Promise((resolve) => process.nextTick(resolve));
