@@ -75,7 +75,7 @@ export class WriteBatch {
     }
     this.held = true;
     this.stream.cork();
-    if (this.writtenAt === loopIdleTime() && this.readsAt !== reads) {
+    if (this.readsAt !== reads && this.writtenAt === loopIdleTime()) {
       if (deferred.push(this) === 1) setImmediate(releaseDeferred);
     } else {
       process.nextTick(this.releaseInTick);
