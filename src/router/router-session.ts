@@ -337,10 +337,11 @@ export class RouterSession {
 
   /** Encodes, serializes and sends one message, subject to the size and buffer limits. */
   send(message: Message): SendOutcome {
-    if (this.current === 'closed' || !this.transport.isOpen) return 'closed';
     if (this.messageLink !== undefined && RPC_MESSAGES.has(message.type)) {
       return this.sendTyped(message, this.messageLink);
     }
+    // Before serializing: a closed link is not worth the work (`admit` says the same after it).
+    if (this.current === 'closed' || !this.transport.isOpen) return 'closed';
     let frame: Frame;
     try {
       frame = this.transport.serializer.serialize(encode(message));
