@@ -1,4 +1,3 @@
-import { encode } from '../protocol/codec';
 import { ErrorUri } from '../protocol/errors';
 import { randomId } from '../protocol/ids';
 import {
@@ -8,8 +7,11 @@ import {
   type Id,
   type Kwargs,
   type MessageOf,
+  type Payload,
 } from '../protocol/messages';
+import { serializeForwarding } from '../protocol/frames';
 import type { Frame, Serializer } from '../protocol/serializer';
+import { carryPayload } from '../protocol/serializers/json-payload';
 import { isReservedUri, isValidUri } from '../protocol/uri';
 import { Backpressure } from './limits';
 import type { RealmPartSetup } from './realm-part';
@@ -43,9 +45,9 @@ export type BrokerSetup = RealmPartSetup<SubscriptionEvents>;
 
 /**
  * The broker of one realm (spec: "Publish and Subscribe"): exact, prefix and wildcard
- * subscriptions, and the fan-out of each PUBLISH. An EVENT is encoded once per matching
- * subscription and serialized once per serializer among its receivers; the payload objects
- * are passed through untouched.
+ * subscriptions, and the fan-out of each PUBLISH. An EVENT is made once per matching
+ * subscription and serialized once per serializer among its receivers; the payload is passed
+ * through untouched (a JSON payload kept as bytes stays bytes for JSON subscribers).
  */
 export class Broker {
   private readonly table = new SubscriptionTable();
@@ -117,15 +119,7 @@ export class Broker {
     }
     const publication = randomId();
     const subscriptions = this.table.matching(topic);
-    const problem = this.dispatch(
-      subscriptions,
-      topic,
-      publication,
-      message.args,
-      message.kwargs,
-      publisher,
-      options,
-    );
+    const problem = this.dispatch(subscriptions, topic, publication, message, publisher, options);
     this.reportEpisodes();
     if (problem === 'too_big') {
       refuse(ErrorUri.PAYLOAD_SIZE_EXCEEDED, 'the event is too large for the transport of some subscribers');
@@ -140,7 +134,14 @@ export class Broker {
   publishFromRouter(topic: string, args: Args, kwargs?: Kwargs): void {
     const subscriptions = this.table.matching(topic);
     if (subscriptions.length === 0) return;
-    const problem = this.dispatch(subscriptions, topic, randomId(), args, kwargs, null, ROUTER_PUBLICATION);
+    const problem = this.dispatch(
+      subscriptions,
+      topic,
+      randomId(),
+      { args, kwargs },
+      null,
+      ROUTER_PUBLICATION,
+    );
     this.reportEpisodes();
     if (problem !== undefined)
       this.setup.logger.warn({ topic, problem }, 'a meta event reached not every subscriber');
@@ -179,8 +180,8 @@ export class Broker {
     subscriptions: readonly Subscription[],
     topic: string,
     publication: Id,
-    args: Args | undefined,
-    kwargs: Kwargs | undefined,
+    /** The PUBLISH (its Arguments / ArgumentsKw, raw or values, go on untouched), or the router's own. */
+    payload: Payload,
     publisher: RouterSession | null,
     options: PublishRequest,
   ): DeliveryProblem | undefined {
@@ -195,15 +196,11 @@ export class Broker {
         details.publisher_authid = publisher.authid;
         details.publisher_authrole = publisher.authrole;
       }
-      const wire = encode({
-        type: MessageType.EVENT,
-        subscription: subscription.id,
-        publication,
-        details,
-        args,
-        kwargs,
-      });
-      const frames = new EventFrames(wire);
+      const event = carryPayload<MessageOf<typeof MessageType.EVENT>>(
+        { type: MessageType.EVENT, subscription: subscription.id, publication, details },
+        payload,
+      );
+      const frames = new EventFrames(event);
       const mayReceive = this.deliveryCheck(subscription, topic);
       for (const subscriber of subscription.subscribers) {
         if (!isEligible(subscriber, publisher, options)) continue;
@@ -299,7 +296,7 @@ class EventFrames {
   private firstFrame: Frame | null = null;
   private others: Map<Serializer, Frame | null> | undefined;
 
-  constructor(private readonly wire: unknown[]) {}
+  constructor(private readonly event: MessageOf<typeof MessageType.EVENT>) {}
 
   /** The frame for `subscriber`'s serializer, or null when that serializer cannot carry the event. */
   for(subscriber: RouterSession): Frame | null {
@@ -307,19 +304,23 @@ class EventFrames {
     if (serializer === this.firstSerializer) return this.firstFrame;
     if (this.firstSerializer === undefined) {
       this.firstSerializer = serializer;
-      return (this.firstFrame = serializeFor(subscriber, serializer, this.wire));
+      return (this.firstFrame = serializeFor(subscriber, serializer, this.event));
     }
     this.others ??= new Map();
     let frame = this.others.get(serializer);
     if (frame === undefined)
-      this.others.set(serializer, (frame = serializeFor(subscriber, serializer, this.wire)));
+      this.others.set(serializer, (frame = serializeFor(subscriber, serializer, this.event)));
     return frame;
   }
 }
 
-function serializeFor(subscriber: RouterSession, serializer: Serializer, wire: unknown[]): Frame | null {
+function serializeFor(
+  subscriber: RouterSession,
+  serializer: Serializer,
+  event: MessageOf<typeof MessageType.EVENT>,
+): Frame | null {
   try {
-    return serializer.serialize(wire);
+    return serializeForwarding(serializer, event);
   } catch (error) {
     // The publication is refused (or logged) once, by its publisher; this is the detail.
     subscriber.logger.debug(

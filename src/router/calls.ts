@@ -9,6 +9,7 @@ import {
   type MessageOf,
   type ResultDetails,
 } from '../protocol/messages';
+import { carryPayload } from '../protocol/serializers/json-payload';
 import type { SendOutcome } from './limits';
 import { MAX_TIMER_DELAY } from './options';
 import { customAttributes, readCancelMode } from './request-options';
@@ -150,13 +151,12 @@ export class CallTracker {
     // Custom attributes of YIELD Options travel on to the RESULT, as those of CALL do.
     const details: ResultDetails = { ...customAttributes(message.options) };
     if (progress) details.progress = true;
-    const outcome = call.caller.send({
-      type: MessageType.RESULT,
-      request: call.callRequest,
-      details,
-      args: message.args,
-      kwargs: message.kwargs,
-    });
+    const outcome = call.caller.send(
+      carryPayload<MessageOf<typeof MessageType.RESULT>>(
+        { type: MessageType.RESULT, request: call.callRequest, details },
+        message,
+      ),
+    );
     if (outcome === 'sent') return;
     if (progress) {
       // The call cannot continue without its caller seeing every part: end it.
@@ -171,15 +171,18 @@ export class CallTracker {
     const call = this.find(callee, message.request, 'ERROR');
     if (call === undefined) return;
     this.finish(call);
-    const outcome = call.caller.send({
-      type: MessageType.ERROR,
-      requestType: MessageType.CALL,
-      request: call.callRequest,
-      details: message.details,
-      error: message.error,
-      args: message.args,
-      kwargs: message.kwargs,
-    });
+    const outcome = call.caller.send(
+      carryPayload<MessageOf<typeof MessageType.ERROR>>(
+        {
+          type: MessageType.ERROR,
+          requestType: MessageType.CALL,
+          request: call.callRequest,
+          details: message.details,
+          error: message.error,
+        },
+        message,
+      ),
+    );
     if (outcome !== 'sent')
       this.undeliverable(call.caller, MessageType.CALL, call.callRequest, outcome, 'caller');
   }

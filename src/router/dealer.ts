@@ -1,5 +1,6 @@
 import { ErrorUri, ProtocolError, WampError } from '../protocol/errors';
 import { MessageType, type InvocationDetails, type MessageOf } from '../protocol/messages';
+import { carryPayload } from '../protocol/serializers/json-payload';
 import { isReservedUri, isValidUri } from '../protocol/uri';
 import { CallTracker } from './calls';
 import type { RealmPartSetup } from './realm-part';
@@ -219,15 +220,17 @@ export class Dealer {
       options.timeout > 0 && callee.forwardTimeout && target.supports('callee', 'call_timeout');
     if (calleeTimesOut) details.timeout = options.timeout;
     const call = this.calls.open(caller, message.request, target, options.receiveProgress);
-    const outcome = target.send({
-      type: MessageType.INVOCATION,
-      request: call.invocationRequest,
-      registration: registration.id,
-      details,
-      // Forwarded untouched: the router never copies or re-encodes payloads it only routes.
-      args: message.args,
-      kwargs: message.kwargs,
-    });
+    // Forwarded untouched: the router never copies or re-encodes payloads it only routes.
+    const invocation = carryPayload<MessageOf<typeof MessageType.INVOCATION>>(
+      {
+        type: MessageType.INVOCATION,
+        request: call.invocationRequest,
+        registration: registration.id,
+        details,
+      },
+      message,
+    );
+    const outcome = target.send(invocation);
     if (outcome !== 'sent') {
       return this.calls.undeliverable(caller, MessageType.CALL, message.request, outcome, 'callee');
     }

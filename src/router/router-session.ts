@@ -1,6 +1,6 @@
 import { WServiceErrorUri } from '../errors';
 import type { Logger } from '../logger';
-import { RPC_MESSAGES, decode, encode } from '../protocol/codec';
+import { RPC_MESSAGES, encode } from '../protocol/codec';
 import { ErrorUri, ProtocolError } from '../protocol/errors';
 import {
   MessageType,
@@ -13,7 +13,7 @@ import {
   type WelcomeDetails,
 } from '../protocol/messages';
 import type { Frame } from '../protocol/serializer';
-import { keepPayloadText } from '../protocol/serializers/json-payload';
+import { decodeForwarding, serializeForwarding } from '../protocol/frames';
 import { inProcessEnd, type InProcessEnd } from '../transport/inprocess';
 import { PayloadSizeError, type CloseInfo, type Transport } from '../transport/transport';
 import type { Identity } from './auth/authenticator';
@@ -254,10 +254,8 @@ export class RouterSession {
     if (this.current === 'closed') return;
     let message: Message;
     try {
-      const raw = this.transport.serializer.deserialize(frame);
-      // JSON text: a payload forwarded unchanged to JSON peers is copied, not written again.
-      if (typeof frame === 'string') keepPayloadText(raw, frame);
-      message = decode(raw);
+      // A JSON payload the router forwards stays the frame's bytes (protocol/frames.ts).
+      message = decodeForwarding(this.transport.serializer, frame);
     } catch (error) {
       // Whatever a peer's bytes make a decoder throw, it is the peer's fault, not ours.
       return this.protocolViolation(error instanceof Error ? error.message : String(error));
@@ -344,7 +342,7 @@ export class RouterSession {
     if (this.current === 'closed' || !this.transport.isOpen) return 'closed';
     let frame: Frame;
     try {
-      frame = this.transport.serializer.serialize(encode(message));
+      frame = serializeForwarding(this.transport.serializer, message);
     } catch (error) {
       // Forwarded payloads only (a hostile peer's cyclic value...): whoever sent it is refused,
       // and that refusal is the log line; this is the detail.

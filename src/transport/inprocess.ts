@@ -1,7 +1,6 @@
 import { RPC_MESSAGES, decodable, encode } from '../protocol/codec';
 import type { Message, WireMessage } from '../protocol/messages';
 import type { Frame, Serializer } from '../protocol/serializer';
-import { forgetPayloadText } from '../protocol/serializers/json-payload';
 import type { CloseInfo, PeerCertificate, Transport, TransportHandlers } from './transport';
 
 /** Where the peer of an in-process end really is, when it stands for a remote client (the HTTP bridge). */
@@ -141,9 +140,6 @@ class InProcessEnd implements Transport, MessageLink {
   }
 
   private receive(frame: Frame, typed: boolean): void {
-    // What this end's owner gets, it holds by reference: its JSON text is no longer to be trusted.
-    if (typed) forgetPayloadText([(frame as unknown as Message & { args?: unknown }).args]);
-    else if (Array.isArray(frame)) forgetPayloadText(frame);
     this.inbox.push(frame);
     this.typed.push(typed);
     this.scheduleFlush();

@@ -1,10 +1,13 @@
-import { MessageType } from '../messages';
+import { isUtf8 } from 'node:buffer';
+import { MessageType, type Args, type Kwargs, type Payload, type WireMessage } from '../messages';
+import { jsonSerializer } from './json';
+import { NOT_SCANNED, scanValue, skipWhitespace } from './json-scan';
 
 /**
- * Frames shorter than this are re-serialized as usual: below it, finding the payload's text
- * costs about what writing it again would.
+ * Frames shorter than this are parsed whole, as usual: below it, scanning the head apart and
+ * splicing bytes costs about what parsing and writing the payload again would.
  */
-export const PAYLOAD_TEXT_MIN_LENGTH = 1024;
+export const RAW_PAYLOAD_MIN_LENGTH = 1024;
 
 /** Where Arguments sit in the messages a router forwards (their ArgumentsKw, if any, follow). */
 const PAYLOAD_INDEX: Partial<Record<number, number>> = {
@@ -14,80 +17,149 @@ const PAYLOAD_INDEX: Partial<Record<number, number>> = {
   [MessageType.ERROR]: 5,
 };
 
-/** The JSON text an inbound frame carried for its Arguments (and ArgumentsKw), the frame's `]` included. */
-interface PayloadText {
-  readonly kwargs: unknown;
-  readonly text: string;
-}
-
-/** Keyed by the Arguments list itself: a message built with another list is written as usual. */
-const payloadTexts = new WeakMap<object, PayloadText>();
-/** Whether any text was ever kept: until then (a process of small messages) nothing is looked up. */
-let anyKept = false;
+const COMMA = 0x2c;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
 
 /**
- * Remembers the text of the Arguments / ArgumentsKw of `parsed`, the value JSON `text` gave, so
- * that a message forwarding the same (unchanged) list and dictionary to a JSON peer copies that
- * text instead of writing the values again (`splicePayloadText`). The text is found only where
- * the frame's head is written exactly as `JSON.stringify` writes it (compact, as every common
- * peer sends): the head's text is then known to end where the payload's begins. The text keeps
- * what the peer wrote, so integers beyond 2^53 and bytes (`"\u0000"` + base64) go on as they came.
+ * The Arguments / ArgumentsKw of a JSON frame as its bytes, checked to be JSON (json-scan.ts)
+ * and not parsed: a JSON peer gets these bytes spliced after the head of the message that
+ * forwards them (`spliceJsonFrame`); whoever reads the values gets them parsed from the frame
+ * by `jsonSerializer.deserialize`, once, with its rules for bytes and big integers.
  */
-export function keepPayloadText(parsed: unknown, text: string): void {
-  if (!Array.isArray(parsed) || text.length < PAYLOAD_TEXT_MIN_LENGTH) return;
-  const index = PAYLOAD_INDEX[parsed[0] as number];
-  if (index === undefined || parsed.length <= index || parsed.length > index + 2) return;
-  const args: unknown = parsed[index];
-  if (!Array.isArray(args)) return;
-  let head: string;
-  try {
-    head = JSON.stringify(parsed.slice(0, index));
-  } catch {
-    return; // a BigInt in the head (read losslessly): written as usual
+export class RawPayload {
+  private parsed: Payload | undefined;
+
+  constructor(
+    /** The whole frame: the values are parsed from it as the frame would have been. */
+    private readonly frame: Uint8Array,
+    /** Where Arguments sit in the frame's array. */
+    private readonly index: number,
+    /** The bytes from Arguments to the frame's end: `[...]` or `[...],{...}`, then the frame's `]`. */
+    readonly bytes: Uint8Array,
+  ) {}
+
+  /** The values, parsed once from the frame. */
+  values(): Payload {
+    if (this.parsed !== undefined) return this.parsed;
+    const wire = jsonSerializer.deserialize(this.frame) as unknown[];
+    this.parsed = { args: wire[this.index] as Args, kwargs: wire[this.index + 1] as Kwargs | undefined };
+    return this.parsed;
   }
-  // `[a,b,c]` of the head, then `,` where its closing bracket would be: the payload starts after.
-  const end = head.length - 1;
-  if (text.charCodeAt(end) !== 0x2c || text.slice(0, end) !== head.slice(0, end)) return;
-  payloadTexts.set(args, { kwargs: parsed[index + 1], text: text.slice(end + 1) });
-  anyKept = true;
 }
 
-/**
- * The JSON text of `message` with its Arguments / ArgumentsKw copied from the frame they came
- * in (`keepPayloadText`), its head written by `writeHead`; undefined when the message does not
- * end with a list (and dictionary) remembered together.
- */
-export function splicePayloadText(
-  message: readonly unknown[],
-  writeHead: (head: unknown[]) => string,
-): string | undefined {
-  if (!anyKept) return undefined;
-  const last: unknown = message[message.length - 1];
-  let index = message.length - 1;
-  let payload: PayloadText | undefined;
-  if (Array.isArray(last)) {
-    payload = payloadTexts.get(last);
-    if (payload?.kwargs !== undefined) return undefined;
-  } else {
-    index--;
-    const args: unknown = message[index];
-    payload = Array.isArray(args) ? payloadTexts.get(args) : undefined;
-    if (payload === undefined || payload.kwargs !== last) return undefined;
-  }
-  if (payload === undefined || index < 1) return undefined;
-  const head = writeHead(message.slice(0, index));
-  return `${head.slice(0, -1)},${payload.text}`;
+/** A frame read with its payload kept as bytes: the head's values, then the payload. */
+export interface ForwardedFrame {
+  /** The frame's array up to its Arguments (which are left out). */
+  readonly head: WireMessage;
+  readonly payload: RawPayload;
 }
 
 /**
- * Forgets the text kept for any Arguments list among `values` (a wire array's items, or a typed
- * message's `args`): the list is being handed to an in-process peer, which holds it by reference
- * and could change it in place, so a message sending it on is written from its values again.
+ * Reads a JSON frame of a message the router forwards (CALL, YIELD, PUBLISH, ERROR) of at least
+ * RAW_PAYLOAD_MIN_LENGTH bytes: its head parsed, its Arguments / ArgumentsKw checked by the scan
+ * and kept as bytes. Undefined for any other frame, and for one whose bytes the scan does not
+ * accept, or that the writer would not send as it is (empty Arguments or ArgumentsKw, leading
+ * whitespace, a head that is not a plain array): the caller then parses the whole frame, whose
+ * errors are the frame's errors.
  */
-export function forgetPayloadText(values: readonly unknown[]): void {
-  if (!anyKept) return;
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (Array.isArray(value)) payloadTexts.delete(value);
+export function readForwardedFrame(frame: Uint8Array): ForwardedFrame | undefined {
+  const end = frame.length;
+  if (end < RAW_PAYLOAD_MIN_LENGTH || frame[0] !== OPEN_ARRAY || !isUtf8(frame)) return undefined;
+  // The head: the code and the fields before Arguments, each a JSON value.
+  let i = skipWhitespace(frame, 1, end);
+  const codeEnd = scanValue(frame, i, end);
+  if (codeEnd === NOT_SCANNED) return undefined;
+  const index =
+    PAYLOAD_INDEX[Number(Buffer.from(frame.buffer, frame.byteOffset + i, codeEnd - i).toString())];
+  if (index === undefined) return undefined;
+  i = codeEnd;
+  for (let field = 1; field <= index; field++) {
+    i = skipWhitespace(frame, i, end);
+    if (frame[i] !== COMMA) return undefined;
+    if (field === index) break;
+    i = scanValue(frame, skipWhitespace(frame, i + 1, end), end);
+    if (i === NOT_SCANNED) return undefined;
   }
+  const headEnd = i; // the comma before Arguments
+  // Arguments, a non-empty list; ArgumentsKw, a non-empty dictionary, if any; then the frame's end.
+  const argsStart = skipWhitespace(frame, headEnd + 1, end);
+  if (!opensNonEmpty(frame, argsStart, end, OPEN_ARRAY, CLOSE_ARRAY)) return undefined;
+  i = scanValue(frame, argsStart, end);
+  if (i === NOT_SCANNED) return undefined;
+  i = skipWhitespace(frame, i, end);
+  if (frame[i] === COMMA) {
+    const kwargsStart = skipWhitespace(frame, i + 1, end);
+    if (!opensNonEmpty(frame, kwargsStart, end, OPEN_OBJECT, CLOSE_OBJECT)) return undefined;
+    i = scanValue(frame, kwargsStart, end);
+    if (i === NOT_SCANNED) return undefined;
+    i = skipWhitespace(frame, i, end);
+  }
+  if (frame[i] !== CLOSE_ARRAY || skipWhitespace(frame, i + 1, end) !== end) return undefined;
+  const headText = `${Buffer.from(frame.buffer, frame.byteOffset, headEnd).toString()}]`;
+  const head = jsonSerializer.deserialize(headText) as WireMessage;
+  return { head, payload: new RawPayload(frame, index, frame.subarray(argsStart)) };
+}
+
+function opensNonEmpty(frame: Uint8Array, i: number, end: number, open: number, close: number): boolean {
+  return frame[i] === open && frame[skipWhitespace(frame, i + 1, end)] !== close;
+}
+
+/**
+ * The JSON frame of a message whose wire array is `head` (Arguments left out) and whose payload
+ * is `payload`'s bytes: the head as the serializer writes it, its `]` replaced by `,`, then the
+ * bytes, sent as they came (integers beyond 2^53 and `"\u0000"` + base64 bytes included).
+ */
+export function spliceJsonFrame(head: WireMessage, payload: RawPayload): Uint8Array {
+  const text = jsonSerializer.serialize(head) as string;
+  const headLength = Buffer.byteLength(text) - 1;
+  const frame = Buffer.allocUnsafe(headLength + 1 + payload.bytes.length);
+  frame.write(text, 0, headLength);
+  frame[headLength] = COMMA;
+  frame.set(payload.bytes, headLength + 1);
+  return frame;
+}
+
+/** A message that carries a raw payload: its head (without Arguments) and the payload. */
+interface Carried {
+  readonly head: object;
+  readonly payload: RawPayload;
+}
+
+/** Keyed by the message object: a message built with other Arguments is written as usual. */
+const carried = new WeakMap<object, Carried>();
+
+/**
+ * Gives `message` (a head: no Arguments / ArgumentsKw of its own) the payload `payload`: reading
+ * its `args` or `kwargs` parses the payload (once); serializing it for a JSON peer splices the
+ * bytes (`rawPayloadOf`). Returns `message`.
+ */
+export function withRawPayload<T extends Payload>(message: T, payload: RawPayload): T {
+  const head = { ...message };
+  Object.defineProperties(message, {
+    args: { get: () => payload.values().args, enumerable: true, configurable: true },
+    kwargs: { get: () => payload.values().kwargs, enumerable: true, configurable: true },
+  });
+  carried.set(message, { head, payload });
+  return message;
+}
+
+/**
+ * Gives `message` the Arguments / ArgumentsKw of `source`, the message it forwards: the raw
+ * payload itself when `source` carries one (no values made), its values otherwise. Returns
+ * `message`.
+ */
+export function carryPayload<T extends Payload>(message: T, source: Payload): T {
+  const raw = carried.get(source);
+  if (raw !== undefined) return withRawPayload(message, raw.payload);
+  message.args = source.args;
+  message.kwargs = source.kwargs;
+  return message;
+}
+
+/** The head and raw payload of `message`, if it carries one (`withRawPayload`, `carryPayload`). */
+export function rawPayloadOf(message: object): Carried | undefined {
+  return carried.get(message);
 }

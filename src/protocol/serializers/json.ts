@@ -7,7 +7,6 @@ import {
 import { ProtocolError } from '../errors';
 import type { WireMessage } from '../messages';
 import { SerializationError, type Frame, type Serializer } from '../serializer';
-import { splicePayloadText } from './json-payload';
 
 /** JSON has no bytes: binary values travel as a string of NUL followed by base64 (spec). */
 const BINARY_PREFIX = '\u0000';
@@ -131,11 +130,6 @@ function encodeBinary(value: unknown): unknown {
 }
 
 function stringify(message: WireMessage): string {
-  // A payload forwarded unchanged from a JSON frame is copied, not written again.
-  return splicePayloadText(message, writeValue) ?? writeValue(message);
-}
-
-function writeValue(message: unknown[]): string {
   const found = special(message);
   if (found === PLAIN) return JSON.stringify(message);
   if ((found & BIGINT) === 0) return JSON.stringify(message, binaryReplacer);

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { Logger } from '../../logger';
 import type { Frame, Serializer } from '../../protocol/serializer';
+import { RAW_PAYLOAD_MIN_LENGTH } from '../../protocol/serializers/json-payload';
 import {
   BUFFERING_REPORT_STEP,
   CLOSE_GRACE,
@@ -209,8 +210,9 @@ export class WebSocketTransport extends SocketTransport implements Transport {
     // binaryType is 'nodebuffer': ws hands over one Buffer per message, fragments joined.
     const bytes = data as Buffer;
     if (bytes.length > this.maxMessageSize) return this.rejectOversize(bytes.length);
-    // ws has already checked that a text frame is valid UTF-8.
-    this.inbox.message(isBinary ? bytes : bytes.toString('utf8'));
+    // ws has already checked that a text frame is valid UTF-8. A large one stays bytes: the JSON
+    // serializer reads bytes as well, and a router forwards the payload of such a frame as it is.
+    this.inbox.message(isBinary || bytes.length >= RAW_PAYLOAD_MIN_LENGTH ? bytes : bytes.toString('utf8'));
   };
 
   private rejectOversize(size: number): void {

@@ -1,0 +1,39 @@
+import { decode, encode } from './codec';
+import type { Message, Payload } from './messages';
+import type { Frame, Serializer } from './serializer';
+import { jsonSerializer } from './serializers/json';
+import {
+  rawPayloadOf,
+  readForwardedFrame,
+  spliceJsonFrame,
+  withRawPayload,
+} from './serializers/json-payload';
+
+/**
+ * Frame to typed message and back for a peer that forwards payloads (the router): a JSON frame
+ * of a message it forwards keeps its Arguments / ArgumentsKw as the frame's bytes, checked and
+ * not parsed (serializers/json-payload.ts), and a message carrying such bytes is written for a
+ * JSON peer by splicing them after its head. Values are parsed only when something reads them.
+ */
+
+/** Deserializes and decodes one frame of `serializer`; throws `ProtocolError` as `decode` does. */
+export function decodeForwarding(serializer: Serializer, frame: Frame): Message {
+  if (serializer === jsonSerializer && frame instanceof Uint8Array) {
+    const forwarded = readForwardedFrame(frame);
+    if (forwarded !== undefined) {
+      const message = decode(forwarded.head);
+      withRawPayload(message as Payload, forwarded.payload);
+      return message;
+    }
+  }
+  return decode(serializer.deserialize(frame));
+}
+
+/** Encodes and serializes `message` for `serializer`; throws `SerializationError` as `serialize` does. */
+export function serializeForwarding(serializer: Serializer, message: Message): Frame {
+  const raw = rawPayloadOf(message);
+  if (raw !== undefined && serializer === jsonSerializer) {
+    return spliceJsonFrame(encode(raw.head as Message), raw.payload);
+  }
+  return serializer.serialize(encode(message));
+}
