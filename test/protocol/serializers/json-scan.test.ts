@@ -86,6 +86,20 @@ describe('the validating JSON scan', () => {
     );
   });
 
+  it('never reads a value past the end it is given', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.nat(), (value, at) => {
+        const bytes = Buffer.from(JSON.stringify(value) ?? 'null');
+        const end = at % (bytes.length + 1);
+        const scanned = scanValue(bytes, 0, end);
+        if (scanned === NOT_SCANNED) return;
+        expect(scanned).toBeLessThanOrEqual(end);
+        expect(parses(bytes.subarray(0, scanned).toString())).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('accepts exactly what JSON.parse accepts, on damaged JSON texts', () => {
     const damaged = fc
       .tuple(
