@@ -145,8 +145,17 @@ interface Binder {
   clone: boolean;
 }
 
-// Built on the first call of each entrypoint, then reused for every call.
+// Built when the service starts (`prepareArguments`), else on the entrypoint's first call.
 const binders = new WeakMap<EntrypointDefinition, Binder>();
+
+/**
+ * Compiles the argument check of `entrypoint` now rather than on its first call: the first
+ * call of a service does not wait for ajv (tens of milliseconds for the first schema of a
+ * process), and a schema ajv cannot compile fails the start, not a call.
+ */
+export function prepareArguments(entrypoint: EntrypointDefinition): void {
+  binderOf(entrypoint);
+}
 
 function binderOf(entrypoint: EntrypointDefinition): Binder {
   let binder = binders.get(entrypoint);

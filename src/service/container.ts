@@ -16,6 +16,7 @@ import { PoolDirectory } from './pool-directory';
 import { hookTimeouts, withDeadline, type HookTimeouts } from './lifecycle';
 import { HookTimeoutError, ServiceLookupError, ServiceStateError } from './runtime-errors';
 import type { DependencyProvider, WorkerContext } from './providers';
+import { prepareArguments } from './arguments';
 import { providerHooks, runWorker } from './worker';
 import { serviceProxyCall } from './proxy';
 import { ServiceTracer } from './tracing';
@@ -377,6 +378,11 @@ export class ServiceContainer {
 
   private createEntrypoints(host: EntrypointHost): Entrypoint[] {
     const { http } = this.options;
+    const { rpcs, subscriptions, timers, routes } = this.definition;
+    // Before anything is registered: the first call finds its argument check compiled.
+    for (const definition of [...rpcs, ...subscriptions, ...timers, ...(http === undefined ? [] : routes)]) {
+      prepareArguments(definition);
+    }
     return [
       ...this.definition.rpcs.map((d) => new RpcEntrypoint(host, d)),
       ...this.definition.subscriptions.map((d) =>

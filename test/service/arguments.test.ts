@@ -1,6 +1,17 @@
 import 'reflect-metadata';
+import { compileSchema } from '../../src/contracts/validate';
 import { ErrorUri, WampError } from '../../src/protocol/errors';
-import { bindArguments, parameterNames } from '../../src/service/arguments';
+import { bindArguments, parameterNames, prepareArguments } from '../../src/service/arguments';
+import { runServices } from '../../src/testing';
+
+// Counts the argument checks compiled, compiling them as usual.
+jest.mock('../../src/contracts/validate', () => {
+  const actual = jest.requireActual<typeof import('../../src/contracts/validate')>(
+    '../../src/contracts/validate',
+  );
+  return { ...actual, compileSchema: jest.fn(actual.compileSchema) };
+});
+const compiled = compileSchema as jest.MockedFunction<typeof compileSchema>;
 import { Rpc, Service } from '../../src/service/decorators';
 import { readServiceDefinition } from '../../src/service/metadata';
 
@@ -113,5 +124,44 @@ describe('parameterNames', () => {
     ]);
     expect(parameterNames(() => 1)).toEqual([]);
     expect(parameterNames(async (x: number) => x)).toEqual([{ name: 'x', rest: false }]);
+  });
+});
+
+describe('prepareArguments', () => {
+  beforeEach(() => compiled.mockClear());
+
+  it('compiles the check once, so that the first call does not', () => {
+    @Service('early')
+    class Early {
+      @Rpc()
+      twice(n: number): number {
+        return n * 2;
+      }
+    }
+    const twice = readServiceDefinition(Early).rpcs[0];
+    prepareArguments(twice);
+    expect(compiled).toHaveBeenCalledTimes(1);
+    expect(bindArguments(twice, [2], {})).toEqual([2]);
+    prepareArguments(twice);
+    expect(compiled).toHaveBeenCalledTimes(1);
+  });
+
+  it('has run for every entrypoint of a started service before its first call', async () => {
+    @Service('started')
+    class Started {
+      @Rpc()
+      twice(n: number): number {
+        return n * 2;
+      }
+    }
+    const system = await runServices([Started]);
+    try {
+      const before = compiled.mock.calls.length;
+      await expect(system.client.call('started.twice', [21])).resolves.toBe(42);
+      expect(compiled.mock.calls.length).toBe(before);
+      expect(before).toBeGreaterThan(0);
+    } finally {
+      await system.stop();
+    }
   });
 });
