@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { messageName } from '../protocol/messages';
 import type { Frame } from '../protocol/serializer';
+import { SplicedFrame } from '../protocol/serializers/json-payload';
 import type { RouterStats } from '../router/router';
 import { CountSeries, LatencyHistogram, ProcedureSeries, TopicSeries, type ServiceLoad } from './series';
 
@@ -14,7 +15,7 @@ import { CountSeries, LatencyHistogram, ProcedureSeries, TopicSeries, type Servi
 /** What a router reports as it runs; `Router.start({ metrics })` sets it. */
 export interface RouterMetricsSink {
   /** A message received from (`in`) or sent to (`out`) a peer, with its frame. */
-  message(direction: 'in' | 'out', type: number, frame: Frame): void;
+  message(direction: 'in' | 'out', type: number, frame: Frame | SplicedFrame): void;
   /** A session refused before it was established (ABORT), by reason URI. */
   sessionRefused(reason: string): void;
   /** An authentication refused, by authmethod and reason URI. */
@@ -46,8 +47,12 @@ export interface MetricsOptions {
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** Bytes of a serialized frame; 0 for an in-process link, which passes messages unserialized. */
-const frameBytes = (frame: Frame): number =>
-  typeof frame === 'string' ? Buffer.byteLength(frame) : frame instanceof Uint8Array ? frame.byteLength : 0;
+const frameBytes = (frame: Frame | SplicedFrame): number =>
+  typeof frame === 'string'
+    ? Buffer.byteLength(frame)
+    : frame instanceof Uint8Array || frame instanceof SplicedFrame
+      ? frame.byteLength
+      : 0;
 
 /** The messages and bytes of one message type in one direction. */
 interface TrafficSeries {

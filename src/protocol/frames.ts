@@ -7,6 +7,7 @@ import {
   readForwardedFrame,
   spliceJsonFrame,
   withRawPayload,
+  type SplicedFrame,
 } from './serializers/json-payload';
 
 /**
@@ -29,8 +30,12 @@ export function decodeForwarding(serializer: Serializer, frame: Frame): Message 
   return decode(serializer.deserialize(frame));
 }
 
-/** Encodes and serializes `message` for `serializer`; throws `SerializationError` as `serialize` does. */
-export function serializeForwarding(serializer: Serializer, message: Message): Frame {
+/**
+ * Encodes and serializes `message` for `serializer`: a message carrying JSON payload bytes, for a
+ * JSON peer, as a `SplicedFrame` (its head's bytes, then the payload's); throws
+ * `SerializationError` as `serialize` does.
+ */
+export function serializeForwarding(serializer: Serializer, message: Message): Frame | SplicedFrame {
   const raw = rawPayloadOf(message);
   if (raw !== undefined && serializer === jsonSerializer) {
     return spliceJsonFrame(encode(raw.head as Message), raw.payload);

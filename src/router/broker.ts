@@ -11,7 +11,7 @@ import {
 } from '../protocol/messages';
 import { serializeForwarding } from '../protocol/frames';
 import type { Frame, Serializer } from '../protocol/serializer';
-import { carryPayload } from '../protocol/serializers/json-payload';
+import { carryPayload, type SplicedFrame } from '../protocol/serializers/json-payload';
 import { isReservedUri, isValidUri } from '../protocol/uri';
 import { Backpressure } from './limits';
 import type { RealmPartSetup } from './realm-part';
@@ -293,13 +293,13 @@ export class Broker {
  */
 class EventFrames {
   private firstSerializer: Serializer | undefined;
-  private firstFrame: Frame | null = null;
-  private others: Map<Serializer, Frame | null> | undefined;
+  private firstFrame: Frame | SplicedFrame | null = null;
+  private others: Map<Serializer, Frame | SplicedFrame | null> | undefined;
 
   constructor(private readonly event: MessageOf<typeof MessageType.EVENT>) {}
 
   /** The frame for `subscriber`'s serializer, or null when that serializer cannot carry the event. */
-  for(subscriber: RouterSession): Frame | null {
+  for(subscriber: RouterSession): Frame | SplicedFrame | null {
     const serializer = subscriber.transport.serializer;
     if (serializer === this.firstSerializer) return this.firstFrame;
     if (this.firstSerializer === undefined) {
@@ -318,7 +318,7 @@ function serializeFor(
   subscriber: RouterSession,
   serializer: Serializer,
   event: MessageOf<typeof MessageType.EVENT>,
-): Frame | null {
+): Frame | SplicedFrame | null {
   try {
     return serializeForwarding(serializer, event);
   } catch (error) {

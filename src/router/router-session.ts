@@ -13,6 +13,7 @@ import {
   type WelcomeDetails,
 } from '../protocol/messages';
 import type { Frame } from '../protocol/serializer';
+import { SplicedFrame } from '../protocol/serializers/json-payload';
 import { decodeForwarding, serializeForwarding } from '../protocol/frames';
 import { inProcessEnd, type InProcessEnd } from '../transport/inprocess';
 import { PayloadSizeError, type CloseInfo, type Transport } from '../transport/transport';
@@ -340,7 +341,7 @@ export class RouterSession {
     }
     // Before serializing: a closed link is not worth the work (`admit` says the same after it).
     if (this.current === 'closed' || !this.transport.isOpen) return 'closed';
-    let frame: Frame;
+    let frame: Frame | SplicedFrame;
     try {
       frame = serializeForwarding(this.transport.serializer, message);
     } catch (error) {
@@ -356,11 +357,18 @@ export class RouterSession {
   }
 
   /** Sends a frame already serialized with this session's serializer (EVENT fan-out). */
-  sendFrame(frame: Frame, droppable: boolean, type: MessageType = MessageType.EVENT): SendOutcome {
+  sendFrame(
+    frame: Frame | SplicedFrame,
+    droppable: boolean,
+    type: MessageType = MessageType.EVENT,
+  ): SendOutcome {
     const refused = this.admit(droppable);
     if (refused !== undefined) return refused;
     try {
-      this.transport.send(frame);
+      if (!(frame instanceof SplicedFrame)) this.transport.send(frame);
+      // A forwarded payload's bytes go out after the head uncopied, where the transport can.
+      else if (this.transport.sendSpliced !== undefined) this.transport.sendSpliced(frame.head, frame.rest);
+      else this.transport.send(frame.joined());
     } catch (error) {
       return this.sendFailed(error);
     }

@@ -80,6 +80,12 @@ export interface Transport {
    */
   send(frame: Frame): void;
   /**
+   * Sends one frame given in two pieces, `head` then `rest` (a router forwarding a payload's
+   * bytes after a head it wrote), without joining them: as `send` of the two joined. Optional:
+   * without it, the router sends the joined frame.
+   */
+  sendSpliced?(head: Uint8Array, rest: Uint8Array): void;
+  /**
    * The owner's session on this link is established. Until then a link accepted by a
    * listener with shared `pending` caps counts as not yet joined (and may be evicted).
    */

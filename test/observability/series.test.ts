@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { Counter, Histogram, Registry, type Metric } from 'prom-client';
 import { CountSeries, LatencyHistogram } from '../../src/observability/series';
 import { WServiceMetrics } from '../../src';
+import { SplicedFrame } from '../../src/protocol/serializers/json-payload';
 import { parsePrometheus, sample } from '../helpers/prometheus';
 
 const BOUNDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -83,12 +84,13 @@ describe('metric series read at scrape time', () => {
     sink.message('in', 48, '[48,1,{},"a.b"]');
     sink.message('in', 48, new Uint8Array(7));
     sink.message('out', 50, '[50,1,{}]');
+    sink.message('out', 50, new SplicedFrame(new Uint8Array(3), new Uint8Array(4))); // a forwarded payload
     sink.message('out', 50, { in: 'process' } as never); // an in-process link: not serialized
     const page = parsePrometheus(await metrics.text());
     expect(sample(page, 'wservice_router_messages_total', { direction: 'in', type: 'CALL' })).toBe(2);
     expect(sample(page, 'wservice_router_bytes_total', { direction: 'in', type: 'CALL' })).toBe(15 + 7);
-    expect(sample(page, 'wservice_router_messages_total', { direction: 'out', type: 'RESULT' })).toBe(2);
-    expect(sample(page, 'wservice_router_bytes_total', { direction: 'out', type: 'RESULT' })).toBe(9);
+    expect(sample(page, 'wservice_router_messages_total', { direction: 'out', type: 'RESULT' })).toBe(3);
+    expect(sample(page, 'wservice_router_bytes_total', { direction: 'out', type: 'RESULT' })).toBe(9 + 7);
     sink.message('in', 48, '[48]');
     const next = parsePrometheus(await metrics.text());
     expect(sample(next, 'wservice_router_messages_total', { direction: 'in', type: 'CALL' })).toBe(3);

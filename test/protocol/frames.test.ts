@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { decode, MessageType, ProtocolError, type Message, type MessageOf } from '../../src/protocol';
 import { decodeForwarding, serializeForwarding } from '../../src/protocol/frames';
+import type { Frame } from '../../src/protocol/serializer';
 import { cborSerializer, jsonSerializer, msgpackSerializer } from '../../src/protocol/serializers';
 import {
   carryPayload,
   RAW_PAYLOAD_MIN_LENGTH,
   rawPayloadOf,
+  SplicedFrame,
 } from '../../src/protocol/serializers/json-payload';
 import { dict, wampValue } from './arbitraries';
 
@@ -13,6 +15,10 @@ import { dict, wampValue } from './arbitraries';
 const lines = Array.from({ length: 40 }, (_, i) => ({ sku: `sku-${i}`, qty: i, note: 'x'.repeat(20) }));
 
 const bytesOf = (text: string) => Buffer.from(text, 'utf8');
+
+/** A frame as one piece, as a transport without `sendSpliced` sends it. */
+const joinedFrame = (frame: Frame | SplicedFrame): Frame =>
+  frame instanceof SplicedFrame ? frame.joined() : frame;
 
 /** What the dealer makes of a CALL: an INVOCATION forwarding its payload. */
 function invocationOf(call: Message): MessageOf<typeof MessageType.INVOCATION> {
@@ -43,12 +49,20 @@ describe('JSON payloads forwarded as bytes', () => {
   it('splices the Arguments and ArgumentsKw bytes of a CALL into the INVOCATION it becomes', () => {
     const text = JSON.stringify([48, 7, {}, 'com.shop.order', [lines, 'gift'], { rush: true }]);
     expect(text.length).toBeGreaterThan(RAW_PAYLOAD_MIN_LENGTH);
-    const call = decodeForwarding(jsonSerializer, bytesOf(text));
+    const frame = bytesOf(text);
+    const call = decodeForwarding(jsonSerializer, frame);
     expect(rawPayloadOf(call)).toBeDefined();
     const out = serializeForwarding(jsonSerializer, invocationOf(call));
-    expect(out).toBeInstanceOf(Uint8Array);
+    expect(out).toBeInstanceOf(SplicedFrame);
     const payloadText = text.slice(text.indexOf('[[{'));
-    expect(Buffer.from(out as Uint8Array).toString()).toBe(`[68,3,99,{"caller":12},${payloadText}`);
+    const { head, rest } = out as SplicedFrame;
+    expect(Buffer.from(head).toString()).toBe('[68,3,99,{"caller":12},');
+    // The payload's bytes are the frame's own, not a copy.
+    expect(rest.buffer).toBe(frame.buffer);
+    expect(rest.byteOffset).toBe(frame.byteOffset + text.indexOf('[[{'));
+    expect(Buffer.from(joinedFrame(out) as Uint8Array).toString()).toBe(
+      `[68,3,99,{"caller":12},${payloadText}`,
+    );
   });
 
   it('keeps integers beyond 2^53 and bytes as the peer wrote them, and reads them as values alike', () => {
@@ -64,9 +78,9 @@ describe('JSON payloads forwarded as bytes', () => {
       { type: MessageType.RESULT, request: 5, details: {} },
       yielded,
     );
-    expect(Buffer.from(serializeForwarding(jsonSerializer, result) as Uint8Array).toString()).toBe(
-      `[50,5,{},${payload}]`,
-    );
+    expect(
+      Buffer.from(joinedFrame(serializeForwarding(jsonSerializer, result)) as Uint8Array).toString(),
+    ).toBe(`[50,5,{},${payload}]`);
   });
 
   it('parses the payload for a peer of another serializer, and for whoever reads it', () => {
@@ -76,7 +90,7 @@ describe('JSON payloads forwarded as bytes', () => {
     );
     const invocation = invocationOf(call);
     for (const serializer of [msgpackSerializer, cborSerializer]) {
-      const frame = serializeForwarding(serializer, invocation);
+      const frame = joinedFrame(serializeForwarding(serializer, invocation));
       expect(serializer.deserialize(frame)).toEqual([68, 3, 99, { caller: 12 }, [lines], { k: 1 }]);
     }
     expect(invocation.args).toEqual([lines]);
@@ -155,7 +169,7 @@ describe('JSON payloads forwarded as bytes', () => {
         expect(forwarded).toEqual(whole);
         // At a JSON receiver, the forwarded INVOCATION reads as one written from the values.
         const invocation = invocationOf(forwarded);
-        const sent = serializeForwarding(jsonSerializer, invocation);
+        const sent = joinedFrame(serializeForwarding(jsonSerializer, invocation));
         const { args: values, kwargs: named } = whole as MessageOf<typeof MessageType.CALL>;
         const written = jsonSerializer.serialize([
           68,

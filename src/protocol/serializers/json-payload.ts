@@ -108,18 +108,36 @@ function opensNonEmpty(frame: Uint8Array, i: number, end: number, open: number, 
 }
 
 /**
+ * A JSON frame in two pieces, its head's bytes and the payload's bytes as they came: a transport
+ * that can write pieces (`Transport.sendSpliced`) writes both uncopied, any other gets them joined.
+ */
+export class SplicedFrame {
+  private whole: Uint8Array | undefined;
+
+  constructor(
+    readonly head: Uint8Array,
+    readonly rest: Uint8Array,
+  ) {}
+
+  get byteLength(): number {
+    return this.head.byteLength + this.rest.byteLength;
+  }
+
+  /** The frame in one buffer (made once). */
+  joined(): Uint8Array {
+    this.whole ??= Buffer.concat([this.head, this.rest], this.byteLength);
+    return this.whole;
+  }
+}
+
+/**
  * The JSON frame of a message whose wire array is `head` (Arguments left out) and whose payload
  * is `payload`'s bytes: the head as the serializer writes it, its `]` replaced by `,`, then the
  * bytes, sent as they came (integers beyond 2^53 and `"\u0000"` + base64 bytes included).
  */
-export function spliceJsonFrame(head: WireMessage, payload: RawPayload): Uint8Array {
+export function spliceJsonFrame(head: WireMessage, payload: RawPayload): SplicedFrame {
   const text = jsonSerializer.serialize(head) as string;
-  const headLength = Buffer.byteLength(text) - 1;
-  const frame = Buffer.allocUnsafe(headLength + 1 + payload.bytes.length);
-  frame.write(text, 0, headLength);
-  frame[headLength] = COMMA;
-  frame.set(payload.bytes, headLength + 1);
-  return frame;
+  return new SplicedFrame(Buffer.from(`${text.slice(0, -1)},`), payload.bytes);
 }
 
 /** A message that carries a raw payload: its head (without Arguments) and the payload. */

@@ -160,6 +160,17 @@ export class RawSocketTransport extends SocketTransport implements Transport, Fr
     this.socket.write(frame);
   }
 
+  /** One message from two pieces: prefix, head and rest leave in one writev, uncopied. */
+  sendSpliced(head: Uint8Array, rest: Uint8Array): void {
+    if (!this.open) return;
+    const size = head.byteLength + rest.byteLength;
+    this.checkSize(size);
+    this.batch.hold();
+    this.socket.write(encodeFramePrefix(FrameType.MESSAGE, size));
+    this.socket.write(head);
+    this.socket.write(rest);
+  }
+
   close(code = CLOSE_NORMAL, reason = ''): void {
     if (this.closing) return;
     // Its peer is not reading: a half-close would never get through; free the buffers now.
