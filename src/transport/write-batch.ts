@@ -9,6 +9,17 @@ import type { Writable } from 'node:stream';
 export const WRITE_BATCH_MAX_BYTES = 64 * 1024;
 
 /**
+ * Frames a batch holds before they are written (and the next ones held again), unless the
+ * stream's owner chose otherwise. A read that brings many messages (100 calls in flight, a
+ * publisher's burst) would otherwise make one batch of all their answers, written after the last
+ * is handled, while the next hop waits idle: the processes on the path then work in turn, one
+ * batch at a time, and calls/s is 1 / their summed CPU per call. Written in parts, the next hop
+ * starts on the first part while this one goes on. At 64 frames a `writev` costs each frame 1/64
+ * of a system call.
+ */
+export const WRITE_BATCH_MAX_FRAMES = 64;
+
+/**
  * Marks a turn of the event loop without scheduling anything: the loop's idle time (which Node
  * always measures) grows only while the loop waits for I/O, so two reads of the same value come
  * from callbacks of one poll phase (or of turns that did not wait, for which holding until the
@@ -53,27 +64,39 @@ function releaseDeferred(): void {
  * "Another I/O callback" is told by a socket read since the last release (`noteRead`): a loop
  * that never idles (a publisher yielding with `setImmediate` every thousand events) would
  * otherwise look like one long turn and have every batch deferred a loop iteration.
- * A stream holding WRITE_BATCH_MAX_BYTES or more is written at once and held again. `end()`
+ * A stream holding WRITE_BATCH_MAX_BYTES or more, or `maxFrames` frames, is written at once and
+ * held again. `end()`
  * flushes held writes itself; `destroy()` drops them, as it drops anything not yet written.
  */
 export class WriteBatch {
   private held = false;
+  /** Frames held in this batch (or its latest part). */
+  private frames = 0;
   /** The loop's idle time when this stream was last written by a `process.nextTick` release. */
   private writtenAt = -1;
   /** `reads` at this stream's last release, of either kind. */
   private readsAt = -1;
 
-  constructor(private readonly stream: Writable) {}
+  /**
+   * `maxFrames`: frames held before a write within the turn (WRITE_BATCH_MAX_FRAMES; Infinity
+   * holds the whole turn, up to WRITE_BATCH_MAX_BYTES).
+   */
+  constructor(
+    private readonly stream: Writable,
+    private readonly maxFrames = WRITE_BATCH_MAX_FRAMES,
+  ) {}
 
   /** Call before writing: the first call corks the stream until the release. */
   hold(): void {
     if (this.held) {
-      if (this.stream.writableLength < WRITE_BATCH_MAX_BYTES) return;
+      if (++this.frames < this.maxFrames && this.stream.writableLength < WRITE_BATCH_MAX_BYTES) return;
+      this.frames = 0;
       this.stream.uncork();
       this.stream.cork();
       return;
     }
     this.held = true;
+    this.frames = 0;
     this.stream.cork();
     if (this.readsAt !== reads && this.writtenAt === loopIdleTime()) {
       if (deferred.push(this) === 1) setImmediate(releaseDeferred);

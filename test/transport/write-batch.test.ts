@@ -1,6 +1,11 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import { noteRead, WRITE_BATCH_MAX_BYTES, WriteBatch } from '../../src/transport/write-batch';
+import {
+  noteRead,
+  WRITE_BATCH_MAX_BYTES,
+  WRITE_BATCH_MAX_FRAMES,
+  WriteBatch,
+} from '../../src/transport/write-batch';
 
 /** A Writable that records how its chunks were handed over: one entry per write or writev. */
 function recordingStream(): { stream: Writable; calls: string[][] } {
@@ -125,6 +130,36 @@ describe('WriteBatch', () => {
       ['b', 'c'],
     ]);
     expect(stream.writableCorked).toBe(0);
+  });
+
+  it('writes each WRITE_BATCH_MAX_FRAMES frames of a turn at once, in order, and the rest at its end', async () => {
+    const { stream, calls } = recordingStream();
+    const batch = new WriteBatch(stream);
+    const frames = Array.from({ length: 2 * WRITE_BATCH_MAX_FRAMES + 5 }, (_, i) => String(i));
+    for (const frame of frames) {
+      batch.hold();
+      stream.write(frame);
+    }
+    const part = (n: number) => frames.slice(n * WRITE_BATCH_MAX_FRAMES, (n + 1) * WRITE_BATCH_MAX_FRAMES);
+    expect(calls).toEqual([part(0), part(1)]);
+    expect(stream.writableCorked).toBe(1);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(calls).toEqual([part(0), part(1), part(2)]);
+    expect(part(2)).toHaveLength(5);
+    expect(stream.writableCorked).toBe(0);
+  });
+
+  it('holds a whole turn when built with maxFrames Infinity (the bench floors)', async () => {
+    const { stream, calls } = recordingStream();
+    const batch = new WriteBatch(stream, Number.POSITIVE_INFINITY);
+    const frames = Array.from({ length: 2 * WRITE_BATCH_MAX_FRAMES + 5 }, (_, i) => String(i));
+    for (const frame of frames) {
+      batch.hold();
+      stream.write(frame);
+    }
+    expect(calls).toEqual([]);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(calls).toEqual([frames]);
   });
 
   it('lets end() flush held writes', async () => {
