@@ -2,6 +2,8 @@ import { decode, encode } from './codec';
 import type { Message, Payload } from './messages';
 import type { Frame, Serializer } from './serializer';
 import { jsonSerializer } from './serializers/json';
+import { readForwardedMsgpackFrame, spliceMsgpackFrame } from './serializers/msgpack-payload';
+import { msgpackSerializer } from './serializers/msgpack';
 import {
   rawPayloadOf,
   readForwardedFrame,
@@ -19,8 +21,13 @@ import {
 
 /** Deserializes and decodes one frame of `serializer`; throws `ProtocolError` as `decode` does. */
 export function decodeForwarding(serializer: Serializer, frame: Frame): Message {
-  if (serializer === jsonSerializer && frame instanceof Uint8Array) {
-    const forwarded = readForwardedFrame(frame);
+  if (frame instanceof Uint8Array) {
+    const forwarded =
+      serializer === jsonSerializer
+        ? readForwardedFrame(frame)
+        : serializer === msgpackSerializer
+          ? readForwardedMsgpackFrame(frame)
+          : undefined;
     if (forwarded !== undefined) {
       const message = decode(forwarded.head);
       withRawPayload(message as Payload, forwarded.payload);
@@ -37,8 +44,13 @@ export function decodeForwarding(serializer: Serializer, frame: Frame): Message 
  */
 export function serializeForwarding(serializer: Serializer, message: Message): Frame | SplicedFrame {
   const raw = rawPayloadOf(message);
-  if (raw !== undefined && serializer === jsonSerializer) {
-    return spliceJsonFrame(encode(raw.head as Message), raw.payload);
+  if (raw !== undefined && serializer === raw.payload.serializer) {
+    const head = encode(raw.head as Message);
+    const spliced =
+      serializer === jsonSerializer
+        ? spliceJsonFrame(head, raw.payload)
+        : spliceMsgpackFrame(head, raw.payload);
+    if (spliced !== undefined) return spliced;
   }
   return serializer.serialize(encode(message));
 }

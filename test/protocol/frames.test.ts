@@ -185,3 +185,147 @@ describe('JSON payloads forwarded as bytes', () => {
     );
   });
 });
+
+describe('msgpack payloads forwarded as bytes', () => {
+  const pack = (wire: unknown[]) => Buffer.from(msgpackSerializer.serialize(wire) as Uint8Array);
+
+  function decodedWholeMsgpack(frame: Uint8Array): Message | ProtocolError {
+    try {
+      return decode(msgpackSerializer.deserialize(frame));
+    } catch (error) {
+      return error as ProtocolError;
+    }
+  }
+
+  it('splices the Arguments and ArgumentsKw bytes of a CALL into the INVOCATION it becomes', () => {
+    const frame = pack([48, 7, {}, 'com.shop.order', [lines, 'gift'], { rush: true }]);
+    expect(frame.length).toBeGreaterThan(RAW_PAYLOAD_MIN_LENGTH);
+    const call = decodeForwarding(msgpackSerializer, frame);
+    expect(rawPayloadOf(call)).toBeDefined();
+    const out = serializeForwarding(msgpackSerializer, invocationOf(call));
+    expect(out).toBeInstanceOf(SplicedFrame);
+    expect((out as SplicedFrame).rest.buffer).toBe(frame.buffer);
+    expect(Buffer.from(joinedFrame(out) as Uint8Array)).toEqual(
+      pack([68, 3, 99, { caller: 12 }, [lines, 'gift'], { rush: true }]),
+    );
+    // A JSON peer gets the values.
+    expect(
+      jsonSerializer.deserialize(joinedFrame(serializeForwarding(jsonSerializer, invocationOf(call)))),
+    ).toEqual([68, 3, 99, { caller: 12 }, [lines, 'gift'], { rush: true }]);
+  });
+
+  it.each([
+    ['an extension type', Buffer.from([0xd4, 0x01, 0x00])],
+    ['the never-used byte 0xc1', Buffer.from([0xc1])],
+    ['a length beyond the frame', Buffer.from([0xdd, 0xff, 0xff, 0xff, 0xff])],
+    ['a non-string key', Buffer.from([0x81, 0x01, 0x02])],
+  ])('refuses a payload with %s as the whole-frame decode does', (_what, item) => {
+    // [48, 7, {}, "a.b", [lines..., <item>]]: the item replaces the list's last element.
+    const good = pack([48, 7, {}, 'a.b', [lines, 0]]);
+    const frame = Buffer.concat([good.subarray(0, good.length - 1), item]);
+    const whole = decodedWholeMsgpack(frame);
+    expect(whole).toBeInstanceOf(ProtocolError);
+    let forwarded: unknown;
+    try {
+      forwarded = decodeForwarding(msgpackSerializer, frame);
+    } catch (error) {
+      forwarded = error;
+    }
+    expect(forwarded).toBeInstanceOf(ProtocolError);
+    expect((forwarded as Error).message).toBe((whole as Error).message);
+  });
+
+  it('refuses trailing and missing bytes as the whole-frame decode does', () => {
+    const good = pack([48, 7, {}, 'a.b', [lines]]);
+    for (const frame of [Buffer.concat([good, Buffer.from([0])]), good.subarray(0, good.length - 1)]) {
+      expect(() => decodeForwarding(msgpackSerializer, frame)).toThrow(
+        (decodedWholeMsgpack(frame) as Error).message,
+      );
+    }
+  });
+
+  it('gives every message the values the whole-frame decode gives, and forwards frames that read back the same', () => {
+    const call = fc.record({
+      args: fc.array(wampValue, { minLength: 1, maxLength: 4 }),
+      kwargs: fc.option(dict, { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(call, ({ args, kwargs }) => {
+        const wire: unknown[] = [48, 7, {}, 'a.b', [...args, lines]];
+        if (kwargs !== undefined && Object.keys(kwargs).length > 0) wire.push(kwargs);
+        const frame = pack(wire);
+        const forwarded = decodeForwarding(msgpackSerializer, frame);
+        const whole = decodedWholeMsgpack(frame);
+        expect(forwarded).toEqual(whole);
+        const sent = joinedFrame(serializeForwarding(msgpackSerializer, invocationOf(forwarded)));
+        const { args: values, kwargs: named } = whole as MessageOf<typeof MessageType.CALL>;
+        const written = msgpackSerializer.serialize([
+          68,
+          3,
+          99,
+          { caller: 12 },
+          values,
+          ...(named ? [named] : []),
+        ]);
+        expect(msgpackSerializer.deserialize(sent)).toEqual(msgpackSerializer.deserialize(written));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('what forwarded payload bytes carry', () => {
+  const pack = (wire: unknown[]) => Buffer.from(msgpackSerializer.serialize(wire) as Uint8Array);
+  /** `[48, 7, {}, "a.b", [lines, <str>]]` with the str's bytes as given (fixstr or str8). */
+  const callWithString = (str: Buffer) => {
+    const good = pack([48, 7, {}, 'a.b', [lines, 0]]);
+    const head = str.length < 32 ? Buffer.from([0xa0 | str.length]) : Buffer.from([0xd9, str.length]);
+    return Buffer.concat([good.subarray(0, good.length - 1), head, str]);
+  };
+
+  it('decodes a msgpack payload whose strings are not UTF-8 whole, as before: no peer gets the bad bytes', () => {
+    for (const bad of [
+      Buffer.from([0x61, 0xc3, 0x28]),
+      Buffer.concat([Buffer.alloc(40, 0x61), Buffer.from([0xff])]),
+    ]) {
+      const frame = callWithString(bad);
+      const call = decodeForwarding(msgpackSerializer, frame);
+      expect(rawPayloadOf(call)).toBeUndefined();
+      expect(call).toEqual(decode(msgpackSerializer.deserialize(frame)));
+      const out = Buffer.from(
+        joinedFrame(serializeForwarding(msgpackSerializer, invocationOf(call))) as Uint8Array,
+      );
+      expect(out.includes(bad)).toBe(false);
+    }
+  });
+
+  it('forwards msgpack strings that are UTF-8, short or long, ASCII or not, as bytes', () => {
+    for (const good of [Buffer.from('café'), Buffer.from('é'.repeat(60)), Buffer.alloc(200, 0x61)]) {
+      const call = decodeForwarding(msgpackSerializer, callWithString(good));
+      expect(rawPayloadOf(call)).toBeDefined();
+      expect((call as MessageOf<typeof MessageType.CALL>).args![1]).toBe(good.toString());
+    }
+  });
+
+  it('forwards a dictionary with a repeated key as sent to a peer of the same serializer (decoding keeps the last)', () => {
+    const json = bytesOf(`[48,7,{},"a.b",[${JSON.stringify(lines)}],{"a":1,"a":2}]`);
+    const call = decodeForwarding(jsonSerializer, json);
+    expect((call as MessageOf<typeof MessageType.CALL>).kwargs).toEqual({ a: 2 });
+    const out = Buffer.from(
+      joinedFrame(serializeForwarding(jsonSerializer, invocationOf(call))) as Uint8Array,
+    );
+    expect(out.toString().endsWith(',{"a":1,"a":2}]')).toBe(true);
+    const good = pack([48, 7, {}, 'a.b', [lines], { a: 1 }]);
+    // { a: 1 } is 0x81 0xa1 0x61 0x01: the same dictionary with the key twice.
+    const msgpack = Buffer.concat([
+      good.subarray(0, good.length - 4),
+      Buffer.from([0x82, 0xa1, 0x61, 1, 0xa1, 0x61, 2]),
+    ]);
+    const packed = decodeForwarding(msgpackSerializer, msgpack);
+    expect((packed as MessageOf<typeof MessageType.CALL>).kwargs).toEqual({ a: 2 });
+    const sent = Buffer.from(
+      joinedFrame(serializeForwarding(msgpackSerializer, invocationOf(packed))) as Uint8Array,
+    );
+    expect(sent.subarray(sent.length - 7)).toEqual(Buffer.from([0x82, 0xa1, 0x61, 1, 0xa1, 0x61, 2]));
+  });
+});

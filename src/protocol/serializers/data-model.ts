@@ -160,6 +160,84 @@ export function checkMsgpack(bytes: Buffer): void {
   w.end();
 }
 
+/**
+ * Where each item of a msgpack frame's top-level fixarray ends, the frame checked as
+ * `checkMsgpack` checks it and every string's bytes checked to be UTF-8 (msgpackr reads bad
+ * UTF-8 without complaint, replacing it: bytes forwarded as they came must not carry it to a
+ * strict peer). Undefined when the frame is no non-empty fixarray or fails a check: the caller
+ * then decodes it whole, as before. Its own copy of `checkMsgpack`'s loop, so that the check of
+ * every other frame stays as it was.
+ */
+export function msgpackTopItems(bytes: Buffer): number[] | undefined {
+  const head = bytes[0];
+  if (head === undefined || head <= 0x90 || head > 0x9f) return undefined;
+  const w = walk.start(bytes, 'msgpack');
+  w.pos = 1;
+  const ends: number[] = [];
+  try {
+    for (let items = head & 0x0f; items > 0; items--) {
+      do {
+        w.need(1);
+        const b = bytes[w.pos++];
+        if (b <= 0x7f || b >= 0xe0) w.noKey('an integer');
+        else if (b <= 0x8f) {
+          w.noKey('a dictionary');
+          if ((b & 0x0f) > 0) {
+            w.open((b & 0x0f) * 2, true);
+            continue;
+          }
+        } else if (b <= 0x9f) {
+          w.noKey('a list');
+          if ((b & 0x0f) > 0) {
+            w.open(b & 0x0f, false);
+            continue;
+          }
+        } else if (b <= 0xbf || (b >= 0xd9 && b <= 0xdb)) {
+          // The string's bytes start after its length (str8 / 16 / 32: 1, 2 or 4 bytes).
+          const start = b <= 0xbf ? w.pos : w.pos + (1 << (b - 0xd9));
+          if (!readMsgpackString(w, b) || !isUtf8Range(bytes, start, w.pos)) {
+            w.finish();
+            return undefined;
+          }
+        } else if (!readMsgpackHead(w, b)) continue;
+        w.itemDone();
+      } while (w.depth > 0);
+      ends.push(w.pos);
+    }
+    w.end();
+  } catch (error) {
+    if (error instanceof ProtocolError) return undefined;
+    throw error;
+  }
+  return ends;
+}
+
+/** A str item of head byte `b` (fixstr, str8 / 16 / 32), read by the walk: true when read. */
+function readMsgpackString(w: Walk, b: number): boolean {
+  if (b <= 0xbf) {
+    w.string(b & 0x1f);
+    return true;
+  }
+  return readMsgpackHead(w, b);
+}
+
+/** Refuses what is not UTF-8 (in the browser bundle too, which has no `isUtf8`). */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Whether `bytes[start..end)` is UTF-8: ASCII by a loop, anything else by a strict decode. */
+function isUtf8Range(bytes: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    if (bytes[i]! < 0x80) continue;
+    try {
+      strictUtf8.decode(bytes.subarray(start, end));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** Reads the item of head byte 0xc0..0xdf; false when it opened a non-empty container. */
 function readMsgpackHead(w: Walk, b: number): boolean {
   const bytes = w.bytes;

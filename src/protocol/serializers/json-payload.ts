@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { MessageType, type Args, type Kwargs, type Payload, type WireMessage } from '../messages';
+import type { Serializer } from '../serializer';
 import { jsonSerializer } from './json';
 import { NOT_SCANNED, scanValue, skipWhitespace } from './json-scan';
 
@@ -10,7 +11,7 @@ import { NOT_SCANNED, scanValue, skipWhitespace } from './json-scan';
 export const RAW_PAYLOAD_MIN_LENGTH = 1024;
 
 /** Where Arguments sit in the messages a router forwards (their ArgumentsKw, if any, follow). */
-const PAYLOAD_INDEX: Partial<Record<number, number>> = {
+export const PAYLOAD_INDEX: Partial<Record<number, number>> = {
   [MessageType.CALL]: 4,
   [MessageType.YIELD]: 3,
   [MessageType.PUBLISH]: 4,
@@ -24,10 +25,11 @@ const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 
 /**
- * The Arguments / ArgumentsKw of a JSON frame as its bytes, checked to be JSON (json-scan.ts)
- * and not parsed: a JSON peer gets these bytes spliced after the head of the message that
- * forwards them (`spliceJsonFrame`); whoever reads the values gets them parsed from the frame
- * by `jsonSerializer.deserialize`, once, with its rules for bytes and big integers.
+ * The Arguments / ArgumentsKw of a frame as its bytes, checked (json-scan.ts for JSON, the data
+ * model's walk for msgpack) and not decoded: a peer of the same serializer gets these bytes
+ * spliced after the head of the message that forwards them (`spliceJsonFrame`,
+ * `spliceMsgpackFrame`); whoever reads the values gets them decoded from the frame by its
+ * serializer's `deserialize`, once, with its rules for bytes and big integers.
  */
 export class RawPayload {
   private parsed: Payload | undefined;
@@ -37,14 +39,18 @@ export class RawPayload {
     private readonly frame: Uint8Array,
     /** Where Arguments sit in the frame's array. */
     private readonly index: number,
-    /** The bytes from Arguments to the frame's end: `[...]` or `[...],{...}`, then the frame's `]`. */
+    /** The bytes from Arguments to the frame's end (JSON: `[...]` or `[...],{...}`, then the frame's `]`). */
     readonly bytes: Uint8Array,
+    /** The frame's serializer. */
+    readonly serializer: Serializer = jsonSerializer,
+    /** Items the bytes hold: 1 (Arguments) or 2 (and ArgumentsKw). */
+    readonly items = 1,
   ) {}
 
   /** The values, parsed once from the frame. */
   values(): Payload {
     if (this.parsed !== undefined) return this.parsed;
-    const wire = jsonSerializer.deserialize(this.frame) as unknown[];
+    const wire = this.serializer.deserialize(this.frame) as unknown[];
     this.parsed = { args: wire[this.index] as Args, kwargs: wire[this.index + 1] as Kwargs | undefined };
     return this.parsed;
   }

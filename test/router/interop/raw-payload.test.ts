@@ -1,5 +1,6 @@
 import type { Frame } from '../../../src/protocol';
 import { MessageType as M } from '../../../src/protocol';
+import { msgpackSerializer } from '../../../src/protocol/serializers';
 import { Router } from '../../../src/router';
 import { errorLogger } from '../helpers/error-log';
 import { ScriptedPeer } from '../helpers/peer';
@@ -40,16 +41,18 @@ describe('JSON payloads the router forwards as bytes', () => {
   async function peer(
     transport: 'websocket' | 'rawsocket',
     serializer: SerializerKind,
-  ): Promise<{ peer: ScriptedPeer; link: SocketLink; texts: string[] }> {
+  ): Promise<{ peer: ScriptedPeer; link: SocketLink; texts: string[]; frames: Buffer[] }> {
     const link = await SocketLink.open(
       linkTarget({ transport, serializer }, router.listeners[0].url, router.listeners[1].port!),
     );
     const texts: string[] = [];
+    const frames: Buffer[] = [];
     const attach = link.attach.bind(link);
     link.attach = (handlers) =>
       attach({
         ...handlers,
         message: (frame: Frame) => {
+          if (frame instanceof Uint8Array) frames.push(Buffer.from(frame));
           if (serializer === 'json')
             texts.push(typeof frame === 'string' ? frame : Buffer.from(frame as Uint8Array).toString());
           handlers.message(frame);
@@ -57,7 +60,7 @@ describe('JSON payloads the router forwards as bytes', () => {
       });
     const scripted = new ScriptedPeer(link);
     await scripted.hello();
-    return { peer: scripted, link, texts };
+    return { peer: scripted, link, texts, frames };
   }
 
   it.each([
@@ -104,6 +107,54 @@ describe('JSON payloads the router forwards as bytes', () => {
     const event = await jsonSubscriber.peer.expect(M.EVENT);
     expect(jsonSubscriber.texts.at(-1)).toBe(`[36,${event[1]},${event[2]},{},${PAYLOAD}]`);
     for (const p of [callee, subscriber, jsonSubscriber, caller]) await p.peer.leave();
+  });
+
+  it('forwards msgpack payload bytes between msgpack peers, and gives a JSON peer the values', async () => {
+    const callee = await peer('websocket', 'msgpack');
+    const caller = await peer('rawsocket', 'msgpack');
+    const subscriber = await peer('websocket', 'json');
+    await callee.peer.register('shop.echo');
+    await subscriber.peer.subscribe('shop.orders');
+    const pack = (wire: unknown[]) => Buffer.from(msgpackSerializer.serialize(wire) as Uint8Array);
+    // Written as no msgpack library here writes it (5 as a uint32): the bytes show what was forwarded.
+    const args = [5, 9007199254740993n, Buffer.from([0, 1, 2]), JSON.parse(LINES)];
+    const argsBytes = Buffer.concat([Buffer.from([0x94, 0xce, 0, 0, 0, 5]), pack(args.slice(1)).subarray(1)]);
+    /** A frame of `head` followed by `argsBytes`, the head array's size counting them. */
+    const withArgs = (head: unknown[]) => {
+      const bytes = pack(head);
+      bytes[0] += 1;
+      return Buffer.concat([bytes, argsBytes]);
+    };
+    caller.link.sendBinary(withArgs([M.CALL, 1, {}, 'shop.echo']));
+    const invocation = await callee.peer.expect(M.INVOCATION);
+    expect(invocation[4]).toEqual(args);
+    expect(callee.frames.at(-1)).toEqual(withArgs([M.INVOCATION, invocation[1], invocation[2], {}]));
+    callee.link.sendBinary(withArgs([M.YIELD, invocation[1], {}]));
+    await caller.peer.expect(M.RESULT);
+    expect(caller.frames.at(-1)).toEqual(withArgs([M.RESULT, 1, {}]));
+    caller.link.sendBinary(withArgs([M.PUBLISH, 2, { acknowledge: true }, 'shop.orders']));
+    await caller.peer.expect(M.PUBLISHED);
+    expect((await subscriber.peer.expect(M.EVENT))[4]).toEqual(args);
+    for (const p of [callee, caller, subscriber]) await p.peer.leave();
+    expect(errorLogs).toEqual([]);
+  });
+
+  it('gives a msgpack callee what decoding gives of a payload whose strings are not UTF-8, not the bad bytes', async () => {
+    const callee = await peer('rawsocket', 'msgpack');
+    const caller = await peer('websocket', 'msgpack');
+    await callee.peer.register('shop.echo');
+    const pack = (wire: unknown[]) => Buffer.from(msgpackSerializer.serialize(wire) as Uint8Array);
+    const bad = Buffer.from([0xa3, 0x61, 0xc3, 0x28]); // fixstr "a" + an invalid 2-byte sequence
+    const good = pack([M.CALL, 1, {}, 'shop.echo', [JSON.parse(LINES), 0]]);
+    const frame = Buffer.concat([good.subarray(0, good.length - 1), bad]);
+    caller.link.sendBinary(frame);
+    const invocation = await callee.peer.expect(M.INVOCATION);
+    const decoded = msgpackSerializer.deserialize(frame) as unknown[];
+    expect(callee.frames.at(-1)).toEqual(pack([M.INVOCATION, invocation[1], invocation[2], {}, decoded[4]]));
+    expect(callee.frames.at(-1)!.includes(bad)).toBe(false);
+    callee.peer.send([M.YIELD, invocation[1], {}]);
+    await caller.peer.expect(M.RESULT);
+    for (const p of [callee, caller]) await p.peer.leave();
   });
 
   it('gives an in-process callee the values', async () => {
