@@ -1,7 +1,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { messageName } from '../protocol/messages';
 import type { Frame } from '../protocol/serializer';
-import { SplicedFrame } from '../protocol/serializers/json-payload';
+import { SplicedFrame } from '../protocol/serializers/raw-payload';
 import type { RouterStats } from '../router/router';
 import { CountSeries, LatencyHistogram, ProcedureSeries, TopicSeries, type ServiceLoad } from './series';
 

@@ -4,13 +4,8 @@ import type { Frame, Serializer } from './serializer';
 import { jsonSerializer } from './serializers/json';
 import { readForwardedMsgpackFrame, spliceMsgpackFrame } from './serializers/msgpack-payload';
 import { msgpackSerializer } from './serializers/msgpack';
-import {
-  rawPayloadOf,
-  readForwardedFrame,
-  spliceJsonFrame,
-  withRawPayload,
-  type SplicedFrame,
-} from './serializers/json-payload';
+import { readForwardedFrame, spliceJsonFrame } from './serializers/json-payload';
+import { rawPayloadOf, withRawPayload, type SplicedFrame } from './serializers/raw-payload';
 
 /**
  * Frame to typed message and back for a peer that forwards payloads (the router): a JSON frame

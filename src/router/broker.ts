@@ -11,7 +11,7 @@ import {
 } from '../protocol/messages';
 import { serializeForwarding } from '../protocol/frames';
 import type { Frame, Serializer } from '../protocol/serializer';
-import { carryPayload, type SplicedFrame } from '../protocol/serializers/json-payload';
+import { carryPayload, type SplicedFrame } from '../protocol/serializers/raw-payload';
 import { isReservedUri, isValidUri } from '../protocol/uri';
 import { Backpressure } from './limits';
 import type { RealmPartSetup } from './realm-part';

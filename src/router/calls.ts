@@ -9,7 +9,7 @@ import {
   type MessageOf,
   type ResultDetails,
 } from '../protocol/messages';
-import { carryPayload } from '../protocol/serializers/json-payload';
+import { carryPayload } from '../protocol/serializers/raw-payload';
 import type { SendOutcome } from './limits';
 import { MAX_TIMER_DELAY } from './options';
 import { customAttributes, readCancelMode } from './request-options';

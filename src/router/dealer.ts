@@ -1,6 +1,6 @@
 import { ErrorUri, ProtocolError, WampError } from '../protocol/errors';
 import { MessageType, type InvocationDetails, type MessageOf } from '../protocol/messages';
-import { carryPayload } from '../protocol/serializers/json-payload';
+import { carryPayload } from '../protocol/serializers/raw-payload';
 import { isReservedUri, isValidUri } from '../protocol/uri';
 import { CallTracker } from './calls';
 import type { RealmPartSetup } from './realm-part';

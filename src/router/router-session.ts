@@ -13,7 +13,7 @@ import {
   type WelcomeDetails,
 } from '../protocol/messages';
 import type { Frame } from '../protocol/serializer';
-import { SplicedFrame } from '../protocol/serializers/json-payload';
+import { SplicedFrame } from '../protocol/serializers/raw-payload';
 import { decodeForwarding, serializeForwarding } from '../protocol/frames';
 import { inProcessEnd, type InProcessEnd } from '../transport/inprocess';
 import { PayloadSizeError, type CloseInfo, type Transport } from '../transport/transport';

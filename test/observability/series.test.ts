@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Counter, Histogram, Registry, type Metric } from 'prom-client';
 import { CountSeries, LatencyHistogram } from '../../src/observability/series';
 import { WServiceMetrics } from '../../src';
-import { SplicedFrame } from '../../src/protocol/serializers/json-payload';
+import { SplicedFrame } from '../../src/protocol/serializers/raw-payload';
 import { parsePrometheus, sample } from '../helpers/prometheus';
 
 const BOUNDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

@@ -8,7 +8,7 @@ import {
   RAW_PAYLOAD_MIN_LENGTH,
   rawPayloadOf,
   SplicedFrame,
-} from '../../src/protocol/serializers/json-payload';
+} from '../../src/protocol/serializers/raw-payload';
 import { dict, wampValue } from './arbitraries';
 
 /** Order lines making a payload past the length from which it is kept as bytes. */

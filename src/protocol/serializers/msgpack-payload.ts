@@ -6,7 +6,7 @@ import {
   RawPayload,
   SplicedFrame,
   type ForwardedFrame,
-} from './json-payload';
+} from './raw-payload';
 import { msgpackSerializer } from './msgpack';
 
 /** msgpack heads: fixarray / fixmap carry their size in the low 4 bits. */

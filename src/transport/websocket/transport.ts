@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { Logger } from '../../logger';
 import type { Frame, Serializer } from '../../protocol/serializer';
-import { RAW_PAYLOAD_MIN_LENGTH } from '../../protocol/serializers/json-payload';
+import { RAW_PAYLOAD_MIN_LENGTH } from '../../protocol/serializers/raw-payload';
 import {
   BUFFERING_REPORT_STEP,
   CLOSE_GRACE,
