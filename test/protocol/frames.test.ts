@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { decode, MessageType, ProtocolError, type Message, type MessageOf } from '../../src/protocol';
 import { decodeForwarding, serializeForwarding } from '../../src/protocol/frames';
-import type { Frame } from '../../src/protocol/serializer';
+import type { Frame, Serializer } from '../../src/protocol/serializer';
 import { cborSerializer, jsonSerializer, msgpackSerializer } from '../../src/protocol/serializers';
 import {
   carryPayload,
@@ -15,6 +15,7 @@ import { dict, wampValue } from './arbitraries';
 const lines = Array.from({ length: 40 }, (_, i) => ({ sku: `sku-${i}`, qty: i, note: 'x'.repeat(20) }));
 
 const bytesOf = (text: string) => Buffer.from(text, 'utf8');
+const pack = (wire: unknown[]) => Buffer.from(msgpackSerializer.serialize(wire) as Uint8Array);
 
 /** A frame as one piece, as a transport without `sendSpliced` sends it. */
 const joinedFrame = (frame: Frame | SplicedFrame): Frame =>
@@ -29,12 +30,27 @@ function invocationOf(call: Message): MessageOf<typeof MessageType.INVOCATION> {
 }
 
 /** What today's path (the whole frame parsed, then decoded) makes of `frame`, or its error. */
-function decodedWhole(frame: Uint8Array): Message | ProtocolError {
+function decodedWhole(frame: Uint8Array, serializer: Serializer = jsonSerializer): Message | ProtocolError {
   try {
-    return decode(jsonSerializer.deserialize(frame));
+    return decode(serializer.deserialize(frame));
   } catch (error) {
     return error as ProtocolError;
   }
+}
+
+/**
+ * At a receiver of `serializer`, the INVOCATION forwarding `forwarded`'s payload reads as one
+ * written from the values of `whole` (the same CALL decoded whole).
+ */
+function expectInvocationAsWritten(
+  serializer: Serializer,
+  forwarded: Message,
+  whole: Message | ProtocolError,
+): void {
+  const sent = joinedFrame(serializeForwarding(serializer, invocationOf(forwarded)));
+  const { args: values, kwargs: named } = whole as MessageOf<typeof MessageType.CALL>;
+  const written = serializer.serialize([68, 3, 99, { caller: 12 }, values, ...(named ? [named] : [])]);
+  expect(serializer.deserialize(sent)).toEqual(serializer.deserialize(written));
 }
 
 function decodedForwarding(frame: Uint8Array): Message | ProtocolError {
@@ -168,18 +184,7 @@ describe('JSON payloads forwarded as bytes', () => {
         const forwarded = decodeForwarding(jsonSerializer, bytes);
         expect(forwarded).toEqual(whole);
         // At a JSON receiver, the forwarded INVOCATION reads as one written from the values.
-        const invocation = invocationOf(forwarded);
-        const sent = joinedFrame(serializeForwarding(jsonSerializer, invocation));
-        const { args: values, kwargs: named } = whole as MessageOf<typeof MessageType.CALL>;
-        const written = jsonSerializer.serialize([
-          68,
-          3,
-          99,
-          { caller: 12 },
-          values,
-          ...(named ? [named] : []),
-        ]);
-        expect(jsonSerializer.deserialize(sent)).toEqual(jsonSerializer.deserialize(written));
+        expectInvocationAsWritten(jsonSerializer, forwarded, whole);
       }),
       { numRuns: 300 },
     );
@@ -187,15 +192,7 @@ describe('JSON payloads forwarded as bytes', () => {
 });
 
 describe('msgpack payloads forwarded as bytes', () => {
-  const pack = (wire: unknown[]) => Buffer.from(msgpackSerializer.serialize(wire) as Uint8Array);
-
-  function decodedWholeMsgpack(frame: Uint8Array): Message | ProtocolError {
-    try {
-      return decode(msgpackSerializer.deserialize(frame));
-    } catch (error) {
-      return error as ProtocolError;
-    }
-  }
+  const decodedWholeMsgpack = (frame: Uint8Array) => decodedWhole(frame, msgpackSerializer);
 
   it('splices the Arguments and ArgumentsKw bytes of a CALL into the INVOCATION it becomes', () => {
     const frame = pack([48, 7, {}, 'com.shop.order', [lines, 'gift'], { rush: true }]);
@@ -257,17 +254,7 @@ describe('msgpack payloads forwarded as bytes', () => {
         const forwarded = decodeForwarding(msgpackSerializer, frame);
         const whole = decodedWholeMsgpack(frame);
         expect(forwarded).toEqual(whole);
-        const sent = joinedFrame(serializeForwarding(msgpackSerializer, invocationOf(forwarded)));
-        const { args: values, kwargs: named } = whole as MessageOf<typeof MessageType.CALL>;
-        const written = msgpackSerializer.serialize([
-          68,
-          3,
-          99,
-          { caller: 12 },
-          values,
-          ...(named ? [named] : []),
-        ]);
-        expect(msgpackSerializer.deserialize(sent)).toEqual(msgpackSerializer.deserialize(written));
+        expectInvocationAsWritten(msgpackSerializer, forwarded, whole);
       }),
       { numRuns: 200 },
     );
@@ -275,7 +262,6 @@ describe('msgpack payloads forwarded as bytes', () => {
 });
 
 describe('what forwarded payload bytes carry', () => {
-  const pack = (wire: unknown[]) => Buffer.from(msgpackSerializer.serialize(wire) as Uint8Array);
   /** `[48, 7, {}, "a.b", [lines, <str>]]` with the str's bytes as given (fixstr or str8). */
   const callWithString = (str: Buffer) => {
     const good = pack([48, 7, {}, 'a.b', [lines, 0]]);
