@@ -20,6 +20,27 @@ import type { Registration } from './registration';
 import type { ErrorTable, MessageTable, Role, SessionLink } from './role';
 import { RunningInvocation } from './running-invocation';
 import { Result, type ClientRegisterOptions, type InvocationContext } from './types';
+import type { DirectInvocationReply, DirectRun } from '../transport/inprocess';
+import { decode, encode } from '../protocol/codec';
+import type { InvocationDetails } from '../protocol/messages';
+
+/** A direct invocation (`DirectSide.invoke`) whose handler returned a promise. */
+class PendingDirect implements DirectRun {
+  /** Answered, or dropped (the session ended): nothing more is sent. */
+  done = false;
+
+  constructor(
+    readonly invocation: RunningInvocation,
+    readonly reply: DirectInvocationReply,
+  ) {}
+
+  interrupt(mode: 'kill' | 'killnowait'): void {
+    const invocation = this.invocation;
+    if (this.done || invocation.interrupted) return;
+    invocation.interrupted = true;
+    invocation.abort(new CallCanceledError(invocation.procedure, mode));
+  }
+}
 
 /** True for a promise or any object with a `then` method (what `await` adopts). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -59,6 +80,8 @@ export class Callee implements Role {
   private readonly unregistering = new PendingRequests<Registration>('UNREGISTER');
   /** Invocations whose handler has not settled, by INVOCATION request id. */
   private readonly running = new IdTable<RunningInvocation>();
+  /** Direct invocations whose handler has not settled. */
+  private readonly runningDirect = new Set<PendingDirect>();
 
   readonly messages: MessageTable = {
     [MessageType.REGISTERED]: (m) => this.onRegistered(m),
@@ -112,6 +135,92 @@ export class Callee implements Role {
     const running = this.running.values();
     this.running.clear();
     for (const invocation of running) invocation.abort(error);
+    const direct = [...this.runningDirect];
+    this.runningDirect.clear();
+    for (const run of direct) {
+      run.done = true;
+      run.invocation.abort(error);
+    }
+  }
+
+  /**
+   * Runs an invocation the dealer hands over directly (no INVOCATION, YIELD or ERROR message):
+   * the same handler, context and answers as `onInvocation`, to `reply`. False when this
+   * session does not hold `registrationId` (the dealer sends the INVOCATION instead); the
+   * pending run when the handler returned a promise; undefined when `reply` was answered.
+   */
+  invokeDirect(
+    registrationId: number,
+    details: InvocationDetails,
+    args: Args | undefined,
+    kwargs: Kwargs | undefined,
+    reply: DirectInvocationReply,
+  ): false | DirectRun | undefined {
+    const registration = this.registrations.get(registrationId);
+    if (registration === undefined) return false;
+    const invocation = new RunningInvocation(registration, details, undefined);
+    let value: unknown;
+    try {
+      value = registration.handler(args ?? [], kwargs ?? {}, invocation);
+    } catch (err) {
+      this.directFailure(reply, invocation, err);
+      return undefined;
+    }
+    if (!isThenable(value)) {
+      this.directSuccess(reply, value);
+      return undefined;
+    }
+    const run = new PendingDirect(invocation, reply);
+    this.runningDirect.add(run);
+    Promise.resolve(value).then(
+      (result) => this.settleDirect(run, result, false),
+      (err: unknown) => this.settleDirect(run, err, true),
+    );
+    return run;
+  }
+
+  private settleDirect(run: PendingDirect, outcome: unknown, failed: boolean): void {
+    // Done when the session ended meanwhile: there is nobody to answer.
+    if (run.done) return;
+    run.done = true;
+    this.runningDirect.delete(run);
+    const { invocation, reply } = run;
+    if (invocation.interrupted) this.directFailure(reply, invocation, new WampError(ErrorUri.CANCELED), true);
+    else if (failed) this.directFailure(reply, invocation, outcome);
+    else this.directSuccess(reply, outcome);
+  }
+
+  /** `success` then `answer`, as a direct reply. */
+  private directSuccess(reply: DirectInvocationReply, value: unknown): void {
+    if (value === undefined) return reply.result(undefined, undefined);
+    if (!(value instanceof Result)) return reply.result([value], undefined);
+    const { args, kwargs } = value;
+    if (
+      (args === undefined || Array.isArray(args)) &&
+      (kwargs === undefined || (typeof kwargs === 'object' && kwargs !== null && !Array.isArray(kwargs)))
+    )
+      return reply.result(args, kwargs);
+    // A YIELD the router would refuse: the same protocol violation, in the decoder's words.
+    const message: Message = { type: MessageType.YIELD, request: 1, options: {}, args, kwargs };
+    try {
+      decode(encode(message));
+    } catch (err) {
+      return reply.violation(err instanceof Error ? err.message : String(err));
+    }
+    reply.violation('YIELD carries no WAMP payload');
+  }
+
+  /** `failure` as a direct reply. */
+  private directFailure(
+    reply: DirectInvocationReply,
+    context: InvocationContext,
+    err: unknown,
+    quiet = false,
+  ): void {
+    if (!quiet && !(err instanceof WampError) && !wasReported(err))
+      this.link.logger.error({ err, procedure: context.procedure }, 'procedure failed');
+    const { uri, args, kwargs } = handlerErrorToWire(err);
+    reply.error(uri, args, kwargs, {});
   }
 
   /** REGISTER options; a pattern or a shared policy the dealer lacks fails rather than vanish. */

@@ -13,8 +13,10 @@ import {
 import { CallCanceledError, CallTimeoutError } from './errors';
 import { unknownRequest } from './pending';
 import type { ErrorTable, MessageTable, Role, SessionLink } from './role';
-import { valueOfResult } from './proxy';
+import { isSingleValue, valueOfResult } from './proxy';
 import { CallResult, type ClientCallOptions } from './types';
+import type { DirectReply } from '../transport/inprocess';
+import type { Dict } from '../protocol/messages';
 
 /** The cancel mode when the caller names none: the callee is told, the caller does not wait. */
 export const DEFAULT_CANCEL_MODE: CancelMode = 'killnowait';
@@ -36,9 +38,53 @@ interface PendingCall {
   abandoned: boolean;
 }
 
+/**
+ * The caller's end of a direct call (no CALL or RESULT message, see `DirectSide`): it settles
+ * the caller's one promise as the RESULT or ERROR would have.
+ */
+class DirectCall implements DirectReply {
+  /** Answered, or failed with the session: later answers are dropped. */
+  settled = false;
+  /** In the caller's table of direct calls answered later. */
+  tracked = false;
+
+  constructor(
+    private readonly caller: Caller,
+    readonly procedure: string,
+    readonly request: number,
+    private readonly asValue: boolean,
+    private readonly resolve: (value: unknown) => void,
+    readonly reject: (error: Error) => void,
+  ) {}
+
+  result(args: Args | undefined, kwargs: Kwargs | undefined): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.caller.directSettled(this);
+    // `valueOfResult` with the RESULT's empty Details, made only for a `CallResult`.
+    if (this.asValue && isSingleValue(args, kwargs)) this.resolve(args?.[0]);
+    else this.resolve(new CallResult(args ?? [], kwargs ?? {}, {}));
+  }
+
+  error(uri: string, args: Args | undefined, kwargs: Kwargs | undefined, details: Dict): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.caller.directSettled(this);
+    const error = new RemoteError(uri, args, kwargs, details, {
+      procedure: this.procedure,
+      requestId: this.request,
+    });
+    this.reject(reviveRemoteError(error));
+  }
+}
+
 /** The caller role: CALL, progressive results, timeouts and cancellation. */
 export class Caller implements Role {
   private readonly calls = new IdTable<PendingCall>();
+  /** Direct calls the dealer answers later (an async callee), by CALL.Request. */
+  private readonly directCalls = new IdTable<DirectCall>();
+  /** Calls that went directly (`DirectSide`), for tests that check the path is taken. */
+  directCount = 0;
 
   readonly messages: MessageTable = {
     [MessageType.RESULT]: (m) => this.onResult(m),
@@ -90,6 +136,22 @@ export class Caller implements Role {
       if (signal?.aborted) throw new CallCanceledError(procedure, mode);
 
       const request = this.link.nextId();
+      // No timeout, cancel or progress: the call may skip the messages (`DirectSide`).
+      if (timeout === undefined && signal === undefined && options.onProgress === undefined) {
+        const dealer = this.link.direct?.();
+        if (dealer?.call !== undefined) {
+          const direct = new DirectCall(this, procedure, request, asValue, resolve, reject);
+          const outcome = dealer.call(procedure, this.wireOptions(options), args, kwargs, direct);
+          if (outcome !== false) {
+            this.directCount++;
+            if (outcome === 'pending' && !direct.settled) {
+              direct.tracked = true;
+              this.directCalls.set(request, direct);
+            }
+            return;
+          }
+        }
+      }
       const call: PendingCall = {
         procedure,
         asValue,
@@ -116,7 +178,18 @@ export class Caller implements Role {
     });
   }
 
+  /** @internal A direct call was answered. */
+  directSettled(call: DirectCall): void {
+    if (call.tracked) this.directCalls.delete(call.request);
+  }
+
   close(error: Error): void {
+    const direct = this.directCalls.values();
+    this.directCalls.clear();
+    for (const call of direct) {
+      call.settled = true;
+      call.reject(error);
+    }
     const calls = this.calls.values();
     this.calls.clear();
     for (const call of calls) {

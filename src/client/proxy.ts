@@ -98,7 +98,8 @@ export function valueOfResult(
   return new CallResult(args ?? [], kwargs ?? {}, details);
 }
 
-function isSingleValue(args: Args | undefined, kwargs: Kwargs | undefined): boolean {
+/** True when a RESULT's value is its single argument (or none): no `CallResult` is made. */
+export function isSingleValue(args: Args | undefined, kwargs: Kwargs | undefined): boolean {
   return (args === undefined || args.length <= 1) && (kwargs === undefined || !hasOwnKeys(kwargs));
 }
 

@@ -28,6 +28,8 @@ export class ReusableTransport implements Transport {
       this.messageLink = {
         sendMessage: (message) => end.sendMessage(message),
         takeMessages: (handler) => (this.onMessage = handler),
+        offerDirect: (side) => end.offerDirect(side),
+        directPeer: () => end.directPeer(),
       };
     }
     inner.attach({
@@ -38,6 +40,7 @@ export class ReusableTransport implements Transport {
         const handlers = this.handlers;
         this.handlers = undefined;
         this.onMessage = null;
+        end?.offerDirect(null);
         handlers?.close(info);
       },
     });
@@ -88,6 +91,7 @@ export class ReusableTransport implements Transport {
       this.keep = false;
       this.handlers = undefined;
       this.onMessage = null;
+      inProcessEnd(this.inner)?.offerDirect(null);
       return;
     }
     this.keep = false;

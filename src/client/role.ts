@@ -1,6 +1,7 @@
 import type { Logger } from '../logger';
 import type { ErrorMessage, Message, MessageOf, MessageType } from '../protocol/messages';
 import type { RouterFeatures } from './features';
+import type { DirectSide } from '../transport/inprocess';
 
 /** What a role (caller, callee, publisher, subscriber) needs from its session. */
 export interface SessionLink {
@@ -10,6 +11,11 @@ export interface SessionLink {
   nextId(): number;
   /** Throws `SessionClosedError` unless the session is joined. */
   assertOpen(): void;
+  /**
+   * The dealer's side of direct calls, when a call may go to it without messages now (an
+   * in-process link, no message hooks); undefined otherwise.
+   */
+  direct?(): DirectSide | undefined;
   /** Features of the router the session joined. */
   readonly router: RouterFeatures;
   readonly logger: Logger;

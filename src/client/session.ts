@@ -138,6 +138,17 @@ export class Session implements RegistrationOwner, SubscriptionOwner {
     this.messageLink =
       transport instanceof ReusableTransport ? transport.messageLink : inProcessEnd(transport);
     this.messageLink?.takeMessages((message) => this.handle(message));
+    this.messageLink?.offerDirect({
+      invoke: (registration, details, args, kwargs, reply) =>
+        this.sessionState === 'established' && !this.hooks.hasInbound && !this.hooks.hasOutbound
+          ? this.callee.invokeDirect(registration, details, args, kwargs, reply)
+          : false,
+    });
+  }
+
+  /** @internal Calls this session made without messages (`DirectSide`), for tests. */
+  get directCalls(): number {
+    return this.caller.directCount;
   }
 
   /** The session id the router assigned (0 before WELCOME). */
@@ -315,6 +326,8 @@ export class Session implements RegistrationOwner, SubscriptionOwner {
         this.write(message);
       },
       nextId: () => this.ids.next(),
+      direct: () =>
+        this.hooks.hasInbound || this.hooks.hasOutbound ? undefined : this.messageLink?.directPeer(),
       assertOpen: () => this.assertOpen(),
       router: this.routerFeatures,
       logger: this.logger,

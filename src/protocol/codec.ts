@@ -70,9 +70,7 @@ export function decodable(message: Message): boolean {
     case MessageType.CALL:
       return (
         isId(message.request) &&
-        conforms(message.options, CALL_OPTIONS) &&
-        typeof message.procedure === 'string' &&
-        isPayload(message)
+        decodableCall(message.options, message.procedure, message.args, message.kwargs)
       );
     case MessageType.RESULT:
       return isId(message.request) && conforms(message.details, RESULT_DETAILS) && isPayload(message);
@@ -100,6 +98,16 @@ export function decodable(message: Message): boolean {
     default:
       return false;
   }
+}
+
+/** `decodable` of a CALL with these fields and a valid request id, without the message. */
+export function decodableCall(options: unknown, procedure: unknown, args: unknown, kwargs: unknown): boolean {
+  return (
+    conforms(options, CALL_OPTIONS) &&
+    typeof procedure === 'string' &&
+    (args === undefined || Array.isArray(args)) &&
+    (kwargs === undefined || isDict(kwargs))
+  );
 }
 
 /** The messages `decodable` may pass: what one RPC exchanges. */

@@ -2,9 +2,13 @@ import type { Logger } from '../logger';
 import { ErrorUri, ProtocolError } from '../protocol/errors';
 import { IdTable } from '../protocol/id-table';
 import { IdSequence } from '../protocol/ids';
+import type { DirectInvocationReply, DirectReply, DirectRun } from '../transport/inprocess';
 import {
   MessageType,
+  type Args,
   type CancelMode,
+  type Dict,
+  type Kwargs,
   type Id,
   type MessageOf,
   type ResultDetails,
@@ -313,4 +317,117 @@ function errorFor(call: PendingCall, uri: string, text: string): MessageOf<typeo
     error: uri,
     args: [text],
   };
+}
+
+/**
+ * A direct call (`Dealer.callDirect`): the callee's handler answers it as values. It passes
+ * the answer on to the caller's reply once, and only while in flight; one answered later is
+ * in `DirectCalls` meanwhile, so either side leaving ends it as a tracked call would end.
+ */
+export class DirectCall implements DirectInvocationReply {
+  /** Answered, or ended (a side left, the router stopped): later answers are dropped. */
+  done = false;
+  /** The callee's pending run, once tracked. */
+  run: DirectRun | undefined = undefined;
+
+  constructor(
+    private readonly calls: DirectCalls,
+    readonly caller: RouterSession,
+    readonly callee: RouterSession,
+    private readonly reply: DirectReply,
+  ) {}
+
+  result(args: Args | undefined, kwargs: Kwargs | undefined): void {
+    if (this.done) return;
+    this.calls.finish(this);
+    this.reply.result(args, kwargs);
+  }
+
+  error(uri: string, args: Args | undefined, kwargs: Kwargs | undefined, details: Dict): void {
+    if (this.done) return;
+    this.calls.finish(this);
+    this.reply.error(uri, args, kwargs, details);
+  }
+  violation(problem: string): void {
+    if (this.done) return;
+    this.callee.protocolViolation(problem);
+    // Leaving ended the call if it was tracked; one answered at once ends here the same way.
+    this.error(ErrorUri.CANCELED, ['the callee left before answering'], undefined, {});
+  }
+}
+
+/** Direct calls answered later, by caller and by callee session (`CallTracker`'s part for them). */
+export class DirectCalls {
+  private readonly bySession = new Map<RouterSession, Set<DirectCall>>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  heldSessions(): IterableIterator<RouterSession> {
+    return this.bySession.keys();
+  }
+
+  track(call: DirectCall, run: DirectRun): void {
+    call.run = run;
+    this.count++;
+    this.sideOf(call.caller).add(call);
+    this.sideOf(call.callee).add(call);
+  }
+
+  /** The call is over: untracked (if it was), and nothing more passes. */
+  finish(call: DirectCall): void {
+    call.done = true;
+    if (call.run === undefined) return;
+    call.run = undefined;
+    this.count--;
+    this.remove(call.caller, call);
+    this.remove(call.callee, call);
+  }
+
+  /**
+   * `session` left: calls it answers fail with `wamp.error.canceled` (the text the tracked
+   * path gives), calls it made are interrupted (killnowait, when the callee can be told).
+   */
+  sessionLeft(session: RouterSession): void {
+    const calls = this.bySession.get(session);
+    if (calls === undefined) return;
+    const lost = session.linkLost;
+    const text =
+      lost === undefined
+        ? 'the callee left before answering'
+        : `the callee's link dropped before it answered (${lost}); the call may have run`;
+    for (const call of [...calls]) {
+      const run = call.run;
+      if (call.callee === session) {
+        call.error(ErrorUri.CANCELED, [text], undefined, {});
+        continue;
+      }
+      this.finish(call);
+      if (run !== undefined && call.callee.supports('callee', 'call_canceling'))
+        run.interrupt('killnowait', ErrorUri.CANCELED);
+    }
+    this.bySession.delete(session);
+  }
+
+  /** Ends every call without telling anyone (router stop). */
+  clear(): void {
+    for (const calls of this.bySession.values()) for (const call of calls) call.done = true;
+    this.bySession.clear();
+    this.count = 0;
+  }
+
+  private sideOf(session: RouterSession): Set<DirectCall> {
+    let calls = this.bySession.get(session);
+    if (calls === undefined) this.bySession.set(session, (calls = new Set()));
+    return calls;
+  }
+
+  private remove(session: RouterSession, call: DirectCall): void {
+    const calls = this.bySession.get(session);
+    if (calls === undefined) return;
+    calls.delete(call);
+    if (calls.size === 0) this.bySession.delete(session);
+  }
 }

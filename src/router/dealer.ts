@@ -1,8 +1,17 @@
 import { ErrorUri, ProtocolError, WampError } from '../protocol/errors';
-import { MessageType, type InvocationDetails, type MessageOf } from '../protocol/messages';
+import { decodableCall } from '../protocol/codec';
+import {
+  MessageType,
+  type Args,
+  type CallOptions,
+  type InvocationDetails,
+  type Kwargs,
+  type MessageOf,
+} from '../protocol/messages';
+import type { DirectReply } from '../transport/inprocess';
 import { carryPayload } from '../protocol/serializers/raw-payload';
 import { isReservedUri, isValidUri } from '../protocol/uri';
-import { CallTracker } from './calls';
+import { CallTracker, DirectCall, DirectCalls } from './calls';
 import type { RealmPartSetup } from './realm-part';
 import { RegistrationTable, type Callee, type Registration, type RegistrationIndex } from './registrations';
 import { isValidPattern, readCallOptions, readRegisterOptions, type CallRequest } from './request-options';
@@ -38,6 +47,10 @@ export interface DealerSetup extends RealmPartSetup<RegistrationEvents> {
 export class Dealer {
   private readonly table = new RegistrationTable();
   private readonly calls: CallTracker;
+  /** Direct calls (`callDirect`) whose callee answers later. */
+  private readonly direct = new DirectCalls();
+  /** @internal Calls taken by `callDirect`, for tests that check the direct path is taken. */
+  directTaken = 0;
 
   constructor(private readonly setup: DealerSetup) {
     this.calls = new CallTracker(setup.logger);
@@ -120,6 +133,50 @@ export class Dealer {
   }
 
   /**
+   * A CALL from a client on an in-process link of this router, as values (`DirectSide.call`):
+   * when every check of `call` passes, no timeout or progress was asked for, the call is no
+   * meta procedure's, and the callee picked by `route` takes invocations directly, the
+   * callee's handler answers `reply` without any message. Otherwise false, with nothing done
+   * (the invoke policy's pick undone): the client sends the CALL, and `call` decides again,
+   * refusals included.
+   */
+  callDirect(
+    caller: RouterSession,
+    procedure: string,
+    wire: CallOptions,
+    args: Args | undefined,
+    kwargs: Kwargs | undefined,
+    reply: DirectReply,
+  ): false | 'done' | 'pending' {
+    // What the message path refuses (or sends on as a frame) takes it.
+    if (!decodableCall(wire, procedure, args, kwargs)) return false;
+    if (this.table.lookup(procedure, 'exact') === undefined && !isValidUri(procedure)) return false;
+    const options = readCallOptions(wire);
+    if (options.timeout > 0 || options.receiveProgress) return false;
+    if (!this.setup.permissions.permits(caller, 'call', procedure)) return false;
+    if (this.setup.metaProcedure(procedure) !== undefined) return false;
+    const route = this.route(procedure);
+    if (route === undefined) return false;
+    const { registration, callee } = route;
+    const target = callee.session.directCallee();
+    if (target?.invoke === undefined) {
+      this.table.undoPick(registration, callee);
+      return false;
+    }
+    const details = invocationDetails(caller, procedure, options, registration, callee);
+    const call = new DirectCall(this.direct, caller, callee.session, reply);
+    const run = target.invoke(registration.id, details, args, kwargs, call);
+    if (run === false) {
+      this.table.undoPick(registration, callee);
+      return false;
+    }
+    this.directTaken++;
+    if (run === undefined || call.done) return 'done';
+    this.direct.track(call, run);
+    return 'pending';
+  }
+
+  /**
    * Where a CALL of `procedure` goes: the best registration (exact, longest prefix, best
    * wildcard) and its callee by invoke policy, among callees whose role may register
    * `procedure` by exact URI (a pattern alone was judged when it was registered). When the
@@ -162,6 +219,7 @@ export class Dealer {
   sessionLeft(session: RouterSession): void {
     for (const registration of this.table.heldBy(session)) this.detach(session, registration);
     this.calls.sessionLeft(session);
+    this.direct.sessionLeft(session);
   }
 
   /**
@@ -181,18 +239,20 @@ export class Dealer {
 
   /** Calls in flight in this realm. */
   get callsInFlight(): number {
-    return this.calls.size;
+    return this.calls.size + this.direct.size;
   }
 
   /** The sessions the dealer holds state for: callees, and either side of calls. */
   *heldSessions(): Iterable<RouterSession> {
     yield* this.table.holders();
     yield* this.calls.heldSessions();
+    yield* this.direct.heldSessions();
   }
 
   /** Ends every call in flight (router stop): their timers must not outlive the router. */
   close(): void {
     this.calls.clear();
+    this.direct.clear();
   }
 
   private invoke(
@@ -203,17 +263,7 @@ export class Dealer {
     callee: Callee,
   ): void {
     const target = callee.session;
-    // Custom attributes (`x_correlation_id`...) travel on untouched; spec keys follow.
-    const details: InvocationDetails = options.custom === undefined ? {} : { ...options.custom };
-    // spec: with a pattern registration the callee learns which procedure was called.
-    if (registration.match !== 'exact') details.procedure = message.procedure;
-    const receiveProgress = options.receiveProgress && target.supports('callee', 'progressive_call_results');
-    if (receiveProgress) details.receive_progress = true;
-    if (options.discloseMe || callee.discloseCaller) {
-      details.caller = caller.id;
-      details.caller_authid = caller.authid;
-      details.caller_authrole = caller.authrole;
-    }
+    const details = invocationDetails(caller, message.procedure, options, registration, callee);
     // spec: a callee that registered with forward_timeout (and announced call_timeout) runs
     // the timer itself and is told the timeout; otherwise the dealer runs it and tells nobody.
     const calleeTimesOut =
@@ -265,6 +315,29 @@ export class Dealer {
     this.setup.events.unregistered(session, registration);
     if (deleted) this.setup.events.registrationDeleted(session, registration);
   }
+}
+
+/** INVOCATION Details of a call (but `timeout`, which the caller of this adds when the callee runs it). */
+function invocationDetails(
+  caller: RouterSession,
+  procedure: string,
+  options: CallRequest,
+  registration: Registration,
+  callee: Callee,
+): InvocationDetails {
+  // Custom attributes (`x_correlation_id`...) travel on untouched; spec keys follow.
+  const details: InvocationDetails = options.custom === undefined ? {} : { ...options.custom };
+  // spec: with a pattern registration the callee learns which procedure was called.
+  if (registration.match !== 'exact') details.procedure = procedure;
+  const receiveProgress =
+    options.receiveProgress && callee.session.supports('callee', 'progressive_call_results');
+  if (receiveProgress) details.receive_progress = true;
+  if (options.discloseMe || callee.discloseCaller) {
+    details.caller = caller.id;
+    details.caller_authid = caller.authid;
+    details.caller_authrole = caller.authrole;
+  }
+  return details;
 }
 
 /** Why `session` may not join `registration` with `invoke`, if it may not (spec: shared registration). */

@@ -127,6 +127,18 @@ export class Realm implements SessionRealm {
     this.gate.admit(session, message, () => this.route(session, message));
   }
 
+  /**
+   * A CALL as values (`Dealer.callDirect`); false with a dynamic authorizer, whose decision may
+   * come later: the CALL goes as a message.
+   */
+  readonly callDirect: Dealer['callDirect'] = (caller, procedure, options, args, kwargs, reply) =>
+    this.gate === undefined && this.dealer.callDirect(caller, procedure, options, args, kwargs, reply);
+
+  /** @internal Calls its dealer handed over directly, for tests. */
+  get directCalls(): number {
+    return this.dealer.directTaken;
+  }
+
   private route(session: RouterSession, message: RealmMessage): void {
     (ROUTES[message.type] as Route<typeof message.type>)(this.handlers, session, message as never);
   }

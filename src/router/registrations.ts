@@ -112,6 +112,17 @@ export class RegistrationTable extends IdPatternTable<Entry, RouterSession> impl
     }
   }
 
+  /**
+   * Undoes `pickCallee`'s step for `callee` (a call that did not go after all): `roundrobin`
+   * picks it again next; the other policies keep no position.
+   */
+  undoPick(registration: Registration, callee: Callee): void {
+    const entry = this.entry(registration);
+    if (entry.invoke !== 'roundrobin') return;
+    const index = entry.callees.indexOf(callee);
+    if (index >= 0) entry.nextIndex = index;
+  }
+
   /** Every registration handed out is one of this table's entries. */
   private entry(registration: Registration): Entry {
     return registration as Entry;

@@ -15,7 +15,7 @@ import {
 import type { Frame } from '../protocol/serializer';
 import { SplicedFrame } from '../protocol/serializers/raw-payload';
 import { decodeForwarding, serializeForwarding } from '../protocol/frames';
-import { inProcessEnd, type InProcessEnd } from '../transport/inprocess';
+import { inProcessEnd, type DirectSide, type InProcessEnd } from '../transport/inprocess';
 import { PayloadSizeError, type CloseInfo, type Transport } from '../transport/transport';
 import type { Identity } from './auth/authenticator';
 import type { PermitMemo } from './authorizer';
@@ -48,6 +48,11 @@ export interface SessionRealm {
   join(session: RouterSession): void;
   /** A message of the established session for the realm's dealer or broker. */
   receive(session: RouterSession, message: RealmMessage): void;
+  /** A CALL as values, for the dealer to hand over directly, or false (`Dealer.callDirect`). */
+  callDirect(
+    caller: RouterSession,
+    ...call: Parameters<NonNullable<DirectSide['call']>>
+  ): ReturnType<NonNullable<DirectSide['call']>>;
   /** The session leaves, for any reason. */
   leave(session: RouterSession): void;
 }
@@ -127,6 +132,21 @@ export class RouterSession {
     this.messageLink?.takeMessages((message) =>
       this.guarded('a message', () => this.handle(message, message as unknown as Frame)),
     );
+    this.messageLink?.offerDirect({
+      call: (procedure, options, args, kwargs, reply) =>
+        // Metrics count messages: with them on, calls go as messages.
+        this.current === 'established' && this.host.metrics === undefined
+          ? this.realm!.callDirect(this, procedure, options, args, kwargs, reply)
+          : false,
+    });
+  }
+
+  /**
+   * The client's side of direct calls (`DirectSide.invoke`), when an invocation may reach it
+   * without a message now (see `InProcessEnd.directPeer`).
+   */
+  directCallee(): DirectSide | undefined {
+    return this.current === 'established' ? this.messageLink?.directPeer() : undefined;
   }
 
   /** Counts an authentication refused (metrics on). */

@@ -239,6 +239,16 @@ export class Router {
     return [...this.realms.keys()];
   }
 
+  /**
+   * @internal Calls its dealers handed from an in-process caller straight to an in-process
+   * callee (no messages; docs/architecture.md), for tests that check the direct path is taken.
+   */
+  get directCalls(): number {
+    let count = 0;
+    for (const realm of this.realms.values()) count += realm.directCalls;
+    return count;
+  }
+
   /** Sessions that hold a session id (joined, or authenticating). */
   get sessionCount(): number {
     return this.sessionIds.size;

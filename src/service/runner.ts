@@ -74,6 +74,14 @@ export interface ServiceRunnerOptions {
    */
   inProcess?: boolean;
   /**
+   * In-process services' calls to each other go from the caller's proxy through the dealer
+   * straight to the callee's method, without WAMP messages, when nothing needs them (no
+   * timeout, cancel or progress asked for, no message hooks, router metrics off, no dynamic
+   * authorizer; docs/architecture.md). False: every call crosses the link as messages.
+   * Results and errors are the same either way. Default true.
+   */
+  directCalls?: boolean;
+  /**
    * Refuse two classes with one service name or two services claiming one procedure, and warn
    * of proxies to services no class here declares. Default true; `wservice run` checks across
    * all its files itself.
@@ -456,7 +464,7 @@ export function reservationsOf(definition: ServiceDefinition): UriReservation[] 
 function transportFactory(options: ServiceRunnerOptions, router: Router | undefined): TransportFactory {
   if (router !== undefined && options.inProcess !== false) {
     return async () => {
-      const [client, server] = createInProcessPair();
+      const [client, server] = createInProcessPair({ directCalls: options.directCalls });
       // In-process services are the router's own: they join as authid = service name.
       router.attach(server, { trusted: true });
       return client;

@@ -1,5 +1,14 @@
 import { RPC_MESSAGES, decodable, encode } from '../protocol/codec';
-import type { Message, WireMessage } from '../protocol/messages';
+import type {
+  Args,
+  CallOptions,
+  Dict,
+  Id,
+  InvocationDetails,
+  Kwargs,
+  Message,
+  WireMessage,
+} from '../protocol/messages';
 import type { Frame, Serializer } from '../protocol/serializer';
 import type { CloseInfo, PeerCertificate, Transport, TransportHandlers } from './transport';
 
@@ -13,6 +22,11 @@ export interface LinkInfo {
    * messages a typed-aware owner would send as they are (`sendMessage`). For comparing the two.
    */
   typedMessages?: boolean;
+  /**
+   * False: no call skips the messages (`DirectSide`); every CALL, INVOCATION, YIELD and RESULT
+   * crosses the link. For comparing the two. Default true (with `typedMessages`).
+   */
+  directCalls?: boolean;
 }
 
 /**
@@ -40,6 +54,58 @@ export interface MessageLink {
   sendMessage(message: Message): boolean;
   /** The owner's taker of typed messages; null stops taking them (frames are sent instead). */
   takeMessages(handler: MessageHandler | null): void;
+  /** The owner's side of direct calls (a client's callee); null: none. */
+  offerDirect(side: DirectSide | null): void;
+  /** The dealer behind the other end, when a call may go to it directly now (see `directPeer`). */
+  directPeer(): DirectSide | undefined;
+}
+
+/**
+ * The answer of a direct call (no CALL, INVOCATION, YIELD or RESULT message): exactly one of
+ * `result` or `error`, once; the caller's side made it, the dealer and the callee pass it on.
+ */
+export interface DirectReply {
+  /** The RESULT's payload; its Details are empty (a direct call has no progress, custom YIELD options none). */
+  result(args: Args | undefined, kwargs: Kwargs | undefined): void;
+  error(uri: string, args: Args | undefined, kwargs: Kwargs | undefined, details: Dict): void;
+}
+
+/** The dealer's end of a direct invocation, as the callee answers it. */
+export interface DirectInvocationReply extends DirectReply {
+  /**
+   * The callee's answer would have been a YIELD the router refuses (`problem`, what `decode`
+   * says): as on the message path, the callee's session ends with a protocol violation.
+   */
+  violation(problem: string): void;
+}
+
+/** A direct invocation whose handler has not settled: the dealer may interrupt it. */
+export interface DirectRun {
+  interrupt(mode: 'kill' | 'killnowait', reason: string): void;
+}
+
+/**
+ * What an in-process end's owner offers the other end's owner for calls that skip the
+ * messages (docs/architecture.md, "The dealer-level call"): the router's session takes a
+ * caller's call (`call`), a client's callee runs an invocation (`invoke`). Either answers
+ * `false` when it did nothing and the call must go as messages; otherwise `reply` is
+ * answered (at once: `'done'` / `undefined`, or later: `'pending'` / the run).
+ */
+export interface DirectSide {
+  call?(
+    procedure: string,
+    options: CallOptions,
+    args: Args | undefined,
+    kwargs: Kwargs | undefined,
+    reply: DirectReply,
+  ): false | 'done' | 'pending';
+  invoke?(
+    registration: Id,
+    details: InvocationDetails,
+    args: Args | undefined,
+    kwargs: Kwargs | undefined,
+    reply: DirectInvocationReply,
+  ): false | DirectRun | undefined;
 }
 
 /**
@@ -63,14 +129,19 @@ class InProcessEnd implements Transport, MessageLink {
   /** The owner's taker of typed messages, when it has one (see `takeMessages`). */
   private onMessage: MessageHandler | null = null;
   private flushScheduled = false;
+  /** Inbox entries the running flush has delivered or is delivering (the rest wait). */
+  private taken = 0;
   private open = true;
   private closeInfo: CloseInfo | null = null;
   /** While true, received frames wait in the inbox (the router holds back this publisher). */
   private paused = false;
+  /** The owner's side of direct calls (`offerDirect`). */
+  private direct: DirectSide | null = null;
 
   constructor(
     link: LinkInfo = {},
     private readonly typedMessages = link.typedMessages ?? true,
+    private readonly directCalls = typedMessages && (link.directCalls ?? true),
   ) {
     this.peer = link.peer ?? 'inprocess';
     if (link.origin !== undefined) this.origin = link.origin;
@@ -134,6 +205,32 @@ class InProcessEnd implements Transport, MessageLink {
     this.other.shut(info);
   }
 
+  /** The owner offers direct calls to the other end's owner (`DirectSide`); null withdraws it. */
+  offerDirect(side: DirectSide | null): void {
+    this.direct = side;
+  }
+
+  /**
+   * The other end's direct side, when a call may skip the messages now: typed messages on, the
+   * link open, the other end taking them, and nothing this end sent waiting in the other's
+   * inbox (a direct call must not pass a message sent before it) nor held there (paused by
+   * the router's budget).
+   */
+  directPeer(): DirectSide | undefined {
+    const other = this.other;
+    if (
+      !this.typedMessages ||
+      !this.directCalls ||
+      !this.open ||
+      other.direct === null ||
+      other.onMessage === null ||
+      other.inbox.length !== other.taken ||
+      other.paused
+    )
+      return undefined;
+    return other.direct;
+  }
+
   /** The owner takes typed messages too: what the other end sends with `sendMessage`. */
   takeMessages(handler: MessageHandler | null): void {
     this.onMessage = handler;
@@ -168,6 +265,7 @@ class InProcessEnd implements Transport, MessageLink {
     while (delivered < batch && !this.holding) {
       const entry = this.inbox[delivered];
       const typed = this.typed[delivered++];
+      this.taken = delivered;
       if (!typed) handlers.message(entry);
       // An owner that stopped taking typed messages gets the frame.
       else if (this.onMessage !== null) this.onMessage(entry as unknown as Message);
@@ -175,6 +273,7 @@ class InProcessEnd implements Transport, MessageLink {
     }
     this.inbox.splice(0, delivered);
     this.typed.splice(0, delivered);
+    this.taken = 0;
     if (this.holding) return;
     if (this.inbox.length > 0) return this.scheduleFlush();
     if (this.closeInfo !== null) {
@@ -195,7 +294,7 @@ export type { InProcessEnd };
 
 /** Two linked transports: what one sends, the other receives. */
 export function createInProcessPair(link?: LinkInfo): [Transport, Transport] {
-  const a = new InProcessEnd({}, link?.typedMessages);
+  const a = new InProcessEnd({}, link?.typedMessages, link?.directCalls);
   // The second end is the one a router serves: it shows the remote client's link.
   const b = new InProcessEnd(link);
   a.other = b;

@@ -1,8 +1,9 @@
-import { RemoteError } from '../../src/protocol';
+import { MessageType, RemoteError } from '../../src/protocol';
 import { Session } from '../../src/client/session';
-import type { InvocationContext } from '../../src/client/types';
+import { CallResult, Result, type InvocationContext } from '../../src/client/types';
 import type { Router, RouterStartOptions } from '../../src/router';
 import { createInProcessPair } from '../../src/transport';
+import type { LinkInfo } from '../../src/transport/inprocess';
 import { startRouter } from './helpers/router';
 
 /**
@@ -33,10 +34,21 @@ const never = (context: InvocationContext): Promise<never> =>
     context.signal.addEventListener('abort', () => reject(context.signal.reason)),
   );
 
+/** Registers `procedure` on `callee`, never answering; the reasons its calls were aborted with. */
+async function hanging(callee: Session, procedure: string): Promise<unknown[]> {
+  const aborted: unknown[] = [];
+  await callee.register(procedure, (_a, _k, context) => {
+    context.signal.addEventListener('abort', () => aborted.push(context.signal.reason));
+    return never(context);
+  });
+  return aborted;
+}
+
 describe.each([
-  ['typed messages', true],
-  ['wire arrays', false],
-])('in-process RPC with %s', (_name, typedMessages) => {
+  ['direct calls', { typedMessages: true, directCalls: true }],
+  ['typed messages', { typedMessages: true, directCalls: false }],
+  ['wire arrays', { typedMessages: false, directCalls: false }],
+])('in-process RPC with %s', (_name, { typedMessages, directCalls }) => {
   let router: Router;
   const sessions: Session[] = [];
   /** Frames handed to `send` on every end (a typed message goes by `sendMessage` instead). */
@@ -51,8 +63,11 @@ describe.each([
     await router.stop();
   });
 
-  async function join(authid: 'ada' | 'bob'): Promise<Session> {
-    const [near, far] = createInProcessPair({ typedMessages });
+  async function join(
+    authid: 'ada' | 'bob',
+    link: LinkInfo = { typedMessages, directCalls },
+  ): Promise<Session> {
+    const [near, far] = createInProcessPair(link);
     for (const end of [near, far]) {
       const send = end.send.bind(end);
       end.send = (frame) => {
@@ -75,6 +90,127 @@ describe.each([
     expect(result.args).toEqual([{ args: ['hello', 2], kwargs: { k: true } }]);
     // CALL, INVOCATION, YIELD, RESULT: each a frame, or none.
     expect(frames).toBe(typedMessages ? 0 : 4);
+    // The direct path is taken when it may be, and only then (no message at all).
+    expect(caller.directCalls).toBe(directCalls ? 1 : 0);
+    expect(router.directCalls).toBe(directCalls ? 1 : 0);
+  });
+
+  it('answers as values: one value, several, kwargs, nothing; custom attributes reach the callee', async () => {
+    const callee = await join('bob');
+    await callee.register('app.shape', (args, kwargs, context) => {
+      if (args[0] === 'many') return new Result([1, 2], { k: 3 });
+      if (args[0] === 'none') return undefined;
+      return [context.details.x_tag, kwargs];
+    });
+    const caller = await join('ada');
+    expect(await caller.callForValue('app.shape', ['one'], { a: 1 }, { custom: { x_tag: 't' } })).toEqual([
+      't',
+      { a: 1 },
+    ]);
+    const many = await caller.callForValue('app.shape', ['many']);
+    expect(many).toBeInstanceOf(CallResult);
+    expect(many).toMatchObject({ args: [1, 2], kwargs: { k: 3 }, details: {} });
+    expect(await caller.callForValue('app.shape', ['none'])).toBeUndefined();
+    const whole = await caller.call('app.shape', ['none']);
+    expect(whole).toMatchObject({ args: [], kwargs: {}, details: {} });
+    expect(caller.directCalls).toBe(directCalls ? 4 : 0);
+  });
+
+  it('ends a callee whose answer a YIELD cannot carry, as a protocol violation', async () => {
+    const callee = await join('bob');
+    await callee.register('app.bad', () => new Result('not a list' as never));
+    const caller = await join('ada');
+    await expect(caller.call('app.bad')).rejects.toMatchObject({
+      uri: 'wamp.error.canceled',
+      args: ['the callee left before answering'],
+    });
+    expect(await callee.closed).toMatchObject({ reason: 'wamp.error.protocol_violation', by: 'router' });
+    expect(router.stats.callsInFlight).toBe(0);
+  });
+
+  it('answers from async handlers, results and errors, and a pattern registration learns the procedure', async () => {
+    const callee = await join('bob');
+    await callee.register(
+      'app.async.',
+      async (args, _k, context) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (args[0] === 'fail') throw new Error('boom');
+        return context.procedure;
+      },
+      { match: 'prefix' },
+    );
+    const caller = await join('ada');
+    const [ok, failed] = await Promise.allSettled([
+      caller.callForValue('app.async.one'),
+      caller.callForValue('app.async.two', ['fail']),
+    ]);
+    expect(ok).toEqual({ status: 'fulfilled', value: 'app.async.one' });
+    expect(failed).toMatchObject({
+      status: 'rejected',
+      reason: {
+        uri: 'wservice.error.application',
+        args: ['boom'],
+        kwargs: { name: 'Error', message: 'boom' },
+      },
+    });
+    expect(router.stats.callsInFlight).toBe(0);
+    expect(caller.directCalls).toBe(directCalls ? 2 : 0);
+  });
+
+  it('fails a call whose callee leaves before answering', async () => {
+    const callee = await join('bob');
+    const aborted = await hanging(callee, 'app.hang');
+    const caller = await join('ada');
+    const call = caller.call('app.hang');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(router.stats.callsInFlight).toBe(1);
+    await callee.leave();
+    await expect(call).rejects.toMatchObject({
+      uri: 'wamp.error.canceled',
+      args: ['the callee left before answering'],
+    });
+    expect(aborted).toHaveLength(1);
+    expect(router.stats.callsInFlight).toBe(0);
+  });
+
+  it('interrupts the callee when the caller leaves mid-call', async () => {
+    const callee = await join('bob');
+    const aborted = await hanging(callee, 'app.hang');
+    const caller = await join('ada');
+    const call = caller.call('app.hang');
+    await new Promise((resolve) => setImmediate(resolve));
+    await caller.leave();
+    await expect(call).rejects.toMatchObject({ uri: 'wamp.close.normal' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(aborted).toHaveLength(1);
+    expect(aborted[0]).toMatchObject({ uri: 'wamp.error.canceled' });
+    expect(router.stats.callsInFlight).toBe(0);
+  });
+
+  it('keeps a roundrobin order across callees reached directly and by messages', async () => {
+    const near = await join('bob');
+    const far = await join('bob', { typedMessages: false });
+    await near.register('app.rr', () => 'near', { invoke: 'roundrobin' });
+    await far.register('app.rr', () => 'far', { invoke: 'roundrobin' });
+    const caller = await join('ada');
+    const seen = [];
+    for (let i = 0; i < 4; i++) seen.push(await caller.callForValue('app.rr'));
+    expect(seen).toEqual(['near', 'far', 'near', 'far']);
+    expect(caller.directCalls).toBe(directCalls ? 2 : 0);
+  });
+
+  it('sends messages for a caller or callee with message hooks, and the hooks see them', async () => {
+    const callee = await join('bob');
+    await callee.register('app.echo', (args) => args[0]);
+    const caller = await join('ada');
+    const seen: string[] = [];
+    caller.hooks.onOutbound((message) => {
+      seen.push(String(message.type));
+      return message;
+    });
+    expect(await caller.callForValue('app.echo', ['hooked'])).toBe('hooked');
+    expect(seen).toEqual([String(MessageType.CALL)]);
+    expect(caller.directCalls).toBe(0);
   });
 
   it('carries a callee error with its URI and payload, and discloses the caller when asked', async () => {
@@ -138,17 +274,13 @@ describe.each([
 
   it('times a call out in the dealer and interrupts the callee', async () => {
     const callee = await join('bob');
-    let interrupted = false;
-    await callee.register('app.stuck', (_a, _k, context) => {
-      context.signal.addEventListener('abort', () => (interrupted = true));
-      return never(context);
-    });
+    const aborted = await hanging(callee, 'app.stuck');
     const caller = await join('ada');
     await expect(caller.call('app.stuck', [], {}, { timeout: 30 })).rejects.toMatchObject({
       uri: 'wamp.error.timeout',
     });
     await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(interrupted).toBe(true);
+    expect(aborted).toHaveLength(1);
     expect(router.stats.callsInFlight).toBe(0);
   });
 

@@ -4,7 +4,8 @@ import { InventoryService, OrdersService, PaymentsService } from './fixtures/cha
 
 const embedded = { listeners: [{ type: 'websocket' as const, host: '127.0.0.1', port: 0, path: '/ws' }] };
 
-describe('ServiceRunner with the embedded router', () => {
+// directCalls: proxy calls between the services skip the WAMP messages, or go as messages.
+describe.each([true, false])('ServiceRunner with the embedded router, directCalls %s', (directCalls) => {
   let runner: ServiceRunner;
   let client: Client;
 
@@ -12,6 +13,7 @@ describe('ServiceRunner with the embedded router', () => {
     runner = await ServiceRunner.start({
       services: [OrdersService, PaymentsService, InventoryService],
       embedded,
+      directCalls,
     });
     client = await connect({ url: runner.routerUrl, realm: runner.realm });
   });
@@ -21,6 +23,7 @@ describe('ServiceRunner with the embedded router', () => {
   });
 
   it('serves a chain of three services over the router, with one correlation id', async () => {
+    const before = runner.router!.directCalls;
     const result = (await client.call('orders.place', ['apple', 2])) as {
       receipt: { paid: number; reservation: { left: number; correlationId: string }; correlationId: string };
       correlationId: string;
@@ -29,6 +32,9 @@ describe('ServiceRunner with the embedded router', () => {
     expect(result.receipt.reservation.left).toBe(1);
     expect(result.receipt.correlationId).toBe(result.correlationId);
     expect(result.receipt.reservation.correlationId).toBe(result.correlationId);
+    // orders -> payments -> inventory: two in-process hops (the client's call came by WebSocket).
+    expect(runner.router!.directCalls - before).toBe(directCalls ? 2 : 0);
+    expect(runner.router!.stats.callsInFlight).toBe(0);
   });
 
   it('carries an error URI across two hops intact', async () => {
