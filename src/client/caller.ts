@@ -136,12 +136,13 @@ export class Caller implements Role {
       if (signal?.aborted) throw new CallCanceledError(procedure, mode);
 
       const request = this.link.nextId();
+      const wireOptions = this.wireOptions(options);
       // No timeout, cancel or progress: the call may skip the messages (`DirectSide`).
-      if (timeout === undefined && signal === undefined && options.onProgress === undefined) {
+      if (!timeout && signal === undefined && options.onProgress === undefined) {
         const dealer = this.link.direct?.();
         if (dealer?.call !== undefined) {
           const direct = new DirectCall(this, procedure, request, asValue, resolve, reject);
-          const outcome = dealer.call(procedure, this.wireOptions(options), args, kwargs, direct);
+          const outcome = dealer.call(procedure, wireOptions, args, kwargs, direct);
           if (outcome !== false) {
             this.directCount++;
             if (outcome === 'pending' && !direct.settled) {
@@ -162,7 +163,6 @@ export class Caller implements Role {
       };
       this.calls.set(request, call);
       try {
-        const wireOptions = this.wireOptions(options);
         this.link.send({ type: MessageType.CALL, request, options: wireOptions, procedure, args, kwargs });
       } catch (err) {
         this.calls.delete(request);

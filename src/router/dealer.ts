@@ -150,7 +150,11 @@ export class Dealer {
   ): false | 'done' | 'pending' {
     // What the message path refuses (or sends on as a frame) takes it.
     if (!decodableCall(wire, procedure, args, kwargs)) return false;
-    if (this.table.lookup(procedure, 'exact') === undefined && !isValidUri(procedure)) return false;
+    const exact = this.table.lookup(procedure, 'exact');
+    if (exact === undefined && !isValidUri(procedure)) return false;
+    // A callee on a socket: the CALL goes as a message, at the cost of this check only.
+    const best = exact ?? this.table.match(procedure);
+    if (best === undefined || !best.callees.some(onInProcessLink)) return false;
     const options = readCallOptions(wire);
     if (options.timeout > 0 || options.receiveProgress) return false;
     if (!this.setup.permissions.permits(caller, 'call', procedure)) return false;
@@ -315,6 +319,11 @@ export class Dealer {
     this.setup.events.unregistered(session, registration);
     if (deleted) this.setup.events.registrationDeleted(session, registration);
   }
+}
+
+/** True for a callee whose session is on an in-process link (it may take calls directly). */
+function onInProcessLink(callee: Callee): boolean {
+  return callee.session.inProcess;
 }
 
 /** INVOCATION Details of a call (but `timeout`, which the caller of this adds when the callee runs it). */

@@ -141,6 +141,11 @@ export class RouterSession {
     });
   }
 
+  /** On an in-process link: calls may reach this session's client directly (`directCallee`). */
+  get inProcess(): boolean {
+    return this.messageLink !== undefined;
+  }
+
   /**
    * The client's side of direct calls (`DirectSide.invoke`), when an invocation may reach it
    * without a message now (see `InProcessEnd.directPeer`).
