@@ -340,19 +340,34 @@ export class DirectCall implements DirectInvocationReply {
   result(args: Args | undefined, kwargs: Kwargs | undefined): void {
     if (this.done) return;
     this.calls.finish(this);
+    // The router's metrics count what the call stands for: YIELD in, RESULT out.
+    this.callee.countDirect('in', MessageType.YIELD);
+    this.caller.countDirect('out', MessageType.RESULT);
     this.reply.result(args, kwargs);
   }
 
   error(uri: string, args: Args | undefined, kwargs: Kwargs | undefined, details: Dict): void {
     if (this.done) return;
-    this.calls.finish(this);
-    this.reply.error(uri, args, kwargs, details);
+    this.callee.countDirect('in', MessageType.ERROR);
+    this.fail(uri, args, kwargs, details);
   }
+
   violation(problem: string): void {
     if (this.done) return;
     this.callee.protocolViolation(problem);
     // Leaving ended the call if it was tracked; one answered at once ends here the same way.
-    this.error(ErrorUri.CANCELED, ['the callee left before answering'], undefined, {});
+    this.canceled('the callee left before answering');
+  }
+
+  /** The callee left: the caller's ERROR `wamp.error.canceled`, as the tracked path sends it. */
+  canceled(text: string): void {
+    if (!this.done) this.fail(ErrorUri.CANCELED, [text], undefined, {});
+  }
+
+  private fail(uri: string, args: Args | undefined, kwargs: Kwargs | undefined, details: Dict): void {
+    this.calls.finish(this);
+    this.caller.countDirect('out', MessageType.ERROR);
+    this.reply.error(uri, args, kwargs, details);
   }
 }
 
@@ -401,7 +416,7 @@ export class DirectCalls {
     for (const call of [...calls]) {
       const run = call.run;
       if (call.callee === session) {
-        call.error(ErrorUri.CANCELED, [text], undefined, {});
+        call.canceled(text);
         continue;
       }
       this.finish(call);

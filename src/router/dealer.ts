@@ -175,6 +175,8 @@ export class Dealer {
       return false;
     }
     this.directTaken++;
+    caller.countDirect('in', MessageType.CALL);
+    callee.session.countDirect('out', MessageType.INVOCATION);
     if (run === undefined || call.done) return 'done';
     this.direct.track(call, run);
     return 'pending';

@@ -71,6 +71,9 @@ export interface PendingAuth {
  */
 export const HANDSHAKE_TIMEOUT = WServiceErrorUri.HANDSHAKE_TIMEOUT;
 
+/** The frame metrics are given for a message a direct call stands for: not serialized, no bytes. */
+const NOT_SERIALIZED: Frame = [];
+
 /** WebSocket close codes the router uses; RawSocket and in-process transports accept them too. */
 const CLOSE_NORMAL = 1000;
 const CLOSE_PROTOCOL_ERROR = 1002;
@@ -134,11 +137,19 @@ export class RouterSession {
     );
     this.messageLink?.offerDirect({
       call: (procedure, options, args, kwargs, reply) =>
-        // Metrics count messages: with them on, calls go as messages.
-        this.current === 'established' && this.host.metrics === undefined
+        this.current === 'established'
           ? this.realm!.callDirect(this, procedure, options, args, kwargs, reply)
           : false,
     });
+  }
+
+  /**
+   * Counts a message a direct call stands for (`Dealer.callDirect`), as the typed message would
+   * have been counted (no bytes: it is not serialized); an answer only to an established session.
+   */
+  countDirect(direction: 'in' | 'out', type: MessageType): void {
+    if (this.host.metrics !== undefined && (direction === 'in' || this.current === 'established'))
+      this.host.metrics.message(direction, type, NOT_SERIALIZED);
   }
 
   /** On an in-process link: calls may reach this session's client directly (`directCallee`). */

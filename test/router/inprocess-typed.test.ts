@@ -5,6 +5,8 @@ import type { Router, RouterStartOptions } from '../../src/router';
 import { createInProcessPair } from '../../src/transport';
 import type { LinkInfo } from '../../src/transport/inprocess';
 import { startRouter } from './helpers/router';
+import { WServiceMetrics } from '../../src';
+import { parsePrometheus, sample } from '../helpers/prometheus';
 
 /**
  * RPC between sessions on in-process links: with typed messages (CALL, INVOCATION, YIELD,
@@ -54,9 +56,24 @@ describe.each([
   /** Frames handed to `send` on every end (a typed message goes by `sendMessage` instead). */
   let frames = 0;
 
+  let metrics: WServiceMetrics;
+
   beforeEach(async () => {
-    router = await startRouter({ realms: [{ name: 'app', roles: ROLES }], auth: AUTH });
+    // Metrics on: the direct path counts the messages it stands for, as the others count theirs.
+    metrics = new WServiceMetrics({ processMetrics: false });
+    router = await startRouter({ realms: [{ name: 'app', roles: ROLES }], auth: AUTH, metrics });
   });
+
+  /** The router's message counts of one RPC's message types, by direction. */
+  async function rpcCounts(): Promise<Record<string, number>> {
+    const page = parsePrometheus(await metrics.text());
+    const counts: Record<string, number> = {};
+    for (const direction of ['in', 'out'])
+      for (const type of ['CALL', 'INVOCATION', 'YIELD', 'RESULT', 'ERROR'])
+        counts[`${direction} ${type}`] =
+          sample(page, 'wservice_router_messages_total', { direction, type }) ?? 0;
+    return counts;
+  }
 
   afterEach(async () => {
     await Promise.all(sessions.splice(0).map((s) => s.leave().catch(() => undefined)));
@@ -93,6 +110,34 @@ describe.each([
     // The direct path is taken when it may be, and only then (no message at all).
     expect(caller.directCalls).toBe(directCalls ? 1 : 0);
     expect(router.directCalls).toBe(directCalls ? 1 : 0);
+  });
+
+  it("counts in the router's metrics the messages each call stands for", async () => {
+    const callee = await join('bob');
+    await callee.register('app.echo', (args) => args[0]);
+    await callee.register('app.fail', () => {
+      throw new RemoteError('app.error.nope');
+    });
+    const caller = await join('ada');
+    const before = await rpcCounts();
+    await caller.call('app.echo', ['x']);
+    await caller.call('app.echo', ['y']);
+    await expect(caller.call('app.fail')).rejects.toMatchObject({ uri: 'app.error.nope' });
+    const after = await rpcCounts();
+    const counted = Object.fromEntries(Object.entries(after).map(([key, n]) => [key, n - before[key]]));
+    expect(counted).toEqual({
+      'in CALL': 3,
+      'out CALL': 0,
+      'in INVOCATION': 0,
+      'out INVOCATION': 3,
+      'in YIELD': 2,
+      'out YIELD': 0,
+      'in RESULT': 0,
+      'out RESULT': 2,
+      'in ERROR': 1,
+      'out ERROR': 1,
+    });
+    expect(caller.directCalls).toBe(directCalls ? 3 : 0);
   });
 
   it('answers as values: one value, several, kwargs, nothing; custom attributes reach the callee', async () => {
