@@ -14,7 +14,13 @@ import { isReservedUri, isValidUri } from '../protocol/uri';
 import { CallTracker, DirectCall, DirectCalls } from './calls';
 import type { RealmPartSetup } from './realm-part';
 import { RegistrationTable, type Callee, type Registration, type RegistrationIndex } from './registrations';
-import { isValidPattern, readCallOptions, readRegisterOptions, type CallRequest } from './request-options';
+import {
+  customAttributes,
+  isValidPattern,
+  readCallOptions,
+  readRegisterOptions,
+  type CallRequest,
+} from './request-options';
 import type { RouterSession } from './router-session';
 
 /** A router-provided procedure (the meta API): positional results, or a thrown `WampError`. */
@@ -155,11 +161,11 @@ export class Dealer {
     // A callee on a socket: the CALL goes as a message, at the cost of this check only.
     const best = exact ?? this.table.match(procedure);
     if (best === undefined || !best.callees.some(onInProcessLink)) return false;
-    const options = readCallOptions(wire);
-    if (options.timeout > 0 || options.receiveProgress) return false;
+    // `readCallOptions`' reading, without its object: a router-side timeout or progress goes as messages.
+    if ((wire.timeout ?? 0) > 0 || wire.receive_progress === true) return false;
     if (!this.setup.permissions.permits(caller, 'call', procedure)) return false;
     if (this.setup.metaProcedure(procedure) !== undefined) return false;
-    const route = this.route(procedure);
+    const route = this.route(procedure, best);
     if (route === undefined) return false;
     const { registration, callee } = route;
     const target = callee.session.directCallee();
@@ -167,7 +173,10 @@ export class Dealer {
       this.table.undoPick(registration, callee);
       return false;
     }
-    const details = invocationDetails(caller, procedure, options, registration, callee);
+    // `invocationDetails` of these Options (no progress): custom attributes, then spec keys.
+    const details: InvocationDetails = customAttributes(wire) ?? {};
+    if (registration.match !== 'exact') details.procedure = procedure;
+    if (wire.disclose_me === true || callee.discloseCaller) discloseCaller(details, caller);
     const call = new DirectCall(this.direct, caller, callee.session, reply);
     const run = target.invoke(registration.id, details, args, kwargs, call);
     if (run === false) {
@@ -188,8 +197,10 @@ export class Dealer {
    * `procedure` by exact URI (a pattern alone was judged when it was registered). When the
    * best registration has no such callee, the next best one is tried.
    */
-  private route(procedure: string): { registration: Registration; callee: Callee } | undefined {
-    const best = this.table.match(procedure);
+  private route(
+    procedure: string,
+    best = this.table.match(procedure),
+  ): { registration: Registration; callee: Callee } | undefined {
     if (best === undefined) return undefined;
     const { permissions } = this.setup;
     const eligible = (c: Callee) => permissions.permits(c.session, 'register', procedure);
@@ -343,12 +354,15 @@ function invocationDetails(
   const receiveProgress =
     options.receiveProgress && callee.session.supports('callee', 'progressive_call_results');
   if (receiveProgress) details.receive_progress = true;
-  if (options.discloseMe || callee.discloseCaller) {
-    details.caller = caller.id;
-    details.caller_authid = caller.authid;
-    details.caller_authrole = caller.authrole;
-  }
+  if (options.discloseMe || callee.discloseCaller) discloseCaller(details, caller);
   return details;
+}
+
+/** spec: caller identification, in INVOCATION Details. */
+function discloseCaller(details: InvocationDetails, caller: RouterSession): void {
+  details.caller = caller.id;
+  details.caller_authid = caller.authid;
+  details.caller_authrole = caller.authrole;
 }
 
 /** Why `session` may not join `registration` with `invoke`, if it may not (spec: shared registration). */

@@ -5,7 +5,7 @@ import type { Args, Kwargs } from '../../protocol/messages';
 import type { RpcDefinition } from '../definition';
 import { ServiceStateError } from '../runtime-errors';
 import { isThenable } from '../../client/callee';
-import { runWorkerValue } from '../worker';
+import { runWorkerValue, type CallOrigin } from '../worker';
 import { correlationFrom, type Entrypoint, type EntrypointHost } from './entrypoint';
 
 /**
@@ -64,17 +64,7 @@ export class RpcEntrypoint implements Entrypoint {
       timeout === undefined
         ? undefined
         : new Deadline(AbortSignal.any([context.signal, killSignal]), timeout);
-    const origin = {
-      uri: context.procedure,
-      caller: context.caller,
-      callerAuthid: context.callerAuthid,
-      callerAuthrole: context.callerAuthrole,
-      correlationId: correlationFrom(context.details),
-      details: context.details,
-      // Read lazily: the client makes an invocation's AbortSignal only when it is asked for.
-      signal: deadline?.signal ?? (() => AbortSignal.any([context.signal, killSignal])),
-      progress: context.progress,
-    };
+    const origin = new RpcOrigin(context, killSignal, deadline);
     if (deadline === undefined) return runWorkerValue(this.host, this.definition, args, kwargs, origin);
     let work: unknown;
     try {
@@ -85,6 +75,36 @@ export class RpcEntrypoint implements Entrypoint {
     }
     if (!isThenable(work)) return deadline.settled(work);
     return deadline.race(Promise.resolve(work), context.procedure);
+  }
+}
+
+/** What an `@Rpc` worker knows of its invocation (`CallOrigin`), its signal made when read. */
+class RpcOrigin implements CallOrigin {
+  readonly uri: string;
+  readonly caller?: number;
+  readonly callerAuthid?: string;
+  readonly callerAuthrole?: string;
+  readonly correlationId?: string;
+  readonly details: InvocationContext['details'];
+  readonly progress: InvocationContext['progress'];
+
+  constructor(
+    private readonly context: InvocationContext,
+    private readonly killSignal: AbortSignal,
+    private readonly deadline: Deadline | undefined,
+  ) {
+    this.uri = context.procedure;
+    this.caller = context.caller;
+    this.callerAuthid = context.callerAuthid;
+    this.callerAuthrole = context.callerAuthrole;
+    this.correlationId = correlationFrom(context.details);
+    this.details = context.details;
+    this.progress = context.progress;
+  }
+
+  /** Read lazily (once, by the worker's call context): the client makes an invocation's AbortSignal only when asked for. */
+  get signal(): AbortSignal {
+    return this.deadline?.signal ?? AbortSignal.any([this.context.signal, this.killSignal]);
   }
 }
 
