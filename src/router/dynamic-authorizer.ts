@@ -71,6 +71,17 @@ export class AuthorizationGate {
   }
 
   /**
+   * True when a CALL of `session` would be delivered at once without a question (a trusted
+   * peer, the role the authorizer is never asked about) and nothing of it waits: the dealer may
+   * then take the call directly (`Dealer.callDirect`).
+   */
+  unasked(session: RouterSession): boolean {
+    if (!session.trusted && session.authrole !== this.unaskedRole) return false;
+    const gate = this.gates.get(session);
+    return gate === undefined || gate.queue.length === 0;
+  }
+
+  /**
    * Handles `message` at once when no question is needed (not an authorized action, a trusted
    * peer, a cached verdict): true when it did.
    */

@@ -128,11 +128,13 @@ export class Realm implements SessionRealm {
   }
 
   /**
-   * A CALL as values (`Dealer.callDirect`); false with a dynamic authorizer, whose decision may
-   * come later: the CALL goes as a message.
+   * A CALL as values (`Dealer.callDirect`); false when a dynamic authorizer would be asked
+   * about it (its answer may come later): the CALL goes as a message. A trusted peer's calls
+   * (the runner's services) are not asked about.
    */
   readonly callDirect: Dealer['callDirect'] = (caller, procedure, options, args, kwargs, reply) =>
-    this.gate === undefined && this.dealer.callDirect(caller, procedure, options, args, kwargs, reply);
+    (this.gate === undefined || this.gate.unasked(caller)) &&
+    this.dealer.callDirect(caller, procedure, options, args, kwargs, reply);
 
   /** @internal Calls its dealer handed over directly, for tests. */
   get directCalls(): number {

@@ -76,7 +76,7 @@ export interface ServiceRunnerOptions {
   /**
    * In-process services' calls to each other go from the caller's proxy through the dealer
    * straight to the callee's method, without WAMP messages, when nothing needs them (no
-   * timeout, cancel or progress asked for, no message hooks, no dynamic authorizer; docs/architecture.md). False: every call crosses the link as messages.
+   * timeout, cancel or progress asked for, no message hooks; docs/architecture.md). False: every call crosses the link as messages.
    * Results and errors are the same either way. Default true.
    */
   directCalls?: boolean;

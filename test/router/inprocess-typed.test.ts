@@ -374,3 +374,83 @@ describe.each([
     expect((await good.call('app.echo', ['still here'])).args).toEqual(['still here']);
   });
 });
+
+/**
+ * Who decides a call: the permissive realm's authorizer (every call allowed, still direct) and
+ * a dynamic authorizer (asked for every call, whose answer may come later: the calls go as
+ * messages); the same verdicts over every path.
+ */
+describe.each([
+  ['direct calls', { typedMessages: true, directCalls: true }],
+  ['typed messages', { typedMessages: true, directCalls: false }],
+  ['wire arrays', { typedMessages: false, directCalls: false }],
+])('in-process RPC authorized with %s', (_name, link) => {
+  let router: Router | undefined;
+  afterEach(async () => {
+    await router?.stop();
+    router = undefined;
+  });
+
+  /** A callee of app.echo and app.denied, and a caller (a trusted peer, as the runner's services, or not). */
+  async function pair(options: RouterStartOptions, trusted = false): Promise<[Session, Session]> {
+    router = await startRouter(options);
+    const join = async (asTrusted: boolean) => {
+      const [near, far] = createInProcessPair(link);
+      router!.attach(far, { trusted: asTrusted });
+      return Session.join(near, { realm: 'app' });
+    };
+    const callee = await join(true);
+    await callee.register('app.echo', (args) => args[0]);
+    await callee.register('app.denied', () => 'ran');
+    return [callee, await join(trusted)];
+  }
+
+  it('in a permissive realm, allows every call', async () => {
+    const [, caller] = await pair({ permissive: true, realms: [{ name: 'app' }] });
+    expect(await caller.callForValue('app.echo', ['open'])).toBe('open');
+    expect(await caller.callForValue('app.denied')).toBe('ran');
+    expect(caller.directCalls).toBe(link.directCalls ? 2 : 0);
+  });
+
+  it('asks a dynamic authorizer for every call and keeps its verdict', async () => {
+    const asked: string[] = [];
+    const [, caller] = await pair({
+      realms: [
+        {
+          name: 'app',
+          authorizer: (_session, action, uri) => {
+            if (action === 'call') asked.push(uri);
+            return action !== 'call' || uri !== 'app.denied';
+          },
+        },
+      ],
+    });
+    expect(await caller.callForValue('app.echo', ['asked'])).toBe('asked');
+    await expect(caller.callForValue('app.denied')).rejects.toMatchObject({
+      uri: 'wamp.error.not_authorized',
+    });
+    expect(asked).toEqual(['app.echo', 'app.denied']);
+    expect(caller.directCalls).toBe(0);
+  });
+
+  it("does not ask a dynamic authorizer about a trusted peer's calls", async () => {
+    const asked: string[] = [];
+    const [, caller] = await pair(
+      {
+        realms: [
+          {
+            name: 'app',
+            authorizer: (_session, action, uri) => {
+              asked.push(`${action} ${uri}`);
+              return false;
+            },
+          },
+        ],
+      },
+      true,
+    );
+    expect(await caller.callForValue('app.denied')).toBe('ran');
+    expect(asked).toEqual([]);
+    expect(caller.directCalls).toBe(link.directCalls ? 1 : 0);
+  });
+});
