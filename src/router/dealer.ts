@@ -45,6 +45,13 @@ export interface DealerSetup extends RealmPartSetup<RegistrationEvents> {
 }
 
 /**
+ * Direct calls nested in one stack at most (a handler calling on synchronously): deeper calls go
+ * as messages, so a chain or a recursion of calls never exhausts the stack the message path
+ * would not.
+ */
+const MAX_DIRECT_DEPTH = 32;
+
+/**
  * The dealer of one realm (spec: "Remote Procedure Calls"): registrations with exact,
  * prefix and wildcard matching and shared invoke policies, and the routing of each CALL to
  * one callee. What happens to a call once it is in flight (results, errors, progress,
@@ -55,6 +62,8 @@ export class Dealer {
   private readonly calls: CallTracker;
   /** Direct calls (`callDirect`) whose callee answers later. */
   private readonly direct = new DirectCalls();
+  /** Direct calls running inside one another now (a handler that calls on, directly). */
+  private directDepth = 0;
   /** @internal Calls taken by `callDirect`, for tests that check the direct path is taken. */
   directTaken = 0;
 
@@ -154,6 +163,9 @@ export class Dealer {
     kwargs: Kwargs | undefined,
     reply: DirectReply,
   ): false | 'done' | 'pending' {
+    // A handler calling on directly runs in its caller's stack: past a depth, the messages
+    // start a new one, as every call on the message path does.
+    if (this.directDepth >= MAX_DIRECT_DEPTH) return false;
     // What the message path refuses (or sends on as a frame) takes it.
     if (!decodableCall(wire, procedure, args, kwargs)) return false;
     const exact = this.table.lookup(procedure, 'exact');
@@ -178,7 +190,13 @@ export class Dealer {
     if (registration.match !== 'exact') details.procedure = procedure;
     if (wire.disclose_me === true || callee.discloseCaller) discloseCaller(details, caller);
     const call = new DirectCall(this.direct, caller, callee.session, reply);
-    const run = target.invoke(registration.id, details, args, kwargs, call);
+    let run: ReturnType<NonNullable<typeof target.invoke>>;
+    this.directDepth++;
+    try {
+      run = target.invoke(registration.id, details, args, kwargs, call);
+    } finally {
+      this.directDepth--;
+    }
     if (run === false) {
       this.table.undoPick(registration, callee);
       return false;

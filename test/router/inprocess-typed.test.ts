@@ -232,6 +232,20 @@ describe.each([
     expect(router.stats.callsInFlight).toBe(0);
   });
 
+  it('answers a recursion of calls deeper than one stack holds', async () => {
+    const callee = await join('bob');
+    // Each level calls the next from inside its handler, before returning.
+    await callee.register('app.depth', (args) => {
+      const n = args[0] as number;
+      if (n === 0) return 0;
+      return callee.callForValue('app.depth', [n - 1]).then((below) => (below as number) + 1);
+    });
+    const caller = await join('ada');
+    expect(await caller.callForValue('app.depth', [3000])).toBe(3000);
+    expect(router.stats.callsInFlight).toBe(0);
+    expect(router.directCalls > 0).toBe(directCalls);
+  });
+
   it('keeps a roundrobin order across callees reached directly and by messages', async () => {
     const near = await join('bob');
     const far = await join('bob', { typedMessages: false });
