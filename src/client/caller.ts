@@ -47,6 +47,8 @@ class DirectCall implements DirectReply {
   settled = false;
   /** In the caller's table of direct calls answered later. */
   tracked = false;
+  /** The caller's own timer, when the call has a timeout (as a `PendingCall`'s). */
+  timer: NodeJS.Timeout | undefined = undefined;
 
   constructor(
     private readonly caller: Caller,
@@ -59,8 +61,7 @@ class DirectCall implements DirectReply {
 
   result(args: Args | undefined, kwargs: Kwargs | undefined): void {
     if (this.settled) return;
-    this.settled = true;
-    this.caller.directSettled(this);
+    this.settle();
     // `valueOfResult` with the RESULT's empty Details, made only for a `CallResult`.
     if (this.asValue && isSingleValue(args, kwargs)) this.resolve(args?.[0]);
     else this.resolve(new CallResult(args ?? [], kwargs ?? {}, {}));
@@ -68,14 +69,33 @@ class DirectCall implements DirectReply {
 
   error(uri: string, args: Args | undefined, kwargs: Kwargs | undefined, details: Dict): void {
     if (this.settled) return;
-    this.settled = true;
-    this.caller.directSettled(this);
+    this.settle();
     const error = new RemoteError(uri, args, kwargs, details, {
       procedure: this.procedure,
       requestId: this.request,
     });
     this.reject(reviveRemoteError(error));
   }
+
+  /** The caller's timer ran out first: `CallTimeoutError`, as `Caller.timeOut` fails a call. */
+  timedOut(timeout: number): void {
+    this.timer = undefined;
+    if (this.settled) return;
+    this.settle();
+    this.reject(new CallTimeoutError(this.procedure, timeout));
+  }
+
+  /** No answer passes any more; out of the caller's table, its timer stopped. */
+  settle(): void {
+    this.settled = true;
+    this.caller.directSettled(this);
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+function directTimeOut(call: DirectCall, timeout: number): void {
+  call.timedOut(timeout);
 }
 
 /** The caller role: CALL, progressive results, timeouts and cancellation. */
@@ -137,11 +157,18 @@ export class Caller implements Role {
 
       const request = this.link.nextId();
       const wireOptions = this.wireOptions(options);
-      // No timeout, cancel or progress: the call may skip the messages (`DirectSide`).
-      if (!timeout && signal === undefined && options.onProgress === undefined) {
+      // No cancel or progress, and a timeout the dealer runs too (as it would the CALL's):
+      // the call may skip the messages (`DirectSide`).
+      if (
+        signal === undefined &&
+        options.onProgress === undefined &&
+        (!timeout || wireOptions.timeout !== undefined)
+      ) {
         const dealer = this.link.direct?.();
         if (dealer?.call !== undefined) {
           const direct = new DirectCall(this, procedure, request, asValue, resolve, reject);
+          // Before the dealer's own timer, as the CALL's timer is: the caller's fires first.
+          if (timeout) direct.timer = setTimeout(directTimeOut, timeout, direct, timeout);
           const outcome = dealer.call(procedure, wireOptions, args, kwargs, direct);
           if (outcome !== false) {
             this.directCount++;
@@ -151,6 +178,7 @@ export class Caller implements Role {
             }
             return;
           }
+          if (direct.timer !== undefined) clearTimeout(direct.timer);
         }
       }
       const call: PendingCall = {
@@ -188,6 +216,7 @@ export class Caller implements Role {
     this.directCalls.clear();
     for (const call of direct) {
       call.settled = true;
+      if (call.timer !== undefined) clearTimeout(call.timer);
       call.reject(error);
     }
     const calls = this.calls.values();

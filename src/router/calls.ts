@@ -329,6 +329,8 @@ export class DirectCall implements DirectInvocationReply {
   done = false;
   /** The callee's pending run, once tracked. */
   run: DirectRun | undefined = undefined;
+  /** Only for a call with a timeout the dealer runs (`DirectCalls.track`). */
+  timer: NodeJS.Timeout | undefined = undefined;
 
   constructor(
     private readonly calls: DirectCalls,
@@ -359,6 +361,26 @@ export class DirectCall implements DirectInvocationReply {
     this.canceled('the callee left before answering');
   }
 
+  /**
+   * The dealer's timer ran out (`CallTracker.timedOut`'s outcome): the caller's ERROR
+   * `wamp.error.timeout`, and the callee's run interrupted (killnowait) when it can be told.
+   */
+  timedOut(timeout: number): void {
+    const run = this.run;
+    this.timer = undefined;
+    if (this.done) return;
+    this.caller.logger.info({ session: this.caller.id, timeout }, 'call timed out');
+    this.fail(ErrorUri.TIMEOUT, [`no result within ${timeout} ms`], undefined, {});
+    if (run !== undefined) this.interrupt(run, 'killnowait', ErrorUri.TIMEOUT);
+  }
+
+  /** INTERRUPT, as a call to the callee's run, when the callee announced call_canceling (spec). */
+  interrupt(run: DirectRun, mode: 'kill' | 'killnowait', reason: string): void {
+    if (!this.callee.supports('callee', 'call_canceling')) return;
+    this.callee.countDirect('out', MessageType.INTERRUPT);
+    run.interrupt(mode, reason);
+  }
+
   /** The callee left: the caller's ERROR `wamp.error.canceled`, as the tracked path sends it. */
   canceled(text: string): void {
     if (!this.done) this.fail(ErrorUri.CANCELED, [text], undefined, {});
@@ -384,11 +406,14 @@ export class DirectCalls {
     return this.bySession.keys();
   }
 
-  track(call: DirectCall, run: DirectRun): void {
+  /** With `timeout` > 0 (ms) the call ends then with `wamp.error.timeout`, as a tracked call would. */
+  track(call: DirectCall, run: DirectRun, timeout: number): void {
     call.run = run;
     this.count++;
     this.sideOf(call.caller).add(call);
     this.sideOf(call.callee).add(call);
+    // Node fires longer delays at once; a timeout of over 24 days is no timeout in practice.
+    if (timeout > 0 && timeout <= MAX_TIMER_DELAY) call.timer = setTimeout(timeOut, timeout, call, timeout);
   }
 
   /** The call is over: untracked (if it was), and nothing more passes. */
@@ -396,6 +421,8 @@ export class DirectCalls {
     call.done = true;
     if (call.run === undefined) return;
     call.run = undefined;
+    if (call.timer !== undefined) clearTimeout(call.timer);
+    call.timer = undefined;
     this.count--;
     this.remove(call.caller, call);
     this.remove(call.callee, call);
@@ -420,15 +447,19 @@ export class DirectCalls {
         continue;
       }
       this.finish(call);
-      if (run !== undefined && call.callee.supports('callee', 'call_canceling'))
-        run.interrupt('killnowait', ErrorUri.CANCELED);
+      if (run !== undefined) call.interrupt(run, 'killnowait', ErrorUri.CANCELED);
     }
     this.bySession.delete(session);
   }
 
   /** Ends every call without telling anyone (router stop). */
   clear(): void {
-    for (const calls of this.bySession.values()) for (const call of calls) call.done = true;
+    for (const calls of this.bySession.values())
+      for (const call of calls) {
+        call.done = true;
+        if (call.timer !== undefined) clearTimeout(call.timer);
+        call.timer = undefined;
+      }
     this.bySession.clear();
     this.count = 0;
   }
@@ -444,5 +475,14 @@ export class DirectCalls {
     if (calls === undefined) return;
     calls.delete(call);
     if (calls.size === 0) this.bySession.delete(session);
+  }
+}
+
+/** A direct call's timer: it runs outside any transport callback, so nothing it throws may reach the process. */
+function timeOut(call: DirectCall, timeout: number): void {
+  try {
+    call.timedOut(timeout);
+  } catch (error) {
+    call.caller.logger.error({ err: error }, 'internal error timing out a call');
   }
 }

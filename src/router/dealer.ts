@@ -149,8 +149,8 @@ export class Dealer {
 
   /**
    * A CALL from a client on an in-process link of this router, as values (`DirectSide.call`):
-   * when every check of `call` passes, no timeout or progress was asked for, the call is no
-   * meta procedure's, and the callee picked by `route` takes invocations directly, the
+   * when every check of `call` passes, no progress was asked for, the call is no meta
+   * procedure's, and the callee picked by `route` takes invocations directly, the
    * callee's handler answers `reply` without any message. Otherwise false, with nothing done
    * (the invoke policy's pick undone): the client sends the CALL, and `call` decides again,
    * refusals included.
@@ -173,8 +173,8 @@ export class Dealer {
     // A callee on a socket: the CALL goes as a message, at the cost of this check only.
     const best = exact ?? this.table.match(procedure);
     if (best === undefined || !best.callees.some(onInProcessLink)) return false;
-    // `readCallOptions`' reading, without its object: a router-side timeout or progress goes as messages.
-    if ((wire.timeout ?? 0) > 0 || wire.receive_progress === true) return false;
+    // `readCallOptions`' reading, without its object: progress goes as messages.
+    if (wire.receive_progress === true) return false;
     if (!this.setup.permissions.permits(caller, 'call', procedure)) return false;
     if (this.setup.metaProcedure(procedure) !== undefined) return false;
     const route = this.route(procedure, best);
@@ -189,6 +189,12 @@ export class Dealer {
     const details: InvocationDetails = customAttributes(wire) ?? {};
     if (registration.match !== 'exact') details.procedure = procedure;
     if (wire.disclose_me === true || callee.discloseCaller) discloseCaller(details, caller);
+    // As `invoke`: a callee that registered with forward_timeout (and announced call_timeout)
+    // runs the timer itself and is told the timeout; otherwise the dealer runs it.
+    const timeout = wire.timeout ?? 0;
+    const calleeTimesOut =
+      timeout > 0 && callee.forwardTimeout && callee.session.supports('callee', 'call_timeout');
+    if (calleeTimesOut) details.timeout = timeout;
     const call = new DirectCall(this.direct, caller, callee.session, reply);
     let run: ReturnType<NonNullable<typeof target.invoke>>;
     this.directDepth++;
@@ -205,7 +211,7 @@ export class Dealer {
     caller.countDirect('in', MessageType.CALL);
     callee.session.countDirect('out', MessageType.INVOCATION);
     if (run === undefined || call.done) return 'done';
-    this.direct.track(call, run);
+    this.direct.track(call, run, calleeTimesOut ? 0 : timeout);
     return 'pending';
   }
 

@@ -1,6 +1,7 @@
 import { MessageType, RemoteError } from '../../src/protocol';
 import { Session } from '../../src/client/session';
 import { CallResult, Result, type InvocationContext } from '../../src/client/types';
+import { CallTimeoutError } from '../../src/client/errors';
 import type { Router, RouterStartOptions } from '../../src/router';
 import { createInProcessPair } from '../../src/transport';
 import type { LinkInfo } from '../../src/transport/inprocess';
@@ -335,12 +336,76 @@ describe.each([
     const callee = await join('bob');
     const aborted = await hanging(callee, 'app.stuck');
     const caller = await join('ada');
-    await expect(caller.call('app.stuck', [], {}, { timeout: 30 })).rejects.toMatchObject({
-      uri: 'wamp.error.timeout',
-    });
+    const call = caller.call('app.stuck', [], {}, { timeout: 30 });
+    // The caller's own timer fails the call (it starts before the dealer's).
+    await expect(call).rejects.toBeInstanceOf(CallTimeoutError);
+    await expect(call).rejects.toMatchObject({ uri: 'wamp.error.timeout' });
     await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(aborted).toHaveLength(1);
+    // The dealer's INTERRUPT (killnowait, reason timeout), or its direct equivalent.
+    expect(aborted).toEqual([expect.objectContaining({ uri: 'wamp.error.canceled', mode: 'killnowait' })]);
     expect(router.stats.callsInFlight).toBe(0);
+    expect(caller.directCalls).toBe(directCalls ? 1 : 0);
+    // A call with a timeout that is answered in time gets its result.
+    await callee.register('app.echo', async (args) => args[0]);
+    expect(await caller.callForValue('app.echo', ['in time'], {}, { timeout: 5000 })).toBe('in time');
+    expect(caller.directCalls).toBe(directCalls ? 2 : 0);
+  });
+
+  it('times a call out whose callee ignores the interrupt, and drops its late answer', async () => {
+    const callee = await join('bob');
+    const releases: (() => void)[] = [];
+    await callee.register('app.deaf', (args) =>
+      args[0] === 'now' ? 'now' : new Promise((resolve) => releases.push(() => resolve('late'))),
+    );
+    const caller = await join('ada');
+    await expect(caller.call('app.deaf', [], {}, { timeout: 20 })).rejects.toBeInstanceOf(CallTimeoutError);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The dealer ended the call at its own timeout, though the callee still runs.
+    expect(router.stats.callsInFlight).toBe(0);
+    releases[0]!();
+    await new Promise((resolve) => setImmediate(resolve));
+    // The late answer reached nobody, and both sessions go on.
+    expect(await caller.callForValue('app.deaf', ['now'], {}, { timeout: 5000 })).toBe('now');
+    expect(caller.directCalls).toBe(directCalls ? 2 : 0);
+  });
+
+  it('leaves the timeout to a callee that registered with forward_timeout and announced call_timeout', async () => {
+    const [near, far] = createInProcessPair({ typedMessages, directCalls });
+    router.attach(far);
+    const callee = new Session(near, { realm: 'app', authid: 'bob', ticket: 'bob-ticket' });
+    // The client announces no callee call_timeout: this HELLO does, then the hook goes.
+    const unhook = callee.hooks.onOutbound((message) => {
+      if (message.type !== MessageType.HELLO) return message;
+      const roles = message.details.roles as Record<string, { features?: Record<string, boolean> }>;
+      const features = { ...roles.callee?.features, call_timeout: true };
+      return { ...message, details: { ...message.details, roles: { ...roles, callee: { features } } } };
+    });
+    await callee.join();
+    sessions.push(callee);
+    unhook();
+    const seen: unknown[] = [];
+    let timedOut: () => void = () => undefined;
+    await callee.register(
+      'app.timed',
+      (_a, _k, context) => {
+        seen.push(context.timeout);
+        context.signal.addEventListener('abort', () => seen.push('aborted'));
+        return new Promise((_resolve, reject) => {
+          timedOut = () => reject(new RemoteError('wamp.error.timeout'));
+        });
+      },
+      { custom: { forward_timeout: true } },
+    );
+    const caller = await join('ada');
+    await expect(caller.call('app.timed', [], {}, { timeout: 20 })).rejects.toBeInstanceOf(CallTimeoutError);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The dealer ran no timer: the call is in flight until the callee answers, uninterrupted.
+    expect(router.stats.callsInFlight).toBe(1);
+    timedOut();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(router.stats.callsInFlight).toBe(0);
+    expect(seen).toEqual([20]);
+    expect(caller.directCalls).toBe(directCalls ? 1 : 0);
   });
 
   it('follows the invoke policy of a shared registration', async () => {
