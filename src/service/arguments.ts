@@ -22,6 +22,7 @@ export function bindArguments(
 ): unknown[] | Promise<unknown[]> {
   const params = entrypoint.parameters;
   const binder = binderOf(entrypoint);
+  if (binder.plain !== undefined && fitsPlain(binder.plain, args, kwargs)) return args.slice();
   const fixed = binder.restIndex === -1 ? params.length : binder.restIndex;
   if (binder.restIndex === -1 && args.length > fixed) {
     throw invalid(
@@ -143,6 +144,77 @@ interface Binder {
   validate?: ValidateFunction;
   /** Checking converts values inside objects: work on a copy, never on what the caller holds. */
   clone: boolean;
+  /**
+   * Present when every parameter is positional with a schema of one primitive `type` (or none)
+   * and nothing refines: the check of plain positional arguments, per parameter. A call it
+   * passes is one `validate` passes unchanged; any other call takes the whole binding.
+   */
+  plain?: readonly PlainCheck[];
+}
+
+/** One parameter of a `plain` binder: the wire type its value must have, and whether it may be left out. */
+interface PlainCheck {
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'any';
+  required: boolean;
+}
+
+/**
+ * True when `args` fill the parameters of `plain` by position with values of their types
+ * exactly (no keyword, no conversion): the verdict ajv gives such a call, without building
+ * the object it checks. Numbers must be finite (accepted with or without strictNumbers).
+ */
+function fitsPlain(plain: readonly PlainCheck[], args: Args, kwargs: Kwargs): boolean {
+  if (args.length > plain.length) return false;
+  for (const key in kwargs) if (Object.prototype.hasOwnProperty.call(kwargs, key)) return false;
+  for (let i = 0; i < plain.length; i++) {
+    const value = args[i];
+    const check = plain[i];
+    if (value === undefined) {
+      if (check.required) return false;
+      continue;
+    }
+    switch (check.type) {
+      case 'string':
+        if (typeof value !== 'string') return false;
+        break;
+      case 'number':
+        if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+        break;
+      case 'integer':
+        if (!Number.isInteger(value)) return false;
+        break;
+      case 'boolean':
+        if (typeof value !== 'boolean') return false;
+        break;
+      case 'any':
+        break;
+    }
+  }
+  return true;
+}
+
+/** The `plain` checks of `params`, or undefined when one of them needs the whole check. */
+function plainChecks(entrypoint: EntrypointDefinition): PlainCheck[] | undefined {
+  if (entrypoint.refine !== undefined) return undefined;
+  const checks: PlainCheck[] = [];
+  for (const p of entrypoint.parameters) {
+    if (p.rest) return undefined;
+    const type = plainType(p.schema);
+    if (type === undefined) return undefined;
+    checks.push({ type, required: p.required });
+  }
+  return checks;
+}
+
+function plainType(schema: JsonSchema): PlainCheck['type'] | undefined {
+  if (schema === true) return 'any';
+  if (typeof schema !== 'object' || schema === null) return undefined;
+  const keys = Object.keys(schema);
+  if (keys.length !== 1 || keys[0] !== 'type') return undefined;
+  const { type } = schema as { type: unknown };
+  return type === 'string' || type === 'number' || type === 'integer' || type === 'boolean'
+    ? type
+    : undefined;
 }
 
 // Built when the service starts (`prepareArguments`), else on the entrypoint's first call.
@@ -181,7 +253,7 @@ function compileBinder(entrypoint: EntrypointDefinition): Binder {
   const required = params.filter((p) => p.required).map((p) => p.name);
   const checks =
     required.length > 0 || params.some((p) => p.schema !== true) || entrypoint.refine !== undefined;
-  if (!checks) return { restIndex, byName, byProperty, clone: false };
+  if (!checks) return { restIndex, byName, byProperty, clone: false, plain: plainChecks(entrypoint) };
   const schema = {
     type: 'object',
     properties,
@@ -194,6 +266,7 @@ function compileBinder(entrypoint: EntrypointDefinition): Binder {
     byName,
     byProperty,
     validate: compileSchema(schema, coerce),
+    plain: plainChecks(entrypoint),
     clone: params.some((p) => convertsNested(p.rest ? { type: 'array', items: p.schema } : p.schema, coerce)),
   };
 }

@@ -46,16 +46,23 @@ export class ConcurrencyGate {
    * `work` makes the result a promise.
    */
   enter<T>(work: () => Promise<T> | T): Promise<T> | T {
+    return this.enterWith(callWork, work, undefined);
+  }
+
+  /**
+   * `enter` for `work(a, b)`: no closure is made for a call that finds a slot free.
+   */
+  enterWith<A, B, T>(work: (a: A, b: B) => Promise<T> | T, a: A, b: B): Promise<T> | T {
     const waiting = this.acquire();
-    if (waiting !== undefined) return waiting.then(() => this.holding(work));
-    return this.holding(work);
+    if (waiting !== undefined) return waiting.then(() => this.holding(work, a, b));
+    return this.holding(work, a, b);
   }
 
   /** Runs `work` in the slot taken for it, and gives the slot back when it settles. */
-  private holding<T>(work: () => Promise<T> | T): Promise<T> | T {
+  private holding<A, B, T>(work: (a: A, b: B) => Promise<T> | T, a: A, b: B): Promise<T> | T {
     let result: Promise<T> | T;
     try {
-      result = work();
+      result = work(a, b);
     } catch (err) {
       this.release();
       throw err;
@@ -135,4 +142,8 @@ export class ConcurrencyGate {
       for (const w of waiters) w();
     }
   }
+}
+
+function callWork<T>(work: () => Promise<T> | T): Promise<T> | T {
+  return work();
 }

@@ -107,7 +107,8 @@ class WorkerCall implements CallContext {
 
 /** One worker as providers see it; `data` is made on first use. */
 class Worker implements WorkerContext {
-  readonly startedAt = performance.now();
+  /** Set when the worker takes its slot (a queued call waits first). */
+  startedAt = 0;
   private dataValue?: Map<unknown, unknown>;
   /** The method, when the worker runs outside AsyncLocalStorage (see `resume`). */
   syncMethod?: object;
@@ -214,18 +215,21 @@ function runGated(
   origin: CallOrigin,
   trace: Context | undefined,
 ): unknown {
-  return host.gate.enter(() => {
-    const call = new WorkerCall(host.service, entrypoint.kind, entrypoint.method, origin, trace);
-    const worker = new Worker(host.service, entrypoint, bound, call);
-    const method = (host.instance as Record<string, (...a: unknown[]) => unknown>)[entrypoint.method];
-    // A worker that awaits needs the context in its awaits (AsyncLocalStorage); a synchronous
-    // one only while it runs (see context.ts).
-    if (host.providers.awaiting || awaits(method)) {
-      return runInContext(call, () => runWithHooks(host, worker));
-    }
-    worker.syncMethod = method;
-    return runInSyncContext(call, runWithHooks, host, worker);
-  });
+  const call = new WorkerCall(host.service, entrypoint.kind, entrypoint.method, origin, trace);
+  return host.gate.enterWith(startWorker, host, new Worker(host.service, entrypoint, bound, call));
+}
+
+/** The worker once it holds its slot: it starts now, in its call context. */
+function startWorker(host: WorkerHost, worker: Worker): unknown {
+  worker.startedAt = performance.now();
+  const method = (host.instance as Record<string, (...a: unknown[]) => unknown>)[worker.entrypoint.method];
+  // A worker that awaits needs the context in its awaits (AsyncLocalStorage); a synchronous
+  // one only while it runs (see context.ts).
+  if (host.providers.awaiting || awaits(method)) {
+    return runInContext(worker.call, () => runWithHooks(host, worker));
+  }
+  worker.syncMethod = method;
+  return runInSyncContext(worker.call, runWithHooks, host, worker);
 }
 
 /** Methods that returned a promise although not written `async`: they run in AsyncLocalStorage from then on. */

@@ -165,3 +165,60 @@ describe('prepareArguments', () => {
     }
   });
 });
+
+describe('plain positional arguments (the per-entrypoint fast check)', () => {
+  @Service('plain')
+  class Plain {
+    @Rpc()
+    one(a: string, b: number, c: boolean, d: unknown): string {
+      return `${a}${b}${String(c)}${String(d)}`;
+    }
+  }
+  const base = readServiceDefinition(Plain).rpcs[0];
+  const values: unknown[] = ['x', '', '5', 'true', 0, -1.5, 7, NaN, Infinity, true, false, null, {}, [], [1]];
+  const schemas = [{ type: 'string' }, { type: 'number' }, { type: 'integer' }, { type: 'boolean' }, true];
+
+  /** The outcome of a call, its value or its error's URI, args and kwargs. */
+  function outcome(fn: () => unknown): unknown {
+    try {
+      return { ok: fn() };
+    } catch (err) {
+      expect(err).toBeInstanceOf(WampError);
+      const e = err as WampError;
+      return { uri: e.uri, args: e.args, kwargs: e.kwargs };
+    }
+  }
+
+  // The same check written so the fast path does not apply (one more keyword, no meaning).
+  const described = (schema: (typeof schemas)[number]) =>
+    schema === true ? { description: 'anything' } : { ...schema, description: 'same' };
+
+  it.each([false, true])('gives what the whole check gives (coerce %s)', (coerce) => {
+    for (const schema of schemas) {
+      for (const required of [false, true]) {
+        const params = (s: unknown) =>
+          base.parameters.slice(0, 1).map((p) => ({ ...p, schema: s as never, required }));
+        const fast = { ...base, coerce, parameters: params(schema) };
+        const whole = { ...base, coerce, parameters: params(described(schema)) };
+        for (const args of [[], ...values.map((v) => [v]), [undefined], ['x', 1]]) {
+          const label = JSON.stringify({ schema, required, args });
+          expect([label, outcome(() => bindArguments(fast, args, {}))]).toEqual([
+            label,
+            outcome(() => bindArguments(whole, args, {})),
+          ]);
+        }
+      }
+    }
+  });
+
+  it('leaves keyword arguments and several parameters to the whole check', () => {
+    expect(bindArguments(base, ['x', 1, true, null], {})).toEqual(['x', 1, true, null]);
+    expect(bindArguments(base, ['x'], { b: 2, c: false, d: 0 })).toEqual(['x', 2, false, 0]);
+    const err = invalidArgument(() => bindArguments(base, ['x', '1', true, 0], {}));
+    expect(err.kwargs).toMatchObject({ method: 'one', parameter: 'b', path: 'b' });
+    const args = ['x', 1, true, 'y'];
+    const bound = bindArguments(base, args, {}) as unknown[];
+    expect(bound).toEqual(args);
+    expect(bound).not.toBe(args);
+  });
+});

@@ -78,28 +78,34 @@ export class RpcEntrypoint implements Entrypoint {
   }
 }
 
-/** What an `@Rpc` worker knows of its invocation (`CallOrigin`), its signal made when read. */
+/** What an `@Rpc` worker knows of its invocation (`CallOrigin`), read from it when asked (its signal made then). */
 class RpcOrigin implements CallOrigin {
-  readonly uri: string;
-  readonly caller?: number;
-  readonly callerAuthid?: string;
-  readonly callerAuthrole?: string;
-  readonly correlationId?: string;
-  readonly details: InvocationContext['details'];
-  readonly progress: InvocationContext['progress'];
-
   constructor(
     private readonly context: InvocationContext,
     private readonly killSignal: AbortSignal,
     private readonly deadline: Deadline | undefined,
-  ) {
-    this.uri = context.procedure;
-    this.caller = context.caller;
-    this.callerAuthid = context.callerAuthid;
-    this.callerAuthrole = context.callerAuthrole;
-    this.correlationId = correlationFrom(context.details);
-    this.details = context.details;
-    this.progress = context.progress;
+  ) {}
+
+  get uri(): string {
+    return this.context.procedure;
+  }
+  get caller(): number | undefined {
+    return this.context.caller;
+  }
+  get callerAuthid(): string | undefined {
+    return this.context.callerAuthid;
+  }
+  get callerAuthrole(): string | undefined {
+    return this.context.callerAuthrole;
+  }
+  get correlationId(): string | undefined {
+    return correlationFrom(this.context.details);
+  }
+  get details(): InvocationContext['details'] {
+    return this.context.details;
+  }
+  get progress(): InvocationContext['progress'] {
+    return this.context.progress;
   }
 
   /** Read lazily (once, by the worker's call context): the client makes an invocation's AbortSignal only when asked for. */
