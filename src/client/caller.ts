@@ -15,7 +15,7 @@ import { unknownRequest } from './pending';
 import type { ErrorTable, MessageTable, Role, SessionLink } from './role';
 import { isSingleValue, valueOfResult } from './proxy';
 import { CallResult, type ClientCallOptions } from './types';
-import type { DirectReply } from '../transport/inprocess';
+import type { DirectPending, DirectReply } from '../transport/inprocess';
 import type { Dict } from '../protocol/messages';
 
 /** The cancel mode when the caller names none: the callee is told, the caller does not wait. */
@@ -49,6 +49,11 @@ class DirectCall implements DirectReply {
   tracked = false;
   /** The caller's own timer, when the call has a timeout (as a `PendingCall`'s). */
   timer: NodeJS.Timeout | undefined = undefined;
+  /** The signal canceling the call, listened to (`handleEvent`) while the dealer has the call. */
+  signal: AbortSignal | undefined = undefined;
+  /** The dealer's side of the call answered later, and the mode to cancel it in. */
+  pending: DirectPending | undefined = undefined;
+  mode: CancelMode = DEFAULT_CANCEL_MODE;
 
   constructor(
     private readonly caller: Caller,
@@ -85,12 +90,35 @@ class DirectCall implements DirectReply {
     this.reject(new CallTimeoutError(this.procedure, timeout));
   }
 
+  /**
+   * The signal aborted (an event listener object: no closure per call): `Caller.cancel` on
+   * the dealer's side of the call. Except with `kill`, the caller fails now with
+   * `CallCanceledError` and the dealer's answer is dropped; with `kill` it waits for it.
+   */
+  handleEvent(): void {
+    const pending = this.pending;
+    if (this.settled || pending === undefined) return;
+    const mode = this.mode;
+    if (mode !== 'kill') {
+      this.settle();
+      this.reject(new CallCanceledError(this.procedure, mode));
+    }
+    pending.cancel(mode);
+  }
+
   /** No answer passes any more; out of the caller's table, its timer stopped. */
   settle(): void {
     this.settled = true;
     this.caller.directSettled(this);
+    this.drop();
+  }
+
+  /** Its timer stopped and its signal no longer listened to. */
+  drop(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.signal !== undefined) this.signal.removeEventListener('abort', this);
+    this.signal = undefined;
   }
 }
 
@@ -157,12 +185,12 @@ export class Caller implements Role {
 
       const request = this.link.nextId();
       const wireOptions = this.wireOptions(options);
-      // No cancel or progress, and a timeout the dealer runs too (as it would the CALL's):
-      // the call may skip the messages (`DirectSide`).
+      // No progress, a timeout the dealer runs too (as it would the CALL's), a signal the
+      // dealer can cancel on: the call may skip the messages (`DirectSide`).
       if (
-        signal === undefined &&
         options.onProgress === undefined &&
-        (!timeout || wireOptions.timeout !== undefined)
+        (!timeout || wireOptions.timeout !== undefined) &&
+        (signal === undefined || this.link.router.has('dealer', 'call_canceling'))
       ) {
         const dealer = this.link.direct?.();
         if (dealer?.call !== undefined) {
@@ -172,9 +200,17 @@ export class Caller implements Role {
           const outcome = dealer.call(procedure, wireOptions, args, kwargs, direct);
           if (outcome !== false) {
             this.directCount++;
-            if (outcome === 'pending' && !direct.settled) {
+            if (outcome !== 'done' && !direct.settled) {
               direct.tracked = true;
               this.directCalls.set(request, direct);
+              if (signal !== undefined) {
+                direct.pending = outcome;
+                direct.mode = mode;
+                direct.signal = signal;
+                signal.addEventListener('abort', direct, { once: true });
+                // Aborted while the handler ran (in this stack): no event will come.
+                if (signal.aborted) direct.handleEvent();
+              }
             }
             return;
           }
@@ -216,7 +252,7 @@ export class Caller implements Role {
     this.directCalls.clear();
     for (const call of direct) {
       call.settled = true;
-      if (call.timer !== undefined) clearTimeout(call.timer);
+      call.drop();
       call.reject(error);
     }
     const calls = this.calls.values();

@@ -2,7 +2,7 @@ import type { Logger } from '../logger';
 import { ErrorUri, ProtocolError } from '../protocol/errors';
 import { IdTable } from '../protocol/id-table';
 import { IdSequence } from '../protocol/ids';
-import type { DirectInvocationReply, DirectReply, DirectRun } from '../transport/inprocess';
+import type { DirectInvocationReply, DirectPending, DirectReply, DirectRun } from '../transport/inprocess';
 import {
   MessageType,
   type Args,
@@ -324,13 +324,15 @@ function errorFor(call: PendingCall, uri: string, text: string): MessageOf<typeo
  * the answer on to the caller's reply once, and only while in flight; one answered later is
  * in `DirectCalls` meanwhile, so either side leaving ends it as a tracked call would end.
  */
-export class DirectCall implements DirectInvocationReply {
+export class DirectCall implements DirectInvocationReply, DirectPending {
   /** Answered, or ended (a side left, the router stopped): later answers are dropped. */
   done = false;
   /** The callee's pending run, once tracked. */
   run: DirectRun | undefined = undefined;
   /** Only for a call with a timeout the dealer runs (`DirectCalls.track`). */
   timer: NodeJS.Timeout | undefined = undefined;
+  /** Canceled in mode `kill`: the caller waits for the callee's final answer. */
+  private killRequested = false;
 
   constructor(
     private readonly calls: DirectCalls,
@@ -372,6 +374,27 @@ export class DirectCall implements DirectInvocationReply {
     this.caller.logger.info({ session: this.caller.id, timeout }, 'call timed out');
     this.fail(ErrorUri.TIMEOUT, [`no result within ${timeout} ms`], undefined, {});
     if (run !== undefined) this.interrupt(run, 'killnowait', ErrorUri.TIMEOUT);
+  }
+
+  /**
+   * CANCEL (`CallTracker.cancel`'s outcome): a callee that did not announce call_canceling is
+   * treated as `skip`; `kill` interrupts it and leaves the caller waiting for its answer;
+   * `skip` and `killnowait` fail the caller's reply with `wamp.error.canceled` now, and
+   * `killnowait` interrupts the callee too.
+   */
+  cancel(mode: CancelMode): void {
+    // The call may have finished meanwhile: nothing to do (spec); a second CANCEL after kill neither.
+    if (this.done || this.killRequested) return;
+    this.caller.countDirect('in', MessageType.CANCEL);
+    const run = this.run;
+    const effective = this.callee.supports('callee', 'call_canceling') ? mode : 'skip';
+    if (effective === 'kill') {
+      this.killRequested = true;
+      if (run !== undefined) this.interrupt(run, 'kill', ErrorUri.CANCELED);
+      return;
+    }
+    this.fail(ErrorUri.CANCELED, ['the call was canceled'], undefined, {});
+    if (effective === 'killnowait' && run !== undefined) this.interrupt(run, 'killnowait', ErrorUri.CANCELED);
   }
 
   /** INTERRUPT, as a call to the callee's run, when the callee announced call_canceling (spec). */

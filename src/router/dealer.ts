@@ -8,7 +8,7 @@ import {
   type Kwargs,
   type MessageOf,
 } from '../protocol/messages';
-import type { DirectReply } from '../transport/inprocess';
+import type { DirectPending, DirectReply } from '../transport/inprocess';
 import { carryPayload } from '../protocol/serializers/raw-payload';
 import { isReservedUri, isValidUri } from '../protocol/uri';
 import { CallTracker, DirectCall, DirectCalls } from './calls';
@@ -162,7 +162,7 @@ export class Dealer {
     args: Args | undefined,
     kwargs: Kwargs | undefined,
     reply: DirectReply,
-  ): false | 'done' | 'pending' {
+  ): false | 'done' | DirectPending {
     // A handler calling on directly runs in its caller's stack: past a depth, the messages
     // start a new one, as every call on the message path does.
     if (this.directDepth >= MAX_DIRECT_DEPTH) return false;
@@ -212,7 +212,7 @@ export class Dealer {
     callee.session.countDirect('out', MessageType.INVOCATION);
     if (run === undefined || call.done) return 'done';
     this.direct.track(call, run, calleeTimesOut ? 0 : timeout);
-    return 'pending';
+    return call;
   }
 
   /**

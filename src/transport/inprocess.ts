@@ -2,6 +2,7 @@ import { RPC_MESSAGES, decodable, encode } from '../protocol/codec';
 import type {
   Args,
   CallOptions,
+  CancelMode,
   Dict,
   Id,
   InvocationDetails,
@@ -79,6 +80,12 @@ export interface DirectInvocationReply extends DirectReply {
   violation(problem: string): void;
 }
 
+/** A direct call answered later, as its caller holds it: CANCEL, as a function call. */
+export interface DirectPending {
+  /** `CallTracker.cancel`'s outcome in `mode`: `reply` fails now, or (kill) with the callee's answer. */
+  cancel(mode: CancelMode): void;
+}
+
 /** A direct invocation whose handler has not settled: the dealer may interrupt it. */
 export interface DirectRun {
   interrupt(mode: 'kill' | 'killnowait', reason: string): void;
@@ -89,7 +96,7 @@ export interface DirectRun {
  * messages (docs/architecture.md, "The dealer-level call"): the router's session takes a
  * caller's call (`call`), a client's callee runs an invocation (`invoke`). Either answers
  * `false` when it did nothing and the call must go as messages; otherwise `reply` is
- * answered (at once: `'done'` / `undefined`, or later: `'pending'` / the run).
+ * answered (at once: `'done'` / `undefined`, or later: the pending call / the run).
  */
 export interface DirectSide {
   call?(
@@ -98,7 +105,7 @@ export interface DirectSide {
     args: Args | undefined,
     kwargs: Kwargs | undefined,
     reply: DirectReply,
-  ): false | 'done' | 'pending';
+  ): false | 'done' | DirectPending;
   invoke?(
     registration: Id,
     details: InvocationDetails,

@@ -99,6 +99,30 @@ describe.each([
     return session;
   }
 
+  /**
+   * Bob, whose HELLO announces the callee features `features` changes (true: added, false:
+   * removed) by a hook that goes after the join, so calls may reach him directly.
+   */
+  async function joinAnnouncing(features: Record<string, boolean>): Promise<Session> {
+    const [near, far] = createInProcessPair({ typedMessages, directCalls });
+    router.attach(far);
+    const session = new Session(near, { realm: 'app', authid: 'bob', ticket: 'bob-ticket' });
+    const unhook = session.hooks.onOutbound((message) => {
+      if (message.type !== MessageType.HELLO) return message;
+      const roles = message.details.roles as Record<string, { features?: Record<string, boolean> }>;
+      const callee = { features: { ...roles.callee?.features } };
+      for (const [name, on] of Object.entries(features)) {
+        if (on) callee.features[name] = true;
+        else delete callee.features[name];
+      }
+      return { ...message, details: { ...message.details, roles: { ...roles, callee } } };
+    });
+    await session.join();
+    sessions.push(session);
+    unhook();
+    return session;
+  }
+
   it('answers a call with its result, frames only on the wire-array link', async () => {
     const callee = await join('bob');
     await callee.register('app.echo', (args, kwargs) => ({ args, kwargs }));
@@ -330,7 +354,65 @@ describe.each([
     // skip: the callee is not told.
     expect(interrupted).toEqual(mode === 'skip' ? [] : [mode]);
     expect(router.stats.callsInFlight).toBe(0);
+    expect(caller.directCalls).toBe(directCalls ? 1 : 0);
   });
+
+  it('with kill, waits for the answer of a callee that goes on after the interrupt', async () => {
+    const callee = await join('bob');
+    const interrupted: unknown[] = [];
+    let finish: () => void = () => undefined;
+    await callee.register(
+      'app.stubborn',
+      (_a, _k, context) =>
+        new Promise((resolve) => {
+          context.signal.addEventListener('abort', () => interrupted.push(context.signal.reason));
+          finish = () => resolve('finished anyway');
+        }),
+    );
+    const caller = await join('ada');
+    const abort = new AbortController();
+    let outcome: unknown = 'pending';
+    const call = caller.call('app.stubborn', [], {}, { signal: abort.signal, cancelMode: 'kill' }).then(
+      () => (outcome = 'resolved'),
+      (error: unknown) => (outcome = error),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    abort.abort();
+    abort.abort();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(interrupted).toEqual([expect.objectContaining({ uri: 'wamp.error.canceled', mode: 'kill' })]);
+    expect(outcome).toBe('pending');
+    expect(router.stats.callsInFlight).toBe(1);
+    finish();
+    await call;
+    // An interrupted callee's answer is wamp.error.canceled, whatever its handler returned.
+    expect(outcome).toMatchObject({ uri: 'wamp.error.canceled' });
+    expect(router.stats.callsInFlight).toBe(0);
+    expect(caller.directCalls).toBe(directCalls ? 1 : 0);
+  });
+
+  it.each(['kill', 'killnowait'] as const)(
+    'cancels in mode %s as skip when the callee did not announce call_canceling',
+    async (mode) => {
+      const callee = await joinAnnouncing({ call_canceling: false });
+      const aborted = await hanging(callee, 'app.untold');
+      const caller = await join('ada');
+      const abort = new AbortController();
+      const call = caller.call('app.untold', [], {}, { signal: abort.signal, cancelMode: mode });
+      await new Promise((resolve) => setImmediate(resolve));
+      abort.abort();
+      // kill waits for the dealer's answer (its ERROR), killnowait fails at once.
+      await expect(call).rejects.toMatchObject(
+        mode === 'kill'
+          ? { uri: 'wamp.error.canceled', args: ['the call was canceled'] }
+          : { uri: 'wamp.error.canceled', mode },
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(aborted).toEqual([]);
+      expect(router.stats.callsInFlight).toBe(0);
+      expect(caller.directCalls).toBe(directCalls ? 1 : 0);
+    },
+  );
 
   it('times a call out in the dealer and interrupts the callee', async () => {
     const callee = await join('bob');
@@ -370,19 +452,8 @@ describe.each([
   });
 
   it('leaves the timeout to a callee that registered with forward_timeout and announced call_timeout', async () => {
-    const [near, far] = createInProcessPair({ typedMessages, directCalls });
-    router.attach(far);
-    const callee = new Session(near, { realm: 'app', authid: 'bob', ticket: 'bob-ticket' });
-    // The client announces no callee call_timeout: this HELLO does, then the hook goes.
-    const unhook = callee.hooks.onOutbound((message) => {
-      if (message.type !== MessageType.HELLO) return message;
-      const roles = message.details.roles as Record<string, { features?: Record<string, boolean> }>;
-      const features = { ...roles.callee?.features, call_timeout: true };
-      return { ...message, details: { ...message.details, roles: { ...roles, callee: { features } } } };
-    });
-    await callee.join();
-    sessions.push(callee);
-    unhook();
+    // The client announces no callee call_timeout: this one does.
+    const callee = await joinAnnouncing({ call_timeout: true });
     const seen: unknown[] = [];
     let timedOut: () => void = () => undefined;
     await callee.register(
