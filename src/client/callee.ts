@@ -42,6 +42,14 @@ class PendingDirect implements DirectRun {
   }
 }
 
+/** Arguments a list and ArgumentsKw a dict (or absent): what a YIELD can carry as values. */
+function isPayloadShape(args: unknown, kwargs: unknown): boolean {
+  return (
+    (args === undefined || Array.isArray(args)) &&
+    (kwargs === undefined || (typeof kwargs === 'object' && kwargs !== null && !Array.isArray(kwargs)))
+  );
+}
+
 /** True for a promise or any object with a `then` method (what `await` adopts). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -158,19 +166,30 @@ export class Callee implements Role {
   ): false | DirectRun | undefined {
     const registration = this.registrations.get(registrationId);
     if (registration === undefined) return false;
-    const invocation = new RunningInvocation(registration, details, undefined);
+    // With progress asked for, the run exists from the start: its progress ends with its answer.
+    let running: PendingDirect | undefined;
+    const progress =
+      details.receive_progress === true
+        ? (a?: Args, k?: Kwargs) => {
+            if (running !== undefined) this.directProgress(running, a, k);
+          }
+        : undefined;
+    const invocation = new RunningInvocation(registration, details, progress);
+    if (progress !== undefined) running = new PendingDirect(invocation, reply);
     let value: unknown;
     try {
       value = registration.handler(args ?? [], kwargs ?? {}, invocation);
     } catch (err) {
+      if (running !== undefined) running.done = true;
       this.directFailure(reply, invocation, err);
       return undefined;
     }
     if (!isThenable(value)) {
+      if (running !== undefined) running.done = true;
       this.directSuccess(reply, value);
       return undefined;
     }
-    const run = new PendingDirect(invocation, reply);
+    const run = running ?? new PendingDirect(invocation, reply);
     this.runningDirect.add(run);
     Promise.resolve(value).then(
       (result) => this.settleDirect(run, result, false),
@@ -190,16 +209,29 @@ export class Callee implements Role {
     else this.directSuccess(reply, outcome);
   }
 
+  /**
+   * `sendProgress`, as a direct reply: nothing after the answer or an interrupt; a payload a
+   * YIELD cannot carry throws as `encode` throws on the message path, or ends the session as the
+   * router's decoder would.
+   */
+  private directProgress(run: PendingDirect, args: Args | undefined, kwargs: Kwargs | undefined): void {
+    if (run.done || run.invocation.interrupted) return;
+    if (isPayloadShape(args, kwargs)) return run.reply.progress(args, kwargs);
+    const frame = encode({ type: MessageType.YIELD, request: 1, options: { progress: true }, args, kwargs });
+    try {
+      decode(frame);
+    } catch (err) {
+      return run.reply.violation(err instanceof Error ? err.message : String(err));
+    }
+    run.reply.violation('YIELD carries no WAMP payload');
+  }
+
   /** `success` then `answer`, as a direct reply. */
   private directSuccess(reply: DirectInvocationReply, value: unknown): void {
     if (value === undefined) return reply.result(undefined, undefined);
     if (!(value instanceof Result)) return reply.result([value], undefined);
     const { args, kwargs } = value;
-    if (
-      (args === undefined || Array.isArray(args)) &&
-      (kwargs === undefined || (typeof kwargs === 'object' && kwargs !== null && !Array.isArray(kwargs)))
-    )
-      return reply.result(args, kwargs);
+    if (isPayloadShape(args, kwargs)) return reply.result(args, kwargs);
     // A YIELD the router would refuse: the same protocol violation, in the decoder's words.
     const message: Message = { type: MessageType.YIELD, request: 1, options: {}, args, kwargs };
     try {

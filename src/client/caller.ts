@@ -54,6 +54,10 @@ class DirectCall implements DirectReply {
   /** The dealer's side of the call answered later, and the mode to cancel it in. */
   pending: DirectPending | undefined = undefined;
   mode: CancelMode = DEFAULT_CANCEL_MODE;
+  /** The caller's progress callback, when it asked for progress. */
+  onProgress: ((progress: CallResult) => void) | undefined = undefined;
+  /** Failed by the caller itself (timeout, cancel, session closed): progress is dropped. */
+  abandoned = false;
 
   constructor(
     private readonly caller: Caller,
@@ -72,6 +76,23 @@ class DirectCall implements DirectReply {
     else this.resolve(new CallResult(args ?? [], kwargs ?? {}, {}));
   }
 
+  /**
+   * A progressive result, as `Caller.onResult` delivers one: in a microtask, as a RESULT would
+   * arrive (never inside the call that made it), and before the final result's promise reaction.
+   */
+  progress(args: Args | undefined, kwargs: Kwargs | undefined): void {
+    const onProgress = this.onProgress;
+    if (this.settled || onProgress === undefined) return;
+    queueMicrotask(() => {
+      if (!this.abandoned)
+        this.caller.deliverProgress(
+          onProgress,
+          this.procedure,
+          new CallResult(args ?? [], kwargs ?? {}, { progress: true }),
+        );
+    });
+  }
+
   error(uri: string, args: Args | undefined, kwargs: Kwargs | undefined, details: Dict): void {
     if (this.settled) return;
     this.settle();
@@ -87,6 +108,7 @@ class DirectCall implements DirectReply {
     this.timer = undefined;
     if (this.settled) return;
     this.settle();
+    this.abandoned = true;
     this.reject(new CallTimeoutError(this.procedure, timeout));
   }
 
@@ -101,6 +123,7 @@ class DirectCall implements DirectReply {
     const mode = this.mode;
     if (mode !== 'kill') {
       this.settle();
+      this.abandoned = true;
       this.reject(new CallCanceledError(this.procedure, mode));
     }
     pending.cancel(mode);
@@ -185,16 +208,17 @@ export class Caller implements Role {
 
       const request = this.link.nextId();
       const wireOptions = this.wireOptions(options);
-      // No progress, a timeout the dealer runs too (as it would the CALL's), a signal the
-      // dealer can cancel on: the call may skip the messages (`DirectSide`).
+      // Progress the dealer passes on, a timeout it runs too (as it would the CALL's), a
+      // signal it can cancel on: the call may skip the messages (`DirectSide`).
       if (
-        options.onProgress === undefined &&
+        (options.onProgress === undefined || wireOptions.receive_progress === true) &&
         (!timeout || wireOptions.timeout !== undefined) &&
         (signal === undefined || this.link.router.has('dealer', 'call_canceling'))
       ) {
         const dealer = this.link.direct?.();
         if (dealer?.call !== undefined) {
           const direct = new DirectCall(this, procedure, request, asValue, resolve, reject);
+          direct.onProgress = options.onProgress;
           // Before the dealer's own timer, as the CALL's timer is: the caller's fires first.
           if (timeout) direct.timer = setTimeout(directTimeOut, timeout, direct, timeout);
           const outcome = dealer.call(procedure, wireOptions, args, kwargs, direct);
@@ -252,6 +276,7 @@ export class Caller implements Role {
     this.directCalls.clear();
     for (const call of direct) {
       call.settled = true;
+      call.abandoned = true;
       call.drop();
       call.reject(error);
     }
@@ -281,7 +306,11 @@ export class Caller implements Role {
     if (details.progress === true) {
       // Lenient: progress nobody asked for, or for an abandoned call, is dropped.
       if (!call.abandoned && call.onProgress)
-        this.deliverProgress(call, new CallResult(args ?? [], kwargs ?? {}, details));
+        this.deliverProgress(
+          call.onProgress,
+          call.procedure,
+          new CallResult(args ?? [], kwargs ?? {}, details),
+        );
       return;
     }
     this.calls.delete(message.request);
@@ -311,11 +340,12 @@ export class Caller implements Role {
     return call;
   }
 
-  private deliverProgress(call: PendingCall, progress: CallResult): void {
+  /** @internal Calls `onProgress`; what it throws is logged, not passed on. */
+  deliverProgress(onProgress: (progress: CallResult) => void, procedure: string, progress: CallResult): void {
     try {
-      call.onProgress?.(progress);
+      onProgress(progress);
     } catch (err) {
-      this.link.logger.warn({ err, procedure: call.procedure }, 'onProgress threw; ignored');
+      this.link.logger.warn({ err, procedure }, 'onProgress threw; ignored');
     }
   }
 

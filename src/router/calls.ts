@@ -339,7 +339,17 @@ export class DirectCall implements DirectInvocationReply, DirectPending {
     readonly caller: RouterSession,
     readonly callee: RouterSession,
     private readonly reply: DirectReply,
+    /** The caller asked for progressive results (CALL Options `receive_progress`). */
+    private readonly receiveProgress: boolean,
   ) {}
+
+  /** `CallTracker.yielded` with `progress`: only to a caller that asked, and not after kill. */
+  progress(args: Args | undefined, kwargs: Kwargs | undefined): void {
+    if (this.done || !this.receiveProgress || this.killRequested) return;
+    this.callee.countDirect('in', MessageType.YIELD);
+    this.caller.countDirect('out', MessageType.RESULT);
+    this.reply.progress(args, kwargs);
+  }
 
   result(args: Args | undefined, kwargs: Kwargs | undefined): void {
     if (this.done) return;

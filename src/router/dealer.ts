@@ -149,8 +149,7 @@ export class Dealer {
 
   /**
    * A CALL from a client on an in-process link of this router, as values (`DirectSide.call`):
-   * when every check of `call` passes, no progress was asked for, the call is no meta
-   * procedure's, and the callee picked by `route` takes invocations directly, the
+   * when every check of `call` passes, the call is no meta procedure's, and the callee picked by `route` takes invocations directly, the
    * callee's handler answers `reply` without any message. Otherwise false, with nothing done
    * (the invoke policy's pick undone): the client sends the CALL, and `call` decides again,
    * refusals included.
@@ -173,8 +172,6 @@ export class Dealer {
     // A callee on a socket: the CALL goes as a message, at the cost of this check only.
     const best = exact ?? this.table.match(procedure);
     if (best === undefined || !best.callees.some(onInProcessLink)) return false;
-    // `readCallOptions`' reading, without its object: progress goes as messages.
-    if (wire.receive_progress === true) return false;
     if (!this.setup.permissions.permits(caller, 'call', procedure)) return false;
     if (this.setup.metaProcedure(procedure) !== undefined) return false;
     const route = this.route(procedure, best);
@@ -185,9 +182,12 @@ export class Dealer {
       this.table.undoPick(registration, callee);
       return false;
     }
-    // `invocationDetails` of these Options (no progress): custom attributes, then spec keys.
+    // `invocationDetails` of these Options: custom attributes, then spec keys.
     const details: InvocationDetails = customAttributes(wire) ?? {};
     if (registration.match !== 'exact') details.procedure = procedure;
+    const receiveProgress = wire.receive_progress === true;
+    if (receiveProgress && callee.session.supports('callee', 'progressive_call_results'))
+      details.receive_progress = true;
     if (wire.disclose_me === true || callee.discloseCaller) discloseCaller(details, caller);
     // As `invoke`: a callee that registered with forward_timeout (and announced call_timeout)
     // runs the timer itself and is told the timeout; otherwise the dealer runs it.
@@ -195,7 +195,7 @@ export class Dealer {
     const calleeTimesOut =
       timeout > 0 && callee.forwardTimeout && callee.session.supports('callee', 'call_timeout');
     if (calleeTimesOut) details.timeout = timeout;
-    const call = new DirectCall(this.direct, caller, callee.session, reply);
+    const call = new DirectCall(this.direct, caller, callee.session, reply, receiveProgress);
     let run: ReturnType<NonNullable<typeof target.invoke>>;
     this.directDepth++;
     try {

@@ -66,8 +66,10 @@ export interface MessageLink {
  * `result` or `error`, once; the caller's side made it, the dealer and the callee pass it on.
  */
 export interface DirectReply {
-  /** The RESULT's payload; its Details are empty (a direct call has no progress, custom YIELD options none). */
+  /** The RESULT's payload; its Details are empty (a direct answer has no custom YIELD options). */
   result(args: Args | undefined, kwargs: Kwargs | undefined): void;
+  /** A progressive result (RESULT Details `progress`), before `result` or `error`: any number. */
+  progress(args: Args | undefined, kwargs: Kwargs | undefined): void;
   error(uri: string, args: Args | undefined, kwargs: Kwargs | undefined, details: Dict): void;
 }
 

@@ -330,11 +330,58 @@ describe.each([
     });
     const caller = await join('ada');
     const seen: unknown[] = [];
-    const result = await caller.call('app.steps', [], {}, { onProgress: (p) => seen.push(p.args[0]) });
-    expect(seen).toEqual(['one', 'two']);
+    let returned = false;
+    const call = caller.call(
+      'app.steps',
+      [],
+      {},
+      { onProgress: (p) => seen.push([p.args[0], p.details, returned]) },
+    );
+    returned = true;
+    const result = await call;
+    // Each progress arrives after call() returned, as a RESULT with progress, before the result.
+    expect(seen).toEqual([
+      ['one', { progress: true }, true],
+      ['two', { progress: true }, true],
+    ]);
     expect(result.args).toEqual(['done']);
     // Without asking, no progress reaches the caller (and the callee is given no progress function).
     expect((await caller.call('app.steps')).args).toEqual(['done']);
+    expect(caller.directCalls).toBe(directCalls ? 2 : 0);
+  });
+
+  it('delivers the progress of an async handler in order, and none after the answer or an interrupt', async () => {
+    const callee = await join('bob');
+    let later: InvocationContext['progress'];
+    await callee.register('app.async.steps', async (args, _k, context) => {
+      for (let i = 0; i < 3; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        context.progress?.([i], { at: i });
+      }
+      later = context.progress;
+      if (args[0] === 'hang') await never(context);
+      return 'done';
+    });
+    const caller = await join('ada');
+    const seen: unknown[] = [];
+    const onProgress = (p: CallResult) => seen.push([p.args[0], p.kwargs.at]);
+    expect(await caller.callForValue('app.async.steps', [], {}, { onProgress })).toBe('done');
+    expect(seen).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ]);
+    later?.(['after the answer']);
+    const abort = new AbortController();
+    const hung = caller.call('app.async.steps', ['hang'], {}, { onProgress, signal: abort.signal });
+    while (seen.length < 6) await new Promise((resolve) => setImmediate(resolve));
+    abort.abort();
+    await expect(hung).rejects.toMatchObject({ uri: 'wamp.error.canceled' });
+    later?.(['after the interrupt']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toHaveLength(6);
+    expect(router.stats.callsInFlight).toBe(0);
+    expect(caller.directCalls).toBe(directCalls ? 2 : 0);
   });
 
   it.each(['kill', 'killnowait', 'skip'] as const)('cancels a call in mode %s', async (mode) => {
