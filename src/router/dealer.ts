@@ -182,19 +182,19 @@ export class Dealer {
       this.table.undoPick(registration, callee);
       return false;
     }
-    // `invocationDetails` of these Options: custom attributes, then spec keys.
-    const details: InvocationDetails = customAttributes(wire) ?? {};
-    if (registration.match !== 'exact') details.procedure = procedure;
     const receiveProgress = wire.receive_progress === true;
-    if (receiveProgress && callee.session.supports('callee', 'progressive_call_results'))
-      details.receive_progress = true;
-    if (wire.disclose_me === true || callee.discloseCaller) discloseCaller(details, caller);
-    // As `invoke`: a callee that registered with forward_timeout (and announced call_timeout)
-    // runs the timer itself and is told the timeout; otherwise the dealer runs it.
     const timeout = wire.timeout ?? 0;
-    const calleeTimesOut =
-      timeout > 0 && callee.forwardTimeout && callee.session.supports('callee', 'call_timeout');
-    if (calleeTimesOut) details.timeout = timeout;
+    const details = invocationDetails(
+      caller,
+      procedure,
+      customAttributes(wire),
+      wire.disclose_me === true,
+      receiveProgress,
+      timeout,
+      registration,
+      callee,
+    );
+    const calleeTimesOut = details.timeout !== undefined;
     const call = new DirectCall(this.direct, caller, callee.session, reply, receiveProgress);
     let run: ReturnType<NonNullable<typeof target.invoke>>;
     this.directDepth++;
@@ -304,12 +304,17 @@ export class Dealer {
     callee: Callee,
   ): void {
     const target = callee.session;
-    const details = invocationDetails(caller, message.procedure, options, registration, callee);
-    // spec: a callee that registered with forward_timeout (and announced call_timeout) runs
-    // the timer itself and is told the timeout; otherwise the dealer runs it and tells nobody.
-    const calleeTimesOut =
-      options.timeout > 0 && callee.forwardTimeout && target.supports('callee', 'call_timeout');
-    if (calleeTimesOut) details.timeout = options.timeout;
+    const details = invocationDetails(
+      caller,
+      message.procedure,
+      options.custom === undefined ? undefined : { ...options.custom },
+      options.discloseMe,
+      options.receiveProgress,
+      options.timeout,
+      registration,
+      callee,
+    );
+    const calleeTimesOut = details.timeout !== undefined;
     const call = this.calls.open(caller, message.request, target, options.receiveProgress);
     // Forwarded untouched: the router never copies or re-encodes payloads it only routes.
     const invocation = carryPayload<MessageOf<typeof MessageType.INVOCATION>>(
@@ -363,22 +368,33 @@ function onInProcessLink(callee: Callee): boolean {
   return callee.session.inProcess;
 }
 
-/** INVOCATION Details of a call (but `timeout`, which the caller of this adds when the callee runs it). */
+/**
+ * INVOCATION Details of a call, for both paths (messages and `callDirect`), from its CALL
+ * Options: `custom` (the custom attributes, a fresh object) becomes the Details, spec keys
+ * follow; `timeout` only when the callee runs the timer itself. Arguments, not an options
+ * object: `callDirect` makes no object per call it does not need.
+ */
 function invocationDetails(
   caller: RouterSession,
   procedure: string,
-  options: CallRequest,
+  custom: InvocationDetails | undefined,
+  discloseMe: boolean,
+  receiveProgress: boolean,
+  timeout: number,
   registration: Registration,
   callee: Callee,
 ): InvocationDetails {
   // Custom attributes (`x_correlation_id`...) travel on untouched; spec keys follow.
-  const details: InvocationDetails = options.custom === undefined ? {} : { ...options.custom };
+  const details: InvocationDetails = custom ?? {};
   // spec: with a pattern registration the callee learns which procedure was called.
   if (registration.match !== 'exact') details.procedure = procedure;
-  const receiveProgress =
-    options.receiveProgress && callee.session.supports('callee', 'progressive_call_results');
-  if (receiveProgress) details.receive_progress = true;
-  if (options.discloseMe || callee.discloseCaller) discloseCaller(details, caller);
+  if (receiveProgress && callee.session.supports('callee', 'progressive_call_results'))
+    details.receive_progress = true;
+  if (discloseMe || callee.discloseCaller) discloseCaller(details, caller);
+  // spec: a callee that registered with forward_timeout (and announced call_timeout) runs
+  // the timer itself and is told the timeout; otherwise the dealer runs it and tells nobody.
+  if (timeout > 0 && callee.forwardTimeout && callee.session.supports('callee', 'call_timeout'))
+    details.timeout = timeout;
   return details;
 }
 
