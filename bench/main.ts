@@ -42,6 +42,14 @@ const counts: Counts = {
 };
 const shape = { fanoutSubscribers: 100, idleSessions: quick ? 1000 : 10000 };
 
+/** The rows whose 100-in-flight measures run more calls (`callsScale`), for the report's header. */
+function scaledRows(scenarios: Scenario[]): string {
+  const scales = new Set(
+    scenarios.flatMap((s) => (s.kind === 'rpc' && (s.callsScale ?? 1) > 1 ? [s.callsScale] : [])),
+  );
+  return [...scales].map((k) => ` (${String(k)}x in the in-process rows)`).join('');
+}
+
 function runScenario(scenario: Scenario): Promise<Sample> {
   switch (scenario.kind) {
     case 'rpc':
@@ -98,7 +106,8 @@ async function main(): Promise<void> {
     rounds,
     quick,
     counts:
-      `${counts.sequentialCalls} sequential calls, ${counts.concurrentCalls} calls ${counts.inFlight} in flight, ` +
+      `${counts.sequentialCalls} sequential calls, ${counts.concurrentCalls} calls ${counts.inFlight} in flight` +
+      `${scaledRows(scenarios)}, ` +
       `${counts.events} events 1→1, ${counts.fanoutEvents} events 1→${shape.fanoutSubscribers}, ` +
       `${shape.idleSessions} idle sessions; ${Math.round((Date.now() - began) / 1000)} s`,
   };

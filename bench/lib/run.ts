@@ -56,7 +56,9 @@ function cpuPer(processes: RoleProcess[], before: number[], after: number[], ope
   );
 }
 
-export async function runRpc(scenario: RpcScenario | HttpScenario, counts: Counts): Promise<Sample> {
+export async function runRpc(scenario: RpcScenario | HttpScenario, rowCounts: Counts): Promise<Sample> {
+  const scale = scenario.kind === 'rpc' ? (scenario.callsScale ?? 1) : 1;
+  const counts = { ...rowCounts, concurrentCalls: rowCounts.concurrentCalls * scale };
   const { caller, processes } = await scenario.setup();
   try {
     const sample: Sample = {};

@@ -14,6 +14,11 @@ export interface RpcScenario {
   link: 'ws' | 'tcp' | 'inprocess';
   /** Also measured after a full GC and after a long warm-up (`longLived*` metrics). */
   longLived?: boolean;
+  /**
+   * Every 100-in-flight measure runs this many times `concurrentCalls` (default 1): at millions
+   * of calls/s, 50,000 calls last 15-40 ms, too short a window to read a GC regime from.
+   */
+  callsScale?: number;
 }
 
 /**
