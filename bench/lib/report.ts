@@ -164,10 +164,22 @@ function floorTargets(r: Results): Target[] {
     atMost(
       'router CPU per call, 100 sessions sharing 100 calls in flight vs 1 session doing all 100',
       1.2,
-      ratioOf(routerCpuUs(r.get('rpc', Rows.oursJsonSessions)), routerCpuUs(r.get('rpc', Rows.oursJson))),
+      sessionsGrowth(r, Rows.oursJsonSessions, Rows.oursJson),
+    ),
+    atMost(
+      "the same growth over the batching ws relay's (100 caller sockets vs 1): what per-socket reads and writes leave",
+      1,
+      ratioOf(
+        sessionsGrowth(r, Rows.oursJsonSessions, Rows.oursJson),
+        sessionsGrowth(r, Rows.batchingWsSessions, Rows.batchingWs),
+      ),
     ),
   ];
 }
+
+/** Router (or relay) CPU per call of the row with 100 caller sessions over the one-session row's. */
+const sessionsGrowth = (r: Results, many: string, one: string): number | undefined =>
+  ratioOf(routerCpuUs(r.get('rpc', many)), routerCpuUs(r.get('rpc', one)));
 
 /** The router (or relay) process's CPU µs per call of the 100-in-flight phase. */
 const routerCpuUs = (m: Sample): number | undefined => m['cpuUs:router'];
