@@ -292,7 +292,7 @@ export class Caller implements Role {
   /** Options the dealer may see: each advanced one only when the dealer announced it (spec). */
   private wireOptions(options: ClientCallOptions): CallOptions {
     const dealer = this.link.router;
-    const wire: CallOptions = { ...options.custom };
+    const wire: CallOptions = options.custom === undefined ? {} : { ...options.custom };
     if (options.timeout && dealer.has('dealer', 'call_timeout')) wire.timeout = options.timeout;
     if (options.onProgress && dealer.has('dealer', 'progressive_call_results')) wire.receive_progress = true;
     if (options.discloseMe && dealer.has('dealer', 'caller_identification')) wire.disclose_me = true;

@@ -69,7 +69,7 @@ export class Client {
    */
   proxy<T>(service: string): ServiceProxy<T> {
     return createServiceProxy<T>(service, (procedure, args, options) =>
-      this.connection.callForValue(procedure, args, {}, proxyCallOptions(options)),
+      this.connection.callForValue(procedure, args, undefined, proxyCallOptions(options)),
     );
   }
 

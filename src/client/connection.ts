@@ -245,7 +245,10 @@ export class Connection
     kwargs?: Kwargs,
     options?: ClientCallOptions,
   ): Promise<unknown> {
-    return this.withSession((session) => session.callForValue(procedure, args, kwargs, options));
+    // Every proxy call comes here: no closure for `withSession` when there is a session.
+    const session = this.session;
+    if (session !== undefined) return session.callForValue(procedure, args, kwargs, options);
+    return this.withSession((s) => s.callForValue(procedure, args, kwargs, options));
   }
 
   /** Publishes on the joined session; fails at once with `SessionClosedError` when there is none. */

@@ -1,4 +1,5 @@
-import { MAX_ID } from './codec';
+// From fields, not codec: codec re-exports it through a getter, read on every id.
+import { MAX_ID } from './fields';
 
 /**
  * A random id over the whole range 1..2^53, for sessions and publications (spec: "global

@@ -66,6 +66,12 @@ export class Dealer {
   private directDepth = 0;
   /** @internal Calls taken by `callDirect`, for tests that check the direct path is taken. */
   directTaken = 0;
+  /** `directTarget`'s last answer, and the procedure and table generation it is for. */
+  private readonly directMemo: {
+    procedure: string | undefined;
+    generation: number;
+    best: Registration | undefined;
+  } = { procedure: undefined, generation: -1, best: undefined };
 
   constructor(private readonly setup: DealerSetup) {
     this.calls = new CallTracker(setup.logger);
@@ -167,13 +173,9 @@ export class Dealer {
     if (this.directDepth >= MAX_DIRECT_DEPTH) return false;
     // What the message path refuses (or sends on as a frame) takes it.
     if (!decodableCall(wire, procedure, args, kwargs)) return false;
-    const exact = this.table.lookup(procedure, 'exact');
-    if (exact === undefined && !isValidUri(procedure)) return false;
-    // A callee on a socket: the CALL goes as a message, at the cost of this check only.
-    const best = exact ?? this.table.match(procedure);
-    if (best === undefined || !best.callees.some(onInProcessLink)) return false;
+    const best = this.directTarget(procedure);
+    if (best === undefined) return false;
     if (!this.setup.permissions.permits(caller, 'call', procedure)) return false;
-    if (this.setup.metaProcedure(procedure) !== undefined) return false;
     const route = this.route(procedure, best);
     if (route === undefined) return false;
     const { registration, callee } = route;
@@ -213,6 +215,30 @@ export class Dealer {
     if (run === undefined || call.done) return 'done';
     this.direct.track(call, run, calleeTimesOut ? 0 : timeout);
     return call;
+  }
+
+  /**
+   * The best registration of `procedure` when a call of it may go directly whoever calls,
+   * else undefined: an invalid URI, no registration, none of its callees on an in-process link
+   * (a callee on a socket: the CALL goes as a message, at the cost of this check only), a meta
+   * procedure. What it found for the last procedure holds while the registrations do not change.
+   */
+  private directTarget(procedure: string): Registration | undefined {
+    const memo = this.directMemo;
+    const { generation } = this.table;
+    if (memo.procedure === procedure && memo.generation === generation) return memo.best;
+    const exact = this.table.lookup(procedure, 'exact');
+    let best =
+      exact !== undefined || isValidUri(procedure) ? (exact ?? this.table.match(procedure)) : undefined;
+    if (
+      best !== undefined &&
+      (!best.callees.some(onInProcessLink) || this.setup.metaProcedure(procedure) !== undefined)
+    )
+      best = undefined;
+    memo.procedure = procedure;
+    memo.generation = generation;
+    memo.best = best;
+    return best;
   }
 
   /**

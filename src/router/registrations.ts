@@ -46,6 +46,9 @@ export interface RegistrationIndex {
  * realm's dealer, the only one that changes them.
  */
 export class RegistrationTable extends IdPatternTable<Entry, RouterSession> implements RegistrationIndex {
+  /** Bumped by every change of a registration or of its callees: what was read of the table before may be stale. */
+  generation = 0;
+
   /** The registration a CALL of `procedure` goes to (spec: exact, longest prefix, best wildcard). */
   match(procedure: string): Registration | undefined {
     return this.patterns.best(procedure);
@@ -53,17 +56,20 @@ export class RegistrationTable extends IdPatternTable<Entry, RouterSession> impl
 
   create(id: Id, uri: string, match: MatchPolicy, invoke: InvokePolicy): Registration {
     const created = new Date().toISOString();
+    this.generation++;
     return this.add({ id, uri, match, invoke, created, callees: [], nextIndex: 0 });
   }
 
   /** Attaches a callee to `registration`, after the ones already there. */
   addCallee(registration: Registration, callee: Callee): void {
+    this.generation++;
     this.entry(registration).callees.push(callee);
     this.attach(callee.session, this.entry(registration));
   }
 
   /** Detaches `session`; true when the registration is now empty and was deleted. */
   removeCallee(registration: Registration, session: RouterSession): boolean {
+    this.generation++;
     const entry = this.entry(registration);
     this.detach(session, entry);
     const index = entry.callees.findIndex((c) => c.session === session);

@@ -20,8 +20,17 @@ export function bindArguments(
   args: Args,
   kwargs: Kwargs,
 ): unknown[] | Promise<unknown[]> {
+  return bindWith(binderOf(entrypoint), entrypoint, args, kwargs);
+}
+
+/** `bindArguments` with the entrypoint's binder found already (`argumentBinder`): no lookup per call. */
+export function bindWith(
+  binder: ArgumentBinder,
+  entrypoint: EntrypointDefinition,
+  args: Args,
+  kwargs: Kwargs,
+): unknown[] | Promise<unknown[]> {
   const params = entrypoint.parameters;
-  const binder = binderOf(entrypoint);
   if (binder.plain !== undefined && fitsPlain(binder.plain, args, kwargs)) return args.slice();
   const fixed = binder.restIndex === -1 ? params.length : binder.restIndex;
   if (binder.restIndex === -1 && args.length > fixed) {
@@ -134,7 +143,8 @@ function refinedAway(
   });
 }
 
-interface Binder {
+/** What binds the arguments of one entrypoint (`argumentBinder`), made once. */
+export interface ArgumentBinder {
   restIndex: number;
   /** Parameter index by name (rest excluded). */
   byName: Map<string, number>;
@@ -218,7 +228,7 @@ function plainType(schema: JsonSchema): PlainCheck['type'] | undefined {
 }
 
 // Built when the service starts (`prepareArguments`), else on the entrypoint's first call.
-const binders = new WeakMap<EntrypointDefinition, Binder>();
+const binders = new WeakMap<EntrypointDefinition, ArgumentBinder>();
 
 /**
  * Compiles the argument check of `entrypoint` now rather than on its first call: the first
@@ -229,7 +239,12 @@ export function prepareArguments(entrypoint: EntrypointDefinition): void {
   binderOf(entrypoint);
 }
 
-function binderOf(entrypoint: EntrypointDefinition): Binder {
+/** The binder of `entrypoint` (compiled now if it was not prepared), for `bindWith`. */
+export function argumentBinder(entrypoint: EntrypointDefinition): ArgumentBinder {
+  return binderOf(entrypoint);
+}
+
+function binderOf(entrypoint: EntrypointDefinition): ArgumentBinder {
   let binder = binders.get(entrypoint);
   if (binder === undefined) {
     binder = compileBinder(entrypoint);
@@ -238,7 +253,7 @@ function binderOf(entrypoint: EntrypointDefinition): Binder {
   return binder;
 }
 
-function compileBinder(entrypoint: EntrypointDefinition): Binder {
+function compileBinder(entrypoint: EntrypointDefinition): ArgumentBinder {
   const params = entrypoint.parameters;
   const last = params.length - 1;
   const restIndex = last >= 0 && params[last].rest ? last : -1;

@@ -130,7 +130,8 @@ export class ConcurrencyGate {
   }
 
   private release(): void {
-    const next = this.queue.shift();
+    // Nothing waits, most of the time: no shift of an empty queue.
+    const next = this.queue.length === 0 ? undefined : this.queue.shift();
     if (next !== undefined) {
       next(); // the slot passes straight to the next waiter
       return;

@@ -15,13 +15,13 @@ import type { ServiceTracer } from './tracing';
 export function serviceProxyCall(connection: Connection, tracer?: ServiceTracer): ProxyCall {
   if (tracer === undefined) {
     return (procedure, args, options) =>
-      connection.callForValue(procedure, args, {}, proxyCallOptions(options, correlationOption()));
+      connection.callForValue(procedure, args, undefined, proxyCallOptions(options, correlationOption()));
   }
   return (procedure, args, options) => {
     const outbound = tracer.call(procedure);
     const custom = { ...correlationOption(), ...outbound.custom };
     return tracer.around(outbound, async () =>
-      connection.callForValue(procedure, args, {}, proxyCallOptions(options, custom)),
+      connection.callForValue(procedure, args, undefined, proxyCallOptions(options, custom)),
     );
   };
 }

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { context as activeContext, type Context } from '@opentelemetry/api';
 import type { Logger } from '../logger';
 import type { Args, Kwargs } from '../protocol/messages';
-import { bindArguments } from './arguments';
+import { argumentBinder, bindWith, type ArgumentBinder } from './arguments';
 import { isThenable } from '../client/callee';
 import { newCorrelationId, runInContext, runInSyncContext, type CallContext } from './context';
 import type { ConcurrencyGate } from './concurrency';
@@ -137,9 +137,71 @@ class Worker implements WorkerContext {
 }
 
 /**
+ * What every call of one entrypoint of one service instance shares, found once rather than per
+ * call: the argument binder, and whether the method awaits (decided again only when the method
+ * is another function, or when a method not written `async` was seen returning a promise).
+ */
+export class EntrypointWorkers {
+  readonly binder: ArgumentBinder;
+  private method: unknown = undefined;
+  private methodAwaits = false;
+  private promisesSeen = -1;
+
+  constructor(
+    readonly host: WorkerHost,
+    readonly entrypoint: EntrypointDefinition,
+  ) {
+    this.binder = argumentBinder(entrypoint);
+  }
+
+  /**
+   * One call without a promise that carries nothing: a worker that runs to its end at once
+   * (a synchronous method, synchronous hooks, a free slot) returns its result, or throws what
+   * the method threw; only a worker that has to wait returns a promise.
+   */
+  run(args: Args, kwargs: Kwargs, origin: CallOrigin): unknown {
+    const { tracer } = this.host;
+    if (tracer === undefined) return runBound(this, args, kwargs, origin);
+    // The span covers what the caller waits for: argument checks and the queue too.
+    const { span, context } = tracer.inbound(this.entrypoint, origin);
+    let outcome: unknown;
+    try {
+      outcome = activeContext.with(context, () => runBound(this, args, kwargs, origin, context));
+    } catch (err) {
+      endSpan(span, err);
+      throw err;
+    }
+    if (!isThenable(outcome)) {
+      endSpan(span);
+      return outcome;
+    }
+    return Promise.resolve(outcome).then(
+      (result) => {
+        endSpan(span);
+        return result;
+      },
+      (err: unknown) => {
+        endSpan(span, err);
+        throw err;
+      },
+    );
+  }
+
+  /** `awaits(method)`, remembered for the method this entrypoint last ran. */
+  awaits(method: unknown): boolean {
+    if (method !== this.method || this.promisesSeen !== returnedPromiseCount) {
+      this.method = method;
+      this.promisesSeen = returnedPromiseCount;
+      this.methodAwaits = awaits(method);
+    }
+    return this.methodAwaits;
+  }
+}
+
+/**
  * Runs one entrypoint call: binds the arguments, waits for a concurrency slot, runs the
  * providers' worker hooks around the method inside the call context. A failure comes out as
- * the method threw it.
+ * the method threw it. (An entrypoint called often keeps its `EntrypointWorkers` instead.)
  */
 export function runWorker(
   host: WorkerHost,
@@ -149,83 +211,44 @@ export function runWorker(
   origin: CallOrigin,
 ): Promise<unknown> {
   try {
-    return Promise.resolve(runWorkerValue(host, entrypoint, args, kwargs, origin));
+    return Promise.resolve(new EntrypointWorkers(host, entrypoint).run(args, kwargs, origin));
   } catch (err) {
     return Promise.reject(err);
   }
 }
 
-/**
- * `runWorker` without a promise that carries nothing: a worker that runs to its end at once
- * (a synchronous method, synchronous hooks, a free slot) returns its result, or throws what
- * the method threw; only a worker that has to wait returns a promise.
- */
-export function runWorkerValue(
-  host: WorkerHost,
-  entrypoint: EntrypointDefinition,
-  args: Args,
-  kwargs: Kwargs,
-  origin: CallOrigin,
-): unknown {
-  if (host.tracer === undefined) return runBound(host, entrypoint, args, kwargs, origin);
-  // The span covers what the caller waits for: argument checks and the queue too.
-  const { span, context } = host.tracer.inbound(entrypoint, origin);
-  let outcome: unknown;
-  try {
-    outcome = activeContext.with(context, () => runBound(host, entrypoint, args, kwargs, origin, context));
-  } catch (err) {
-    endSpan(span, err);
-    throw err;
-  }
-  if (!isThenable(outcome)) {
-    endSpan(span);
-    return outcome;
-  }
-  return Promise.resolve(outcome).then(
-    (result) => {
-      endSpan(span);
-      return result;
-    },
-    (err: unknown) => {
-      endSpan(span, err);
-      throw err;
-    },
-  );
-}
-
 function runBound(
-  host: WorkerHost,
-  entrypoint: EntrypointDefinition,
+  workers: EntrypointWorkers,
   args: Args,
   kwargs: Kwargs,
   origin: CallOrigin,
   trace?: Context,
 ): unknown {
-  const bound = bindArguments(entrypoint, args, kwargs);
+  const bound = bindWith(workers.binder, workers.entrypoint, args, kwargs);
   // An asynchronous `refine` validator: the call waits for it before taking a slot.
-  if (bound instanceof Promise)
-    return bound.then((ready) => runGated(host, entrypoint, ready, origin, trace));
-  return runGated(host, entrypoint, bound, origin, trace);
+  if (bound instanceof Promise) return bound.then((ready) => runGated(workers, ready, origin, trace));
+  return runGated(workers, bound, origin, trace);
 }
 
 function runGated(
-  host: WorkerHost,
-  entrypoint: EntrypointDefinition,
+  workers: EntrypointWorkers,
   bound: unknown[],
   origin: CallOrigin,
   trace: Context | undefined,
 ): unknown {
+  const { host, entrypoint } = workers;
   const call = new WorkerCall(host.service, entrypoint.kind, entrypoint.method, origin, trace);
-  return host.gate.enterWith(startWorker, host, new Worker(host.service, entrypoint, bound, call));
+  return host.gate.enterWith(startWorker, workers, new Worker(host.service, entrypoint, bound, call));
 }
 
 /** The worker once it holds its slot: it starts now, in its call context. */
-function startWorker(host: WorkerHost, worker: Worker): unknown {
+function startWorker(workers: EntrypointWorkers, worker: Worker): unknown {
   worker.startedAt = performance.now();
+  const { host } = workers;
   const method = (host.instance as Record<string, (...a: unknown[]) => unknown>)[worker.entrypoint.method];
   // A worker that awaits needs the context in its awaits (AsyncLocalStorage); a synchronous
   // one only while it runs (see context.ts).
-  if (host.providers.awaiting || awaits(method)) {
+  if (host.providers.awaiting || workers.awaits(method)) {
     return runInContext(worker.call, () => runWithHooks(host, worker));
   }
   worker.syncMethod = method;
@@ -234,6 +257,8 @@ function startWorker(host: WorkerHost, worker: Worker): unknown {
 
 /** Methods that returned a promise although not written `async`: they run in AsyncLocalStorage from then on. */
 const returnedPromises = new WeakSet<object>();
+/** Bumped with every method added to `returnedPromises`: what `EntrypointWorkers.awaits` remembered may be stale. */
+let returnedPromiseCount = 0;
 
 /** True when `fn` is written `async` (or as an async generator), or waited for something before. */
 function awaits(fn: unknown): boolean {
@@ -248,7 +273,10 @@ function awaits(fn: unknown): boolean {
  */
 function resume(worker: Worker, step: () => unknown): unknown {
   if (worker.syncMethod === undefined) return step();
-  returnedPromises.add(worker.syncMethod);
+  if (!returnedPromises.has(worker.syncMethod)) {
+    returnedPromises.add(worker.syncMethod);
+    returnedPromiseCount++;
+  }
   return runInContext(worker.call, step);
 }
 

@@ -227,6 +227,25 @@ describe.each([
     expect(caller.directCalls).toBe(directCalls ? 2 : 0);
   });
 
+  it('routes each call by the registrations of its moment: exact over prefix, then back when it goes', async () => {
+    const callee = await join('bob');
+    await callee.register('app.best.', () => 'prefix', { match: 'prefix' });
+    const caller = await join('ada');
+    expect(await caller.callForValue('app.best.one')).toBe('prefix');
+    const exact = await callee.register('app.best.one', () => 'exact');
+    expect(await caller.callForValue('app.best.one')).toBe('exact');
+    await exact.unregister();
+    expect(await caller.callForValue('app.best.one')).toBe('prefix');
+    // Another callee of the same registration, then the first one gone: the call follows.
+    const other = await join('bob');
+    await other.register('app.moved', () => 'other');
+    expect(await caller.callForValue('app.moved')).toBe('other');
+    await other.leave();
+    await callee.register('app.moved', () => 'first');
+    expect(await caller.callForValue('app.moved')).toBe('first');
+    expect(caller.directCalls).toBe(directCalls ? 5 : 0);
+  });
+
   it('fails a call whose callee leaves before answering', async () => {
     const callee = await join('bob');
     const aborted = await hanging(callee, 'app.hang');

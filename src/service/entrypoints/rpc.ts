@@ -5,7 +5,7 @@ import type { Args, Kwargs } from '../../protocol/messages';
 import type { RpcDefinition } from '../definition';
 import { ServiceStateError } from '../runtime-errors';
 import { isThenable } from '../../client/callee';
-import { runWorkerValue, type CallOrigin } from '../worker';
+import { EntrypointWorkers, type CallOrigin } from '../worker';
 import { correlationFrom, type Entrypoint, type EntrypointHost } from './entrypoint';
 
 /**
@@ -16,12 +16,14 @@ import { correlationFrom, type Entrypoint, type EntrypointHost } from './entrypo
 export class RpcEntrypoint implements Entrypoint {
   label: string;
   private registration?: Registration;
+  private readonly workers: EntrypointWorkers;
 
   constructor(
     private readonly host: EntrypointHost,
     private readonly definition: RpcDefinition,
   ) {
     this.label = `rpc ${definition.uri}`;
+    this.workers = new EntrypointWorkers(host, definition);
   }
 
   async start(): Promise<void> {
@@ -55,7 +57,7 @@ export class RpcEntrypoint implements Entrypoint {
     this.registration = undefined;
   }
 
-  /** The worker's result as `runWorkerValue` gives it: a value when it ran to its end at once. */
+  /** The worker's result as `EntrypointWorkers.run` gives it: a value when it ran to its end at once. */
   private invoke(args: Args, kwargs: Kwargs, context: InvocationContext): unknown {
     const timeout = this.definition.options.timeout;
     const { killSignal } = this.host;
@@ -65,10 +67,10 @@ export class RpcEntrypoint implements Entrypoint {
         ? undefined
         : new Deadline(AbortSignal.any([context.signal, killSignal]), timeout);
     const origin = new RpcOrigin(context, killSignal, deadline);
-    if (deadline === undefined) return runWorkerValue(this.host, this.definition, args, kwargs, origin);
+    if (deadline === undefined) return this.workers.run(args, kwargs, origin);
     let work: unknown;
     try {
-      work = runWorkerValue(this.host, this.definition, args, kwargs, origin);
+      work = this.workers.run(args, kwargs, origin);
     } catch (err) {
       deadline.settled(undefined);
       throw err;
