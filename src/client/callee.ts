@@ -84,6 +84,8 @@ function failureReply(request: number, error: unknown): Message {
 export class Callee implements Role {
   /** Held registrations by id; one being unregistered stays until UNREGISTERED, and is still served. */
   private readonly registrations = new Map<number, Registration>();
+  /** The registration `invokeDirect` found last (`registrationOf`). */
+  private lastInvoked: Registration | undefined = undefined;
   private readonly registering = new PendingRequests<Registration>('REGISTER');
   private readonly unregistering = new PendingRequests<Registration>('UNREGISTER');
   /** Invocations whose handler has not settled, by INVOCATION request id. */
@@ -139,6 +141,7 @@ export class Callee implements Role {
     this.unregistering.rejectAll(error);
     for (const registration of this.registrations.values()) registration.deactivate();
     this.registrations.clear();
+    this.lastInvoked = undefined;
     // Nobody is left to answer: handlers learn through their signal, their results are dropped.
     const running = this.running.values();
     this.running.clear();
@@ -164,7 +167,7 @@ export class Callee implements Role {
     kwargs: Kwargs | undefined,
     reply: DirectInvocationReply,
   ): false | DirectRun | undefined {
-    const registration = this.registrations.get(registrationId);
+    const registration = this.registrationOf(registrationId);
     if (registration === undefined) return false;
     // With progress asked for, the run exists from the start: its progress ends with its answer.
     let running: PendingDirect | undefined;
@@ -196,6 +199,18 @@ export class Callee implements Role {
       (err: unknown) => this.settleDirect(run, err, true),
     );
     return run;
+  }
+
+  /**
+   * The registration held under `id`; the one found last is kept (a service's calls go to the
+   * same procedure in a row), forgotten when any registration comes or goes.
+   */
+  private registrationOf(id: number): Registration | undefined {
+    const last = this.lastInvoked;
+    if (last !== undefined && last.id === id) return last;
+    const registration = this.registrations.get(id);
+    this.lastInvoked = registration;
+    return registration;
   }
 
   private settleDirect(run: PendingDirect, outcome: unknown, failed: boolean): void {
@@ -275,6 +290,7 @@ export class Callee implements Role {
   private onRegistered(message: Registered): void {
     const pending = this.registering.take(message.request, 'REGISTERED');
     this.registrations.set(message.registration, pending.context);
+    this.lastInvoked = undefined;
     pending.context.activate(message.registration);
     pending.resolve();
   }
@@ -308,6 +324,7 @@ export class Callee implements Role {
 
   private forget(registration: Registration): void {
     this.registrations.delete(registration.id);
+    this.lastInvoked = undefined;
     registration.deactivate();
   }
 

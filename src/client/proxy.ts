@@ -61,23 +61,24 @@ export function createServiceProxy<T>(
   options: ProxyCallOptions = {},
 ): ServiceProxy<T> {
   const uriOf = typeof target === 'string' ? (method: string) => `${target}.${method}` : target;
-  const methods = new Map<string, (...args: unknown[]) => Promise<unknown>>();
-  return new Proxy(Object.create(null) as object, {
-    get(_target, name) {
-      // `then` would make `await proxy` call `<service>.then`.
-      if (typeof name !== 'string' || name === 'then') return undefined;
-      if (name === '$with') {
-        return (more: ProxyCallOptions) => createServiceProxy<T>(uriOf, call, { ...options, ...more });
-      }
-      let method = methods.get(name);
-      if (method === undefined) {
+  // The proxy is a plain object whose methods are its own properties, made on first use by
+  // the Proxy behind it (its prototype): a call reads a property, with no trap on each call.
+  const methods = Object.create(
+    new Proxy(Object.create(null) as object, {
+      get(_target, name) {
+        // `then` would make `await proxy` call `<service>.then`.
+        if (typeof name !== 'string' || name === 'then') return undefined;
+        if (name === '$with') {
+          return (more: ProxyCallOptions) => createServiceProxy<T>(uriOf, call, { ...options, ...more });
+        }
         const procedure = uriOf(name);
-        method = (...args: unknown[]) => call(procedure, args, options);
-        methods.set(name, method);
-      }
-      return method;
-    },
-  }) as ServiceProxy<T>;
+        const method = (...args: unknown[]): Promise<unknown> => call(procedure, args, options);
+        Object.defineProperty(methods, name, { value: method });
+        return method;
+      },
+    }),
+  ) as object;
+  return methods as ServiceProxy<T>;
 }
 
 /**

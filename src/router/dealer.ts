@@ -66,6 +66,9 @@ export class Dealer {
   private directDepth = 0;
   /** @internal Calls taken by `callDirect`, for tests that check the direct path is taken. */
   directTaken = 0;
+  /** Whether a callee may answer calls of a procedure: its role may register it by exact URI. */
+  private readonly mayAnswer = (callee: Callee, procedure: string): boolean =>
+    this.setup.permissions.permits(callee.session, 'register', procedure);
   /** `directTarget`'s last answer, and the procedure and table generation it is for. */
   private readonly directMemo: {
     procedure: string | undefined;
@@ -252,13 +255,12 @@ export class Dealer {
     best = this.table.match(procedure),
   ): { registration: Registration; callee: Callee } | undefined {
     if (best === undefined) return undefined;
-    const { permissions } = this.setup;
-    const eligible = (c: Callee) => permissions.permits(c.session, 'register', procedure);
-    let callee = this.table.pickCallee(best, eligible);
+    const eligible = this.mayAnswer;
+    let callee = this.table.pickCallee(best, eligible, procedure);
     if (callee !== undefined) return { registration: best, callee };
     for (const registration of this.table.ranked(procedure)) {
       if (registration === best) continue;
-      callee = this.table.pickCallee(registration, eligible);
+      callee = this.table.pickCallee(registration, eligible, procedure);
       if (callee !== undefined) return { registration, callee };
     }
     return undefined;
@@ -410,18 +412,26 @@ function invocationDetails(
   registration: Registration,
   callee: Callee,
 ): InvocationDetails {
-  // Custom attributes (`x_correlation_id`...) travel on untouched; spec keys follow.
-  const details: InvocationDetails = custom ?? {};
+  const disclose = discloseMe || callee.discloseCaller;
+  // Custom attributes (`x_correlation_id`...) travel on untouched; spec keys follow. Without
+  // any, a disclosed caller to an exact registration is the whole Details: one literal.
+  const details: InvocationDetails =
+    custom ?? (disclose && registration.match === 'exact' && !receiveProgress ? disclosed(caller) : {});
   // spec: with a pattern registration the callee learns which procedure was called.
   if (registration.match !== 'exact') details.procedure = procedure;
   if (receiveProgress && callee.session.supports('callee', 'progressive_call_results'))
     details.receive_progress = true;
-  if (discloseMe || callee.discloseCaller) discloseCaller(details, caller);
+  if (disclose && details.caller === undefined) discloseCaller(details, caller);
   // spec: a callee that registered with forward_timeout (and announced call_timeout) runs
   // the timer itself and is told the timeout; otherwise the dealer runs it and tells nobody.
   if (timeout > 0 && callee.forwardTimeout && callee.session.supports('callee', 'call_timeout'))
     details.timeout = timeout;
   return details;
+}
+
+/** spec: caller identification, as the INVOCATION Details of nothing else. */
+function disclosed(caller: RouterSession): InvocationDetails {
+  return { caller: caller.id, caller_authid: caller.authid, caller_authrole: caller.authrole };
 }
 
 /** spec: caller identification, in INVOCATION Details. */

@@ -88,30 +88,36 @@ export class RegistrationTable extends IdPatternTable<Entry, RouterSession> impl
 
   /**
    * Picks the callee of a call by the registration's invoke policy (spec: shared
-   * registration), among the callees `eligible` accepts; undefined when it accepts none.
+   * registration), among the callees `eligible` accepts for `procedure`; undefined when it
+   * accepts none.
    * `single`, `first` and `last` are hot stand-by; `roundrobin` and `random` balance load.
    */
-  pickCallee(registration: Registration, eligible: (callee: Callee) => boolean): Callee | undefined {
+  pickCallee(
+    registration: Registration,
+    eligible: (callee: Callee, procedure: string) => boolean,
+    procedure: string,
+  ): Callee | undefined {
     const entry = this.entry(registration);
     const { callees } = entry;
     switch (entry.invoke) {
       case 'single':
       case 'first':
-        return callees.find(eligible);
+        for (const callee of callees) if (eligible(callee, procedure)) return callee;
+        return undefined;
       case 'last':
-        for (let i = callees.length - 1; i >= 0; i--) if (eligible(callees[i])) return callees[i];
+        for (let i = callees.length - 1; i >= 0; i--) if (eligible(callees[i], procedure)) return callees[i];
         return undefined;
       case 'random': {
         const pick = callees[Math.floor(Math.random() * callees.length)];
-        if (eligible(pick)) return pick;
-        const others = callees.filter(eligible);
+        if (eligible(pick, procedure)) return pick;
+        const others = callees.filter((c) => eligible(c, procedure));
         return others[Math.floor(Math.random() * others.length)];
       }
       case 'roundrobin': {
         for (let tried = 0; tried < callees.length; tried++) {
           if (entry.nextIndex >= callees.length) entry.nextIndex = 0;
           const pick = callees[entry.nextIndex++];
-          if (eligible(pick)) return pick;
+          if (eligible(pick, procedure)) return pick;
         }
         return undefined;
       }

@@ -225,9 +225,9 @@ function runBound(
   trace?: Context,
 ): unknown {
   const bound = bindWith(workers.binder, workers.entrypoint, args, kwargs);
+  if (Array.isArray(bound)) return runGated(workers, bound, origin, trace);
   // An asynchronous `refine` validator: the call waits for it before taking a slot.
-  if (bound instanceof Promise) return bound.then((ready) => runGated(workers, ready, origin, trace));
-  return runGated(workers, bound, origin, trace);
+  return bound.then((ready) => runGated(workers, ready, origin, trace));
 }
 
 function runGated(
