@@ -40,13 +40,16 @@ export interface StartOptions {
 }
 
 /**
- * Node flags of every role: `--expose-gc` so memory is read after a collection, and with
- * `BENCH_CPU_PROF=<dir>` a V8 CPU profile per process (`node --cpu-prof`), written at exit.
+ * Node flags of every role: `--expose-gc` so memory is read after a collection, with
+ * `BENCH_CPU_PROF=<dir>` a V8 CPU profile per process (`node --cpu-prof`), written at exit, and
+ * `BENCH_NODE_FLAGS` (space-separated) given to every role alike, floors and peers too (e.g.
+ * `--initial-old-space-size=64`, which NODE_OPTIONS does not take).
  */
 function nodeFlags(): string[] {
   const flags = ['--max-old-space-size=4096', '--expose-gc'];
   const profileDir = process.env.BENCH_CPU_PROF;
   if (profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
+  flags.push(...(process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter((f) => f !== ''));
   return flags;
 }
 
