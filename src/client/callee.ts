@@ -244,7 +244,7 @@ export class Callee implements Role {
   /** `success` then `answer`, as a direct reply. */
   private directSuccess(reply: DirectInvocationReply, value: unknown): void {
     if (value === undefined) return reply.result(undefined, undefined);
-    if (!(value instanceof Result)) return reply.result([value], undefined);
+    if (!(value instanceof Result)) return reply.value(value);
     const { args, kwargs } = value;
     if (isPayloadShape(args, kwargs)) return reply.result(args, kwargs);
     // A YIELD the router would refuse: the same protocol violation, in the decoder's words.

@@ -76,6 +76,12 @@ class DirectCall implements DirectReply {
     else this.resolve(new CallResult(args ?? [], kwargs ?? {}, {}));
   }
 
+  value(value: unknown): void {
+    if (this.settled) return;
+    this.settle();
+    this.resolve(this.asValue ? value : new CallResult([value], {}, {}));
+  }
+
   /**
    * A progressive result, as `Caller.onResult` delivers one: in a microtask, as a RESULT would
    * arrive (never inside the call that made it), and before the final result's promise reaction.

@@ -352,12 +352,21 @@ export class DirectCall implements DirectInvocationReply, DirectPending {
   }
 
   result(args: Args | undefined, kwargs: Kwargs | undefined): void {
-    if (this.done) return;
+    if (this.answered()) this.reply.result(args, kwargs);
+  }
+
+  value(value: unknown): void {
+    if (this.answered()) this.reply.value(value);
+  }
+
+  /** The callee's final result came: the call ends here, unless it was over already (false). */
+  private answered(): boolean {
+    if (this.done) return false;
     this.calls.finish(this);
     // The router's metrics count what the call stands for: YIELD in, RESULT out.
     this.callee.countDirect('in', MessageType.YIELD);
     this.caller.countDirect('out', MessageType.RESULT);
-    this.reply.result(args, kwargs);
+    return true;
   }
 
   error(uri: string, args: Args | undefined, kwargs: Kwargs | undefined, details: Dict): void {

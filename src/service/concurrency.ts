@@ -137,7 +137,8 @@ export class ConcurrencyGate {
       return;
     }
     this.running--;
-    if (this.running === 0) {
+    // No new array per call when nobody waits for idle.
+    if (this.running === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();

@@ -345,8 +345,7 @@ function hooksThen(
   name: HookName,
   next: Step,
 ): unknown {
-  const pending =
-    providers.length > 0 ? hooks(host, providers, name, (p) => callHook(p, name, worker)) : undefined;
+  const pending = providers.length > 0 ? hooks(host, providers, name, worker) : undefined;
   if (pending === undefined) return next(host, worker);
   return pending.then(() => resume(worker, () => next(host, worker)));
 }
@@ -392,18 +391,18 @@ function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown, unkn
 function hooks(
   host: WorkerHost,
   providers: readonly DependencyProvider[],
-  name: string,
-  call: (provider: DependencyProvider) => void | Promise<void>,
+  name: HookName,
+  worker: Worker,
 ): Promise<void> | undefined {
   for (let i = 0; i < providers.length; i++) {
     let returned: void | Promise<void>;
     try {
-      returned = call(providers[i]);
+      returned = callHook(providers[i], name, worker);
     } catch (err) {
       hookFailed(host, providers[i], name, err);
       continue;
     }
-    if (returned instanceof Promise) return hooksFrom(host, providers, name, call, i, returned);
+    if (returned instanceof Promise) return hooksFrom(host, providers, name, worker, i, returned);
   }
   return undefined;
 }
@@ -411,14 +410,14 @@ function hooks(
 async function hooksFrom(
   host: WorkerHost,
   providers: readonly DependencyProvider[],
-  name: string,
-  call: (provider: DependencyProvider) => void | Promise<void>,
+  name: HookName,
+  worker: Worker,
   index: number,
   returned: Promise<void>,
 ): Promise<void> {
   for (let i = index; i < providers.length; i++) {
     try {
-      await (i === index ? returned : call(providers[i]));
+      await (i === index ? returned : callHook(providers[i], name, worker));
     } catch (err) {
       hookFailed(host, providers[i], name, err);
     }

@@ -68,6 +68,8 @@ export interface MessageLink {
 export interface DirectReply {
   /** The RESULT's payload; its Details are empty (a direct answer has no custom YIELD options). */
   result(args: Args | undefined, kwargs: Kwargs | undefined): void;
+  /** `result([value])`, without the array: what a handler returned that is not a `Result`. */
+  value(value: unknown): void;
   /** A progressive result (RESULT Details `progress`), before `result` or `error`: any number. */
   progress(args: Args | undefined, kwargs: Kwargs | undefined): void;
   error(uri: string, args: Args | undefined, kwargs: Kwargs | undefined, details: Dict): void;
