@@ -5,6 +5,21 @@ import { promisify } from 'node:util';
 
 const root = join(__dirname, '..', '..');
 const script = join(root, 'test', 'fixtures', 'gc-regime', 'promoted.js');
+const framesScript = join(root, 'test', 'fixtures', 'gc-regime', 'forwarded-frames.js');
+
+function requireBuild(): void {
+  if (!existsSync(join(root, 'dist', 'src', 'router', 'index.js'))) {
+    throw new Error('this test runs the build: `npm run build` first (npm test does)');
+  }
+}
+
+async function runFixture(path: string): Promise<string> {
+  requireBuild();
+  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', path], {
+    env: { ...process.env, WSERVICE_LOG_LEVEL: 'warn' },
+  });
+  return stdout.trim();
+}
 
 /*
  * Issue 16: after one full GC, the per-call objects of a long-lived process were kept alive
@@ -15,15 +30,22 @@ const script = join(root, 'test', 'fixtures', 'gc-regime', 'promoted.js');
  */
 describe('calls after a full GC', () => {
   it('promote next to nothing into the old generation (client and router state per call)', async () => {
-    if (!existsSync(join(root, 'dist', 'src', 'router', 'index.js'))) {
-      throw new Error('this test runs the build: `npm run build` first (npm test does)');
-    }
-    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', script], {
-      env: { ...process.env, WSERVICE_LOG_LEVEL: 'warn' },
-    });
-    const promoted = Number(stdout.trim());
+    const promoted = Number(await runFixture(script));
     // With the Map tables, 40k calls promoted about 13 MB here; the calls' own state is a few KB.
     expect(promoted).toBeGreaterThanOrEqual(0);
     expect(promoted).toBeLessThan(2 * 2 ** 20);
+  }, 60_000);
+});
+
+/*
+ * Issue 16 item 4: a large frame the router forwards (its payload spliced into the INVOCATION
+ * or RESULT uncopied) must not outlive its writing: a frame kept across the call (by the
+ * tables of calls in flight, a closure, the write batch) would live through scavenges into the
+ * old generation, whose ArrayBuffers only a mark-compact frees.
+ */
+describe('a large frame the router forwards', () => {
+  it('can be collected once written: the CALL while the callee still holds the call, the YIELD once answered', async () => {
+    const outcome = JSON.parse(await runFixture(framesScript)) as Record<string, unknown>;
+    expect(outcome).toEqual({ seen: ['call', 'yield'], call: true, yield: true, echoed: 4000 });
   }, 60_000);
 });
