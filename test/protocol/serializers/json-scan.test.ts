@@ -69,6 +69,28 @@ describe('the validating JSON scan', () => {
     expect(scans(text)).toBe(accepted);
   });
 
+  it('ends a run of plain string bytes or digits wherever the first other byte stands', () => {
+    // The loops take several bytes a round: the byte that ends a run is tried at every offset.
+    const enders = ['"', '\\n', '\\u00e9', '\\x', '\u0001', '\u001f', '\t'];
+    for (let run = 0; run <= 9; run++) {
+      const plain = 'abcdefghi'.slice(0, run);
+      for (const ender of enders) {
+        for (const text of [`"${plain}${ender}"`, `["${plain}${ender}", 1]`, `{"${plain}${ender}": 1}`]) {
+          expect([text, scans(text)]).toEqual([text, parses(text)]);
+        }
+      }
+      const digits = '123456789'.slice(0, run);
+      for (const text of [`[${digits}]`, `[${digits}.5e${digits}]`, `[0.${digits}]`, `[-${digits}x]`]) {
+        expect([text, scans(text)]).toEqual([text, parses(text)]);
+      }
+      // A string or number cut at the end it is given, at every length.
+      const bytes = Buffer.from(`"${plain}"`);
+      expect(scanValue(bytes, 0, bytes.length - 1)).toBe(NOT_SCANNED);
+      const number = Buffer.from(`${digits}1`);
+      expect(scanValue(number, 0, number.length)).toBe(number.length);
+    }
+  });
+
   it('leaves values nested deeper than it follows to JSON.parse', () => {
     const deep = (levels: number) => `${'['.repeat(levels)}1${']'.repeat(levels)}`;
     expect(scans(deep(SCAN_MAX_DEPTH))).toBe(true);
