@@ -202,7 +202,6 @@ export async function runPubSub(scenario: PubSubScenario, counts: Counts): Promi
     await warmed;
     const expected = events * scenario.subscribers;
     await subscriber.request('expect', { count: expected });
-    if (scenario.countsEncodes) await router?.request('resetEventEncodes');
     const cpuBefore = await cpuTimes(processes);
     const start = process.hrtime.bigint();
     const arrival = waitForDeliveries(subscriber, expected, start);
@@ -215,7 +214,14 @@ export async function runPubSub(scenario: PubSubScenario, counts: Counts): Promi
       ...cpuPer(processes, cpuBefore, cpuAfter, expected),
     };
     if (scenario.countsEncodes && router) {
-      sample.encodesPerEvent = (await router.request<number>('eventEncodes')) / events;
+      // Counted after the measured window, over as many events as the warm-up: the counting
+      // wrappers are not on the router's path while it is timed.
+      await subscriber.request('expect', { count: warmup * scenario.subscribers });
+      await router.request('countEventEncodes');
+      const counted = waitForDeliveries(subscriber, warmup * scenario.subscribers, process.hrtime.bigint());
+      await publisher.request('publish', { count: warmup });
+      await counted;
+      sample.encodesPerEvent = (await router.request<number>('eventEncodes')) / warmup;
     }
     return { ...sample, ...peaks(processes) };
   } finally {

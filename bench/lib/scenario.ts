@@ -48,7 +48,7 @@ export interface PubSubScenario {
   name: string;
   /** Subscriber sessions; each event is delivered to every one of them. */
   subscribers: number;
-  /** The router is ours and answers `eventEncodes` / `resetEventEncodes` (EVENT serializations). */
+  /** The router is ours and answers `countEventEncodes` / `eventEncodes` (EVENT serializations, counted after the measured window). */
   countsEncodes?: boolean;
   /** `publisher` answers `publish {count}`; `subscriber` answers `expect {count}` and notifies `done`. */
   setup(): Promise<{

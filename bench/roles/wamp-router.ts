@@ -56,8 +56,9 @@ export default async function wampRouter(args: Record<string, unknown>): Promise
       http: router.listeners[0].url.replace(/^ws/, 'http').replace(/\/ws$/, ''),
     },
     commands: {
-      eventEncodes: () => encodes.read(),
-      resetEventEncodes: () => encodes.reset(),
+      /** From here on, EVENT serializations are counted (`eventEncodes` ends the count). */
+      countEventEncodes: () => encodes.start(),
+      eventEncodes: () => encodes.stop(),
       sessions: () => router.sessionCount,
       /** What the limits scenarios watch: sessions, pending links and buffered bytes. */
       limits: () => {
