@@ -413,19 +413,31 @@ function invocationDetails(
   callee: Callee,
 ): InvocationDetails {
   const disclose = discloseMe || callee.discloseCaller;
+  // spec: a callee that registered with forward_timeout (and announced call_timeout) runs
+  // the timer itself and is told the timeout; otherwise the dealer runs it and tells nobody.
+  const toldTimeout =
+    timeout > 0 && callee.forwardTimeout && callee.session.supports('callee', 'call_timeout');
   // Custom attributes (`x_correlation_id`...) travel on untouched; spec keys follow. Without
-  // any, a disclosed caller to an exact registration is the whole Details: one literal.
-  const details: InvocationDetails =
-    custom ?? (disclose && registration.match === 'exact' && !receiveProgress ? disclosed(caller) : {});
+  // any, a disclosed caller to an exact registration is the whole Details: the caller's one
+  // frozen disclosure for a remote callee (its JSON written once), a literal for an in-process
+  // one (whose handler gets the object itself).
+  if (
+    custom === undefined &&
+    disclose &&
+    registration.match === 'exact' &&
+    !receiveProgress &&
+    !toldTimeout
+  ) {
+    const shared = callee.session.inProcess ? undefined : caller.disclosure;
+    return (shared as InvocationDetails | undefined) ?? disclosed(caller);
+  }
+  const details: InvocationDetails = custom ?? {};
   // spec: with a pattern registration the callee learns which procedure was called.
   if (registration.match !== 'exact') details.procedure = procedure;
   if (receiveProgress && callee.session.supports('callee', 'progressive_call_results'))
     details.receive_progress = true;
   if (disclose && details.caller === undefined) discloseCaller(details, caller);
-  // spec: a callee that registered with forward_timeout (and announced call_timeout) runs
-  // the timer itself and is told the timeout; otherwise the dealer runs it and tells nobody.
-  if (timeout > 0 && callee.forwardTimeout && callee.session.supports('callee', 'call_timeout'))
-    details.timeout = timeout;
+  if (toldTimeout) details.timeout = timeout;
   return details;
 }
 

@@ -7,12 +7,14 @@ import {
   messageName,
   type Dict,
   type Id,
+  type InvocationDetails,
   type Message,
   type MessageOf,
   type Roles,
   type WelcomeDetails,
 } from '../protocol/messages';
 import type { Frame } from '../protocol/serializer';
+import { shareJsonText } from '../protocol/serializers/json';
 import { SplicedFrame } from '../protocol/serializers/raw-payload';
 import { decodeForwarding, serializeForwarding } from '../protocol/frames';
 import { inProcessEnd, type DirectSide, type InProcessEnd } from '../transport/inprocess';
@@ -94,6 +96,8 @@ export class RouterSession {
   private realm: SessionRealm | null = null;
   /** Who the session is, once welcomed. */
   private identity: Identity | null = null;
+  /** `disclosure`, made on first use. */
+  private disclosed: Readonly<InvocationDetails> | undefined;
   /** Roles and features the client announced in HELLO. */
   private roles: Roles = {};
   private pendingAuth: PendingAuth | null = null;
@@ -185,6 +189,23 @@ export class RouterSession {
 
   get authrole(): string {
     return this.identity?.authrole ?? '';
+  }
+
+  /**
+   * spec: caller identification, the whole INVOCATION Details of a call from this session to a
+   * remote callee when nothing else goes in them: one frozen object for the session's life (its
+   * id, authid and authrole do not change once it is welcomed), whose JSON the serializer
+   * writes once (`shareJsonText`). Undefined before the session is welcomed.
+   */
+  get disclosure(): Readonly<InvocationDetails> | undefined {
+    if (this.disclosed === undefined && this.sessionId !== 0) {
+      this.disclosed = shareJsonText({
+        caller: this.sessionId,
+        caller_authid: this.authid,
+        caller_authrole: this.authrole,
+      });
+    }
+    return this.disclosed;
   }
 
   get authmethod(): string {

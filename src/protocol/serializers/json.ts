@@ -5,7 +5,7 @@ import {
   stringify as stringifyLossless,
 } from 'lossless-json';
 import { ProtocolError } from '../errors';
-import type { WireMessage } from '../messages';
+import { MessageType, type WireMessage } from '../messages';
 import { SerializationError, type Frame, type Serializer } from '../serializer';
 
 /** JSON has no bytes: binary values travel as a string of NUL followed by base64 (spec). */
@@ -129,7 +129,50 @@ function encodeBinary(value: unknown): unknown {
   return copy ?? value;
 }
 
+/**
+ * Dicts sent unchanged in many messages (`shareJsonText`: a router session's caller disclosure,
+ * the Details of every INVOCATION of its calls to a remote callee): their JSON text, written the
+ * first time (null until then). JSON.stringify spends more on a dict of three keys, a 16-digit
+ * session id among them, than on the rest of the INVOCATION.
+ */
+const sharedDicts = new WeakMap<object, string | null>();
+
+/**
+ * Marks `dict`, which must never change again (it is frozen here), as sent in many messages:
+ * an INVOCATION whose Details it is gets its text written once. Returns `dict`.
+ */
+export function shareJsonText<T extends object>(dict: T): Readonly<T> {
+  sharedDicts.set(Object.freeze(dict), null);
+  return dict;
+}
+
+/** `[INVOCATION, Request, Registration, Details, Arguments?, ArgumentsKw?]` with Details' text given. */
+function invocationText(message: WireMessage, details: string): string {
+  let text = `[${MessageType.INVOCATION},${idText(message[1])},${idText(message[2])},${details}`;
+  for (let i = 4; i < message.length; i++) text += `,${stringifyValue(message[i])}`;
+  return `${text}]`;
+}
+
+/** An id as JSON writes it (a safe integer is its decimal digits). */
+function idText(id: unknown): string {
+  return Number.isSafeInteger(id) ? String(id) : stringifyValue(id);
+}
+
 function stringify(message: WireMessage): string {
+  if (message[0] === MessageType.INVOCATION) {
+    const details = message[3] as object;
+    const shared = sharedDicts.get(details);
+    if (shared !== undefined) {
+      const text = shared ?? stringifyValue(details);
+      if (shared === null) sharedDicts.set(details, text);
+      return invocationText(message, text);
+    }
+  }
+  return stringifyValue(message);
+}
+
+/** Any value as WAMP's JSON writes it: bytes as `"\u0000"` + base64, BigInt exactly. */
+function stringifyValue(message: unknown): string {
   const found = special(message);
   if (found === PLAIN) return JSON.stringify(message);
   if ((found & BIGINT) === 0) return JSON.stringify(message, binaryReplacer);

@@ -1,4 +1,5 @@
 import { jsonSerializer, ProtocolError, SerializationError } from '../../../src/protocol';
+import { shareJsonText } from '../../../src/protocol/serializers/json';
 
 describe('json serializer', () => {
   afterEach(() => jest.restoreAllMocks());
@@ -86,5 +87,40 @@ describe('json serializer', () => {
     expect(() => jsonSerializer.deserialize('')).toThrow(ProtocolError);
     expect(() => jsonSerializer.deserialize(Buffer.from([0x5b, 0xff, 0x5d]))).toThrow(ProtocolError);
     expect(() => jsonSerializer.deserialize([1])).toThrow(ProtocolError);
+  });
+
+  describe('shared Details (shareJsonText)', () => {
+    const identity = (): Record<string, unknown> => ({
+      caller: 7931787409487192,
+      caller_authid: 'a\u00e9"\\',
+      caller_authrole: 'anonymous',
+    });
+
+    it.each([
+      ['no payload', []],
+      ['Arguments', [['hello world', 1.5, null]]],
+      ['Arguments and ArgumentsKw', [[], { a: [1, { b: true }] }]],
+      ['bytes', [[Buffer.from('hello')], { raw: Buffer.from([0, 255]) }]],
+      ['integers beyond 2^53', [[2n ** 60n, -(2n ** 55n)], { n: 2n ** 64n }]],
+    ])('write an INVOCATION with %s as its Details written fresh would be', (_what, payload) => {
+      const shared = shareJsonText(identity());
+      const fresh = [68, 9007199254740991, 3, identity(), ...payload];
+      const expected = jsonSerializer.serialize(fresh);
+      expect(jsonSerializer.serialize([68, 9007199254740991, 3, shared, ...payload])).toBe(expected);
+      // Written again from the text kept at the first write.
+      expect(jsonSerializer.serialize([68, 9007199254740991, 3, shared, ...payload])).toBe(expected);
+      expect(jsonSerializer.deserialize(expected)).toEqual(fresh);
+    });
+
+    it('are frozen, and only an INVOCATION whose Details they are takes the shortcut', () => {
+      const shared = shareJsonText(identity());
+      expect(Object.isFrozen(shared)).toBe(true);
+      expect(jsonSerializer.serialize([50, 1, shared, [shared]])).toBe(
+        JSON.stringify([50, 1, identity(), [identity()]]),
+      );
+      expect(jsonSerializer.serialize([68, 1, 2, {}, [shared]])).toBe(
+        JSON.stringify([68, 1, 2, {}, [identity()]]),
+      );
+    });
   });
 });
