@@ -3,7 +3,7 @@ import { Connection, type ConnectionOptions } from '../client/connection';
 import { componentLogger, type Logger } from '../logger';
 import type { Args, Kwargs } from '../protocol/messages';
 import { ConcurrencyGate } from './concurrency';
-import type { ServiceClass, ServiceDefinition } from './definition';
+import type { EntrypointDefinition, ServiceClass, ServiceDefinition } from './definition';
 import { BroadcastSubscribeEntrypoint, PoolSubscribeEntrypoint } from './entrypoints/subscribe';
 import type { Entrypoint, EntrypointHost } from './entrypoints/entrypoint';
 import { RpcEntrypoint } from './entrypoints/rpc';
@@ -17,7 +17,7 @@ import { hookTimeouts, withDeadline, type HookTimeouts } from './lifecycle';
 import { HookTimeoutError, ServiceLookupError, ServiceStateError } from './runtime-errors';
 import type { DependencyProvider, WorkerContext } from './providers';
 import { prepareArguments } from './arguments';
-import { providerHooks, runWorker } from './worker';
+import { EntrypointWorkers, providerHooks, runWorker } from './worker';
 import { serviceProxyCall } from './proxy';
 import { ServiceTracer } from './tracing';
 import type { WServiceTracing } from '../observability/tracing';
@@ -172,7 +172,7 @@ export class ServiceContainer {
     ].find((d) => d.method === method);
     if (!definition)
       throw new ServiceLookupError(`${this.definition.target.name}.${method} is not an entrypoint`);
-    return runWorker(this.host, definition, args, kwargs, {
+    return runWorker(this.host.workers(definition), args, kwargs, {
       uri:
         definition.kind === 'rpc'
           ? definition.uri
@@ -361,7 +361,8 @@ export class ServiceContainer {
   }
 
   private createHost(): EntrypointHost {
-    return {
+    const workers = new Map<EntrypointDefinition, EntrypointWorkers>();
+    const host: EntrypointHost = {
       service: this.name,
       instance: this.instanceRef!,
       gate: this.gate,
@@ -375,7 +376,13 @@ export class ServiceContainer {
         if (this.workerListeners.size === 0) return;
         for (const listener of this.workerListeners) listener({ worker, result, error });
       },
+      workers: (definition) => {
+        let found = workers.get(definition);
+        if (found === undefined) workers.set(definition, (found = new EntrypointWorkers(host, definition)));
+        return found;
+      },
     };
+    return host;
   }
 
   private createEntrypoints(host: EntrypointHost): Entrypoint[] {

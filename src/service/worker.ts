@@ -199,19 +199,19 @@ export class EntrypointWorkers {
 }
 
 /**
- * Runs one entrypoint call: binds the arguments, waits for a concurrency slot, runs the
- * providers' worker hooks around the method inside the call context. A failure comes out as
- * the method threw it. (An entrypoint called often keeps its `EntrypointWorkers` instead.)
+ * One entrypoint call as a promise (`EntrypointWorkers.run`: binds the arguments, waits for a
+ * concurrency slot, runs the providers' worker hooks around the method inside the call
+ * context), for the entrypoints that wait for every worker: a failure, thrown at once or
+ * later, rejects it as the method threw it.
  */
 export function runWorker(
-  host: WorkerHost,
-  entrypoint: EntrypointDefinition,
+  workers: EntrypointWorkers,
   args: Args,
   kwargs: Kwargs,
   origin: CallOrigin,
 ): Promise<unknown> {
   try {
-    return Promise.resolve(new EntrypointWorkers(host, entrypoint).run(args, kwargs, origin));
+    return Promise.resolve(workers.run(args, kwargs, origin));
   } catch (err) {
     return Promise.reject(err);
   }

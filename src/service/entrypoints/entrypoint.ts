@@ -1,12 +1,18 @@
 import type { Connection } from '../../client/connection';
 import type { Extension } from '../lifecycle';
-import type { WorkerHost } from '../worker';
+import type { EntrypointDefinition } from '../definition';
+import type { EntrypointWorkers, WorkerHost } from '../worker';
 
 /** Everything an entrypoint needs from its container. */
 export interface EntrypointHost extends WorkerHost {
   readonly connection: Connection;
   /** Aborts when the container is killed: workers that are not calls listen to it. */
   readonly killSignal: AbortSignal;
+  /**
+   * The one `EntrypointWorkers` of `definition` in this service instance, made on first ask:
+   * its entrypoint and the container's direct calls (`runEntrypoint`) share it.
+   */
+  workers(definition: EntrypointDefinition): EntrypointWorkers;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Kwargs } from '../../protocol/messages';
 import type { HttpDefinition } from '../definition';
 import type { HttpOrigin, HttpRoutes } from '../http/server';
-import { runWorker } from '../worker';
+import { runWorker, type EntrypointWorkers } from '../worker';
 import type { Entrypoint, EntrypointHost } from './entrypoint';
 
 /**
@@ -12,6 +12,7 @@ import type { Entrypoint, EntrypointHost } from './entrypoint';
 export class HttpEntrypoint implements Entrypoint {
   readonly label: string;
   private remove?: () => void;
+  private readonly workers: EntrypointWorkers;
 
   constructor(
     private readonly host: EntrypointHost,
@@ -19,6 +20,7 @@ export class HttpEntrypoint implements Entrypoint {
     private readonly routes: HttpRoutes,
   ) {
     this.label = `http ${definition.httpMethod} ${definition.path}`;
+    this.workers = host.workers(definition);
   }
 
   start(): Promise<void> {
@@ -40,7 +42,7 @@ export class HttpEntrypoint implements Entrypoint {
 
   private invoke(kwargs: Kwargs, origin: HttpOrigin): Promise<unknown> {
     const { killSignal } = this.host;
-    return runWorker(this.host, this.definition, [], kwargs, {
+    return runWorker(this.workers, [], kwargs, {
       uri: origin.path,
       correlationId: origin.correlationId,
       signal: () => AbortSignal.any([origin.signal, killSignal]),

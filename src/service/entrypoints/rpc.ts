@@ -5,7 +5,7 @@ import type { Args, Kwargs } from '../../protocol/messages';
 import type { RpcDefinition } from '../definition';
 import { ServiceStateError } from '../runtime-errors';
 import { isThenable } from '../../client/callee';
-import { EntrypointWorkers, type CallOrigin } from '../worker';
+import type { CallOrigin, EntrypointWorkers } from '../worker';
 import { correlationFrom, type Entrypoint, type EntrypointHost } from './entrypoint';
 
 /**
@@ -23,7 +23,7 @@ export class RpcEntrypoint implements Entrypoint {
     private readonly definition: RpcDefinition,
   ) {
     this.label = `rpc ${definition.uri}`;
-    this.workers = new EntrypointWorkers(host, definition);
+    this.workers = host.workers(definition);
   }
 
   async start(): Promise<void> {

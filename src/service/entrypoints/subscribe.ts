@@ -6,19 +6,21 @@ import type { Args, Kwargs } from '../../protocol/messages';
 import { POOL_PROCEDURE_PREFIX, SINGLETON_PROCEDURE_PREFIX } from '../constants';
 import type { SubscribeDefinition } from '../definition';
 import { poolDeliveryAvailable } from '../router-features';
-import { runWorker } from '../worker';
+import { runWorker, type EntrypointWorkers } from '../worker';
 import { correlationFrom, type Entrypoint, type EntrypointHost } from './entrypoint';
 
 /** `@Subscribe` with `delivery: 'broadcast'`: every instance gets every event (WAMP semantics). */
 export class BroadcastSubscribeEntrypoint implements Entrypoint {
   readonly label: string;
   private subscription?: Subscription;
+  private readonly workers: EntrypointWorkers;
 
   constructor(
     private readonly host: EntrypointHost,
     private readonly definition: SubscribeDefinition,
   ) {
     this.label = `subscribe ${definition.topic}${definition.options.match === 'exact' ? '' : ` (${definition.options.match})`}`;
+    this.workers = host.workers(definition);
   }
 
   async start(): Promise<void> {
@@ -43,7 +45,7 @@ export class BroadcastSubscribeEntrypoint implements Entrypoint {
 
   private async deliver(args: Args, kwargs: Kwargs, event: EventInfo): Promise<void> {
     try {
-      await runWorker(this.host, this.definition, args, kwargs, {
+      await runWorker(this.workers, args, kwargs, {
         uri: event.topic,
         caller: event.publisher,
         callerAuthid: event.publisherAuthid,
@@ -98,12 +100,14 @@ export class PoolSubscribeEntrypoint implements Entrypoint {
   label: string;
   private registration?: Registration;
   private fallback?: BroadcastSubscribeEntrypoint;
+  private readonly workers: EntrypointWorkers;
 
   constructor(
     private readonly host: EntrypointHost,
     private readonly definition: SubscribeDefinition,
   ) {
     this.label = `subscribe ${definition.topic} (${definition.options.delivery})`;
+    this.workers = host.workers(definition);
   }
 
   async start(): Promise<void> {
@@ -115,7 +119,7 @@ export class PoolSubscribeEntrypoint implements Entrypoint {
     this.registration = await this.host.connection.register(
       procedure,
       (args, kwargs, context) =>
-        runWorker(this.host, this.definition, args, kwargs, {
+        runWorker(this.workers, args, kwargs, {
           uri: this.definition.topic,
           caller: context.caller,
           callerAuthid: context.callerAuthid,

@@ -1,5 +1,5 @@
 import type { TimerDefinition } from '../definition';
-import { runWorker } from '../worker';
+import { runWorker, type EntrypointWorkers } from '../worker';
 import type { Entrypoint, EntrypointHost } from './entrypoint';
 
 /**
@@ -10,12 +10,14 @@ export class TimerEntrypoint implements Entrypoint {
   readonly label: string;
   private timer?: NodeJS.Timeout;
   private stopped = true;
+  private readonly workers: EntrypointWorkers;
 
   constructor(
     private readonly host: EntrypointHost,
     private readonly definition: TimerDefinition,
   ) {
     this.label = `timer ${definition.method} every ${definition.interval} ms`;
+    this.workers = host.workers(definition);
   }
 
   async start(): Promise<void> {
@@ -42,16 +44,7 @@ export class TimerEntrypoint implements Entrypoint {
   private async tick(): Promise<void> {
     const started = Date.now();
     try {
-      await runWorker(
-        this.host,
-        this.definition,
-        [],
-        {},
-        {
-          uri: undefined,
-          signal: this.host.killSignal,
-        },
-      );
+      await runWorker(this.workers, [], {}, { uri: undefined, signal: this.host.killSignal });
     } catch (err) {
       this.host.logger.error({ err, method: this.definition.method }, 'timer tick failed');
     }
