@@ -68,7 +68,8 @@ function runScenario(scenario: Scenario): Promise<Sample> {
 async function runLimits(): Promise<string> {
   const selected = LIMITS_SCENARIOS.filter((key) => only?.test(key) === true);
   const sections: string[] = [];
-  if (only?.test(PATTERNS_SCENARIO) === true) sections.push(await runPatterns(rounds, quick ? 2000 : 20000));
+  if (only?.test(PATTERNS_SCENARIO) === true)
+    sections.push(await runPatterns(rounds, quick ? 20000 : 200000));
   if (selected.includes('limits: hostile')) sections.push(await runHostile(rounds));
   if (selected.includes('limits: soak'))
     sections.push(await runSoak(Number(process.env.BENCH_SOAK_SECONDS ?? 600)));
