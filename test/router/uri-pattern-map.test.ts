@@ -83,6 +83,28 @@ describe('UriPatternMap.best (spec: pattern-based registration precedence)', () 
     expect(m.best('a.x.c')).toBeUndefined();
     expect(m.size).toBe(0);
   });
+
+  it('keeps the other edges of a node when its first one is deleted, in any order', () => {
+    // A node keeps its first concrete edge in itself and the others in a map: deleting the
+    // first moves another into its place.
+    const parts = ['a', 'b', 'c'];
+    for (const order of [
+      ['a', 'b', 'c'],
+      ['c', 'b', 'a'],
+      ['b', 'a', 'c'],
+    ]) {
+      const m = mapOf(parts.map((p): [string, MatchPolicy, string] => [`r.${p}.`, 'wildcard', p]));
+      const left = new Set(parts);
+      for (const gone of order) {
+        expect(m.delete(`r.${gone}.`, 'wildcard')).toBe(true);
+        left.delete(gone);
+        for (const p of parts) expect(m.best(`r.${p}.x`)?.name).toBe(left.has(p) ? p : undefined);
+      }
+      expect(m.size).toBe(0);
+      m.set({ uri: `r.${order[0]}.`, match: 'wildcard', name: 'again' });
+      expect(m.best(`r.${order[0]}.y`)?.name).toBe('again');
+    }
+  });
 });
 
 describe('UriPatternMap.matching (broker: every match)', () => {
