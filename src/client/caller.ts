@@ -15,7 +15,7 @@ import { unknownRequest } from './pending';
 import type { ErrorTable, MessageTable, Role, SessionLink } from './role';
 import { isSingleValue, valueOfResult } from './proxy';
 import { CallResult, type ClientCallOptions } from './types';
-import type { DirectPending, DirectReply } from '../transport/inprocess';
+import { NO_CALL_OPTIONS, type DirectPending, type DirectReply } from '../transport/inprocess';
 import type { Dict } from '../protocol/messages';
 
 /** The cancel mode when the caller names none: the callee is told, the caller does not wait. */
@@ -213,7 +213,11 @@ export class Caller implements Role {
       if (signal?.aborted) throw new CallCanceledError(procedure, mode);
 
       const request = this.link.nextId();
-      const wireOptions = this.wireOptions(options);
+      // Without options, the frozen empty ones: none to make, none for the dealer to read.
+      const wireOptions =
+        options.custom === undefined && !options.timeout && !options.onProgress && !options.discloseMe
+          ? NO_CALL_OPTIONS
+          : this.wireOptions(options);
       // Progress the dealer passes on, a timeout it runs too (as it would the CALL's), a
       // signal it can cancel on: the call may skip the messages (`DirectSide`).
       if (
@@ -257,7 +261,9 @@ export class Caller implements Role {
       };
       this.calls.set(request, call);
       try {
-        this.link.send({ type: MessageType.CALL, request, options: wireOptions, procedure, args, kwargs });
+        // A CALL's Options are its own (message hooks may change them): never the frozen ones.
+        const callOptions = wireOptions === NO_CALL_OPTIONS ? {} : wireOptions;
+        this.link.send({ type: MessageType.CALL, request, options: callOptions, procedure, args, kwargs });
       } catch (err) {
         this.calls.delete(request);
         throw err;

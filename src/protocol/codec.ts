@@ -102,8 +102,12 @@ export function decodable(message: Message): boolean {
 
 /** `decodable` of a CALL with these fields and a valid request id, without the message. */
 export function decodableCall(options: unknown, procedure: unknown, args: unknown, kwargs: unknown): boolean {
+  return conforms(options, CALL_OPTIONS) && decodableCallOf(procedure, args, kwargs);
+}
+
+/** `decodableCall` for Options known to conform (empty ones): the procedure and the payload. */
+export function decodableCallOf(procedure: unknown, args: unknown, kwargs: unknown): boolean {
   return (
-    conforms(options, CALL_OPTIONS) &&
     typeof procedure === 'string' &&
     (args === undefined || Array.isArray(args)) &&
     (kwargs === undefined || isDict(kwargs))

@@ -105,7 +105,7 @@ export class Authorizer {
   /** Verdicts by role, then URI: `ACTION_BITS` pairs. */
   private readonly cache = new Map<string, Map<string, number>>();
   /** Bumped whenever verdicts may change (a reservation): older `PermitMemo`s no longer count. */
-  private generation = 0;
+  private verdictGeneration = 0;
 
   constructor(roles: readonly RoleOptions[] | undefined, options: { permissive?: boolean } = {}) {
     this.mode = roles !== undefined ? 'roles' : options.permissive === true ? 'permissive' : 'default';
@@ -130,7 +130,17 @@ export class Authorizer {
   reserve(reservation: UriReservation): void {
     this.reserved.set(reservation);
     this.cache.clear();
-    this.generation++;
+    this.verdictGeneration++;
+  }
+
+  /**
+   * Moves on whenever a verdict of `permits` or `registerProblem` may change, so what a caller
+   * remembered of them (a verdict, a callee found eligible) holds while it stays. The roles and
+   * the mode are fixed when the realm is made; reservations (`reserve`) are the one change at
+   * runtime. A dynamic authorizer's verdicts are not these (the realm asks it first).
+   */
+  get generation(): number {
+    return this.verdictGeneration;
   }
 
   /**
@@ -161,14 +171,14 @@ export class Authorizer {
       memo !== undefined &&
       memo.uri === uri &&
       memo.action === action &&
-      memo.generation === this.generation
+      memo.generation === this.verdictGeneration
     ) {
       return memo.allowed;
     }
     const allowed = this.verdict(session.authrole, action, uri);
-    if (memo === undefined) session.permitMemo = { generation: this.generation, action, uri, allowed };
+    if (memo === undefined) session.permitMemo = { generation: this.verdictGeneration, action, uri, allowed };
     else {
-      memo.generation = this.generation;
+      memo.generation = this.verdictGeneration;
       memo.action = action;
       memo.uri = uri;
       memo.allowed = allowed;

@@ -1,5 +1,5 @@
 import { ErrorUri, ProtocolError, WampError } from '../protocol/errors';
-import { decodableCall } from '../protocol/codec';
+import { decodableCall, decodableCallOf } from '../protocol/codec';
 import {
   MessageType,
   type Args,
@@ -8,7 +8,7 @@ import {
   type Kwargs,
   type MessageOf,
 } from '../protocol/messages';
-import type { DirectPending, DirectReply } from '../transport/inprocess';
+import { NO_CALL_OPTIONS, type DirectPending, type DirectReply } from '../transport/inprocess';
 import { carryPayload } from '../protocol/serializers/raw-payload';
 import { isReservedUri, isValidUri } from '../protocol/uri';
 import { CallTracker, DirectCall, DirectCalls } from './calls';
@@ -69,12 +69,34 @@ export class Dealer {
   /** Whether a callee may answer calls of a procedure: its role may register it by exact URI. */
   private readonly mayAnswer = (callee: Callee, procedure: string): boolean =>
     this.setup.permissions.permits(callee.session, 'register', procedure);
-  /** `directTarget`'s last answer, and the procedure and table generation it is for. */
+  /**
+   * `directTarget`'s last answer, and the procedure and table generation it is for; with it,
+   * `directRoute`'s route when that registration has one callee, and the authorizer generation
+   * that callee was found eligible in; and `callerPermitted`'s last verdict on that procedure,
+   * the caller (its session and session id: a session object joins again under a new id, maybe
+   * in another role) and the authorizer generation it is for.
+   */
   private readonly directMemo: {
     procedure: string | undefined;
     generation: number;
     best: Registration | undefined;
-  } = { procedure: undefined, generation: -1, best: undefined };
+    only: Route | undefined;
+    grants: number;
+    caller: RouterSession | undefined;
+    callerId: number;
+    callerGrants: number;
+    callerAllowed: boolean;
+  } = {
+    procedure: undefined,
+    generation: -1,
+    best: undefined,
+    only: undefined,
+    grants: -1,
+    caller: undefined,
+    callerId: 0,
+    callerGrants: -1,
+    callerAllowed: false,
+  };
 
   constructor(private readonly setup: DealerSetup) {
     this.calls = new CallTracker(setup.logger);
@@ -175,11 +197,15 @@ export class Dealer {
     // start a new one, as every call on the message path does.
     if (this.directDepth >= MAX_DIRECT_DEPTH) return false;
     // What the message path refuses (or sends on as a frame) takes it.
-    if (!decodableCall(wire, procedure, args, kwargs)) return false;
+    const decodable =
+      wire === NO_CALL_OPTIONS
+        ? decodableCallOf(procedure, args, kwargs)
+        : decodableCall(wire, procedure, args, kwargs);
+    if (!decodable) return false;
     const best = this.directTarget(procedure);
     if (best === undefined) return false;
-    if (!this.setup.permissions.permits(caller, 'call', procedure)) return false;
-    const route = this.route(procedure, best);
+    if (!this.callerPermitted(caller, procedure)) return false;
+    const route = this.directRoute(procedure, best);
     if (route === undefined) return false;
     const { registration, callee } = route;
     const target = callee.session.directCallee();
@@ -192,7 +218,7 @@ export class Dealer {
     const details = invocationDetails(
       caller,
       procedure,
-      customAttributes(wire),
+      wire === NO_CALL_OPTIONS ? undefined : customAttributes(wire),
       wire.disclose_me === true,
       receiveProgress,
       timeout,
@@ -241,7 +267,45 @@ export class Dealer {
     memo.procedure = procedure;
     memo.generation = generation;
     memo.best = best;
+    memo.only = undefined;
+    memo.caller = undefined;
     return best;
+  }
+
+  /**
+   * `permits(caller, 'call', procedure)` for a direct call of `directTarget`'s procedure: the
+   * same caller calling it again is answered from `directMemo` while the authorizer's verdicts
+   * stand (its generation).
+   */
+  private callerPermitted(caller: RouterSession, procedure: string): boolean {
+    const memo = this.directMemo;
+    const { permissions } = this.setup;
+    const grants = permissions.generation;
+    if (memo.caller === caller && memo.callerId === caller.id && memo.callerGrants === grants)
+      return memo.callerAllowed;
+    const allowed = permissions.permits(caller, 'call', procedure);
+    memo.caller = caller;
+    memo.callerId = caller.id;
+    memo.callerGrants = grants;
+    memo.callerAllowed = allowed;
+    return allowed;
+  }
+
+  /**
+   * `route` for a direct call to `best` (`directTarget`'s answer): a registration with one
+   * callee that may answer gives that callee every call, whatever the invoke policy, while
+   * neither the registrations nor the authorizer's verdicts change, so it is found once.
+   * (roundrobin's position stays where the pick that found it left it, as every pick among one
+   * callee leaves it.)
+   */
+  private directRoute(procedure: string, best: Registration): Route | undefined {
+    const memo = this.directMemo;
+    const grants = this.setup.permissions.generation;
+    if (memo.only !== undefined && memo.grants === grants) return memo.only;
+    const route = this.route(procedure, best);
+    memo.only = route?.registration === best && best.callees.length === 1 ? route : undefined;
+    memo.grants = grants;
+    return route;
   }
 
   /**
@@ -250,10 +314,7 @@ export class Dealer {
    * `procedure` by exact URI (a pattern alone was judged when it was registered). When the
    * best registration has no such callee, the next best one is tried.
    */
-  private route(
-    procedure: string,
-    best = this.table.match(procedure),
-  ): { registration: Registration; callee: Callee } | undefined {
+  private route(procedure: string, best = this.table.match(procedure)): Route | undefined {
     if (best === undefined) return undefined;
     const eligible = this.mayAnswer;
     let callee = this.table.pickCallee(best, eligible, procedure);
@@ -389,6 +450,12 @@ export class Dealer {
     this.setup.events.unregistered(session, registration);
     if (deleted) this.setup.events.registrationDeleted(session, registration);
   }
+}
+
+/** Where a call goes: a registration and the callee picked among its callees. */
+interface Route {
+  readonly registration: Registration;
+  readonly callee: Callee;
 }
 
 /** True for a callee whose session is on an in-process link (it may take calls directly). */

@@ -7,7 +7,7 @@ import type { Authorizer } from './authorizer';
  * what, where router-wide ids come from, where the part reports its changes (meta events).
  */
 export interface RealmPartSetup<Events> {
-  readonly permissions: Pick<Authorizer, 'permits' | 'registerProblem'>;
+  readonly permissions: Pick<Authorizer, 'permits' | 'registerProblem' | 'generation'>;
   /** Registration and subscription ids, unique across the router. */
   readonly ids: Pick<IdSequence, 'next'>;
   readonly events: Events;

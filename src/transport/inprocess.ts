@@ -62,6 +62,12 @@ export interface MessageLink {
 }
 
 /**
+ * The CALL Options of a direct call that has none (`DirectSide.call`): one frozen object, so
+ * the dealer knows them valid without reading them, and a call makes no empty object.
+ */
+export const NO_CALL_OPTIONS: CallOptions = Object.freeze({});
+
+/**
  * The answer of a direct call (no CALL, INVOCATION, YIELD or RESULT message): exactly one of
  * `result` or `error`, once; the caller's side made it, the dealer and the callee pass it on.
  */

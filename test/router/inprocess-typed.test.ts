@@ -1,5 +1,6 @@
 import { MessageType, RemoteError } from '../../src/protocol';
 import { Session } from '../../src/client/session';
+import { ReusableTransport } from '../../src/client/reusable-transport';
 import { CallResult, Result, type InvocationContext } from '../../src/client/types';
 import { CallTimeoutError } from '../../src/client/errors';
 import type { Router, RouterStartOptions } from '../../src/router';
@@ -25,10 +26,15 @@ const ROLES: NonNullable<RouterStartOptions['realms']>[number]['roles'] = [
       { uri: 'wamp.registration.', match: 'prefix', allow: { subscribe: true, call: true } },
     ],
   },
+  { name: 'guest', permissions: [{ uri: 'app.open.', match: 'prefix', allow: { call: true } }] },
 ];
 const AUTH: RouterStartOptions['auth'] = {
   ticket: {
-    principals: { ada: { ticket: 'ada-ticket', role: 'user' }, bob: { ticket: 'bob-ticket', role: 'user' } },
+    principals: {
+      ada: { ticket: 'ada-ticket', role: 'user' },
+      bob: { ticket: 'bob-ticket', role: 'user' },
+      eve: { ticket: 'eve-ticket', role: 'guest' },
+    },
   },
 };
 
@@ -316,6 +322,35 @@ describe.each([
     expect(caller.directCalls).toBe(0);
   });
 
+  it("lets a hook change a CALL's Options in place when the call had none", async () => {
+    const callee = await join('bob');
+    await callee.register('app.tagged', (_a, _k, context) => context.details.x_tag);
+    const caller = await join('ada');
+    caller.hooks.onOutbound((message) => {
+      if (message.type === MessageType.CALL) message.options.x_tag = 'hooked';
+      return message;
+    });
+    expect(await caller.callForValue('app.tagged')).toBe('hooked');
+    expect(await caller.callForValue('app.tagged')).toBe('hooked');
+  });
+
+  it('judges a session again when it joins again on the same link, in another role', async () => {
+    const callee = await join('bob');
+    await callee.register('app.private', () => 'secret');
+    const [near, far] = createInProcessPair({ typedMessages, directCalls });
+    router.attach(far);
+    const link = new ReusableTransport(near);
+    link.keepOpen();
+    const ada = await Session.join(link, { realm: 'app', authid: 'ada', ticket: 'ada-ticket' });
+    expect(await ada.callForValue('app.private')).toBe('secret');
+    expect(await ada.callForValue('app.private')).toBe('secret');
+    await ada.leave();
+    const eve = await Session.join(link, { realm: 'app', authid: 'eve', ticket: 'eve-ticket' });
+    sessions.push(eve);
+    await expect(eve.callForValue('app.private')).rejects.toMatchObject({ uri: 'wamp.error.not_authorized' });
+    expect(ada.directCalls).toBe(directCalls ? 2 : 0);
+  });
+
   it('carries a callee error with its URI and payload, and discloses the caller when asked', async () => {
     const callee = await join('bob');
     await callee.register('app.fail', () => {
@@ -560,6 +595,44 @@ describe.each([
     expect((await caller.call('app.last')).args[0]).toBe('second');
   });
 
+  it('gives a lone callee every call, and rotates again once others share its registration', async () => {
+    const first = await join('bob');
+    await first.register('app.rr', () => 'first', { invoke: 'roundrobin' });
+    const caller = await join('ada');
+    const seen: unknown[] = [];
+    const calls = async (n: number) => {
+      for (let i = 0; i < n; i++) seen.push(await caller.callForValue('app.rr'));
+    };
+    await calls(2);
+    const second = await join('bob');
+    await second.register('app.rr', () => 'second', { invoke: 'roundrobin' });
+    await calls(3);
+    await first.leave();
+    await calls(2);
+    // As the message path picks: the position after the lone callee's calls is the newcomer.
+    expect(seen).toEqual(['first', 'first', 'second', 'first', 'second', 'second', 'second']);
+    expect(caller.directCalls).toBe(directCalls ? 7 : 0);
+  });
+
+  it.each(['first', 'last', 'random'] as const)(
+    'follows invoke %s with one callee, then with three',
+    async (invoke) => {
+      const callees = [await join('bob'), await join('bob'), await join('bob')];
+      await callees[0].register('app.policy', () => 0, { invoke });
+      const caller = await join('ada');
+      const seen = new Set<unknown>();
+      for (let i = 0; i < 3; i++) seen.add(await caller.callForValue('app.policy'));
+      expect([...seen]).toEqual([0]);
+      await callees[1].register('app.policy', () => 1, { invoke });
+      await callees[2].register('app.policy', () => 2, { invoke });
+      seen.clear();
+      for (let i = 0; i < 60; i++) seen.add(await caller.callForValue('app.policy'));
+      const expected = { first: [0], last: [2], random: [0, 1, 2] }[invoke];
+      expect([...seen].sort()).toEqual(expected);
+      expect(caller.directCalls).toBe(directCalls ? 63 : 0);
+    },
+  );
+
   it('refuses what the role may not call, and calls nobody registered', async () => {
     const caller = await join('ada');
     await expect(caller.call('app.admin.reset')).rejects.toMatchObject({ uri: 'wamp.error.not_authorized' });
@@ -647,6 +720,23 @@ describe.each([
     });
     expect(asked).toEqual(['app.echo', 'app.denied']);
     expect(caller.directCalls).toBe(0);
+  });
+
+  it('stops reaching a callee whose procedure a reservation takes away, at the next call', async () => {
+    // The default rules: any role may register orders.place, until the orders service reserves it.
+    const [, caller] = await pair({ realms: [{ name: 'app' }] });
+    const [near, far] = createInProcessPair(link);
+    router!.attach(far);
+    const callee = await Session.join(near, { realm: 'app' });
+    await callee.register('orders.place', () => 'placed');
+    expect(await caller.callForValue('orders.place')).toBe('placed');
+    expect(await caller.callForValue('orders.place')).toBe('placed');
+    router!.reserve({ uri: 'orders.', match: 'prefix', owner: 'orders' });
+    await expect(caller.callForValue('orders.place')).rejects.toMatchObject({
+      uri: 'wamp.error.no_such_procedure',
+    });
+    expect(caller.directCalls).toBe(link.directCalls ? 2 : 0);
+    await callee.leave();
   });
 
   it("does not ask a dynamic authorizer about a trusted peer's calls", async () => {
