@@ -350,6 +350,10 @@ export class Dealer {
     for (const registration of this.table.heldBy(session)) this.detach(session, registration);
     this.calls.sessionLeft(session);
     this.direct.sessionLeft(session);
+    // What the direct path remembered of it goes too: a session that left is not kept alive.
+    const memo = this.directMemo;
+    if (memo.caller === session) memo.caller = undefined;
+    if (memo.only?.callee.session === session) memo.only = undefined;
   }
 
   /**

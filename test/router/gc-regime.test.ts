@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 const root = join(__dirname, '..', '..');
 const script = join(root, 'test', 'fixtures', 'gc-regime', 'promoted.js');
 const framesScript = join(root, 'test', 'fixtures', 'gc-regime', 'forwarded-frames.js');
+const leftScript = join(root, 'test', 'fixtures', 'gc-regime', 'left-sessions.js');
 
 function requireBuild(): void {
   if (!existsSync(join(root, 'dist', 'src', 'router', 'index.js'))) {
@@ -47,5 +48,17 @@ describe('a large frame the router forwards', () => {
   it('can be collected once written: the CALL while the callee still holds the call, the YIELD once answered', async () => {
     const outcome = JSON.parse(await runFixture(framesScript)) as Record<string, unknown>;
     expect(outcome).toEqual({ seen: ['call', 'yield'], call: true, yield: true, echoed: 4000 });
+  }, 60_000);
+});
+
+/*
+ * Issue 16 item 3: the dealer remembers the last direct call's caller and a lone callee's route
+ * (`Dealer.callerPermitted`, `Dealer.directRoute`); sessions that left must not stay alive
+ * through that memory.
+ */
+describe('sessions that made and answered a direct call', () => {
+  it('can be collected once they left', async () => {
+    const outcome = JSON.parse(await runFixture(leftScript)) as Record<string, unknown>;
+    expect(outcome).toEqual({ echoed: 'direct', direct: 1, caller: true, callee: true });
   }, 60_000);
 });
