@@ -2,6 +2,14 @@ import { Router } from '../../src/router';
 import { openInProcessClient } from '../lib/wservice';
 import type { Role } from './entry';
 
+/**
+ * Called and published to in turn: two URIs matched by the same pattern, so that neither the
+ * dealer's memo of its last call target nor the subscription table's of its last topic answers,
+ * and every operation looks its URI up in the patterns.
+ */
+const PROCEDURES = ['bench.a.echo', 'bench.b.echo'];
+const TOPICS = ['bench.a.topic', 'bench.b.topic'];
+
 /** Registered (or subscribed) at a time while the noise patterns are set up. */
 const BATCH = 1000;
 
@@ -30,11 +38,27 @@ async function collectAndSettle(): Promise<void> {
 }
 
 /**
+ * About `mb` MB of long-lived objects that have nothing to do with the router (a string and a
+ * `Map` each, the shapes the patterns' heap is made of): a process with few patterns and a heap
+ * the size of the 100k-pattern one tells what the heap's size costs by itself.
+ */
+function heldBesides(mb: number): unknown[] {
+  const held: unknown[] = [];
+  const target = process.memoryUsage().heapUsed + mb * 1024 * 1024;
+  while (process.memoryUsage().heapUsed < target) {
+    for (let i = 0; i < 10_000; i++)
+      held.push({ id: held.length, name: `b${held.length}`, index: new Map() });
+  }
+  return held;
+}
+
+/**
  * Our router and client in one process (in-process links), with `patterns` wildcard
  * registrations and as many wildcard subscriptions of the call's and the event's component
  * count that do not match (`p<i>..echo`, `p<i>..topic`), and one that does (`bench..echo`,
- * `bench..topic`). `call` calls `bench.x.echo`, `publish` publishes `bench.x.topic`
- * (acknowledged, so it is routed before the next) `count` times one after another, `windows`
+ * `bench..topic`). `call` calls `bench.a.echo` and `bench.b.echo` in turn, `publish` publishes
+ * to `bench.a.topic` and `bench.b.topic` (acknowledged, so it is routed before the next),
+ * `count` times one after another, `windows`
  * times, after one unmeasured window (the JIT settles over the first tens of thousands) and
  * each after a full collection and a quiet wait (`collectAndSettle`): set-up garbage is not the
  * operation's. Returns the process's CPU per operation of each window, in µs: what resolving a
@@ -42,6 +66,9 @@ async function collectAndSettle(): Promise<void> {
  */
 export default async function wampPatterns(args: Record<string, unknown>): Promise<Role> {
   const patterns = Number(args.patterns ?? 10);
+  /** MB of long-lived objects besides the patterns (see `heldBesides`). */
+  const ballastMb = Number(args.ballastMb ?? 0);
+  let ballast: unknown[] = [];
   const router = await Router.start({ listeners: [] });
   const callee = await openInProcessClient(router);
   const subscriber = await openInProcessClient(router);
@@ -60,19 +87,20 @@ export default async function wampPatterns(args: Record<string, unknown>): Promi
     }
     await callee.register('bench..echo', (a) => a[0], { match: 'wildcard' });
     await subscriber.subscribe('bench..topic', () => void events++, { match: 'wildcard' });
+    ballast = heldBesides(ballastMb);
   }
 
   async function measure(
-    operation: () => Promise<unknown>,
+    operation: (i: number) => Promise<unknown>,
     count: number,
     windows: number,
   ): Promise<number[]> {
-    for (let i = 0; i < count; i++) await operation();
+    for (let i = 0; i < count; i++) await operation(i);
     const perOperation: number[] = [];
     for (let window = 0; window < windows; window++) {
       await collectAndSettle();
       const before = process.cpuUsage();
-      for (let i = 0; i < count; i++) await operation();
+      for (let i = 0; i < count; i++) await operation(i);
       const used = process.cpuUsage(before);
       perOperation.push((used.user + used.system) / count);
     }
@@ -83,14 +111,19 @@ export default async function wampPatterns(args: Record<string, unknown>): Promi
     commands: {
       prepare,
       call: (a) =>
-        measure(() => caller.call('bench.x.echo', ['hello world']), Number(a.count), Number(a.windows ?? 1)),
+        measure(
+          (i) => caller.call(PROCEDURES[i & 1], ['hello world']),
+          Number(a.count),
+          Number(a.windows ?? 1),
+        ),
       publish: (a) =>
         measure(
-          () => caller.publish('bench.x.topic', ['hello world'], {}, { acknowledge: true }),
+          (i) => caller.publish(TOPICS[i & 1], ['hello world'], {}, { acknowledge: true }),
           Number(a.count),
           Number(a.windows ?? 1),
         ),
       events: () => events,
+      ballast: () => ballast.length,
     },
     close: async () => {
       await Promise.all([caller.close(), callee.close(), subscriber.close()]);

@@ -25,7 +25,7 @@ export interface SubscriptionIndex {
   readonly size: number;
   get(id: Id): Subscription | undefined;
   lookup(uri: string, match: MatchPolicy): Subscription | undefined;
-  matching(topic: string): Subscription[];
+  matching(topic: string): readonly Subscription[];
   list(match?: MatchPolicy): Subscription[];
 }
 
@@ -34,12 +34,28 @@ export interface SubscriptionIndex {
  * the realm's broker, the only one that changes them.
  */
 export class SubscriptionTable extends IdPatternTable<Entry, RouterSession> implements SubscriptionIndex {
+  /**
+   * `matching`'s last answer and the topic it is for, until a subscription is made or deleted:
+   * a publisher mostly publishes to a few topics in turn, and the answer for a topic changes
+   * only then (subscribers are read from each subscription's own set as it is at dispatch).
+   */
+  private readonly lastMatch: { topic: string | undefined; found: readonly Subscription[] } = {
+    topic: undefined,
+    found: [],
+  };
+
   /** Every subscription an event on `topic` goes to: exact, prefix and wildcard ones. */
-  matching(topic: string): Subscription[] {
-    return this.patterns.matching(topic);
+  matching(topic: string): readonly Subscription[] {
+    const last = this.lastMatch;
+    if (last.topic === topic) return last.found;
+    const found = this.patterns.matching(topic);
+    last.topic = topic;
+    last.found = found;
+    return found;
   }
 
   create(id: Id, uri: string, match: MatchPolicy): Subscription {
+    this.forgetLastMatch();
     return this.add({ id, uri, match, created: new Date().toISOString(), subscribers: new Set() });
   }
 
@@ -59,7 +75,13 @@ export class SubscriptionTable extends IdPatternTable<Entry, RouterSession> impl
     entry.subscribers.delete(session);
     this.detach(session, entry);
     if (entry.subscribers.size > 0) return false;
+    this.forgetLastMatch();
     this.remove(entry);
     return true;
+  }
+
+  private forgetLastMatch(): void {
+    this.lastMatch.topic = undefined;
+    this.lastMatch.found = [];
   }
 }

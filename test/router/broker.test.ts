@@ -80,6 +80,24 @@ describe('broker', () => {
     expect(eventA[4]).toBe(args);
   });
 
+  it('reaches a subscription made, and not one deleted, between two publications to one topic', async () => {
+    // The table keeps its answer for the last topic (test/router/subscriptions.test.ts checks
+    // that a subscription made or deleted clears it); here the same over the broker.
+    const exact = await ScriptedPeer.join(router);
+    const wild = await ScriptedPeer.join(router);
+    const publisher = await ScriptedPeer.join(router);
+    await exact.subscribe('com.example.t');
+    publish(publisher, 'com.example.t');
+    expect(await received(publisher, [exact, wild])).toEqual([1, 0]);
+    const subscription = await wild.subscribe('com..t', { match: 'wildcard' });
+    publish(publisher, 'com.example.t');
+    expect(await received(publisher, [exact, wild])).toEqual([1, 1]);
+    wild.send([M.UNSUBSCRIBE, wild.request(), subscription]);
+    await wild.expect(M.UNSUBSCRIBED);
+    publish(publisher, 'com.example.t');
+    expect(await received(publisher, [exact, wild])).toEqual([1, 0]);
+  });
+
   it('returns the same subscription when a session subscribes twice', async () => {
     const peer = await ScriptedPeer.join(router);
     const first = await peer.subscribe('com.example.t');
