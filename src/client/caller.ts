@@ -213,11 +213,7 @@ export class Caller implements Role {
       if (signal?.aborted) throw new CallCanceledError(procedure, mode);
 
       const request = this.link.nextId();
-      // Without options, the frozen empty ones: none to make, none for the dealer to read.
-      const wireOptions =
-        options.custom === undefined && !options.timeout && !options.onProgress && !options.discloseMe
-          ? NO_CALL_OPTIONS
-          : this.wireOptions(options);
+      const wireOptions = this.wireOptions(options);
       // Progress the dealer passes on, a timeout it runs too (as it would the CALL's), a
       // signal it can cancel on: the call may skip the messages (`DirectSide`).
       if (
@@ -301,8 +297,14 @@ export class Caller implements Role {
     }
   }
 
-  /** Options the dealer may see: each advanced one only when the dealer announced it (spec). */
+  /**
+   * Options the dealer may see: each advanced one only when the dealer announced it (spec).
+   * Without any option that would go on the wire, the frozen empty ones (`NO_CALL_OPTIONS`):
+   * none to make, none for the dealer to read.
+   */
   private wireOptions(options: ClientCallOptions): CallOptions {
+    if (options.custom === undefined && !options.timeout && !options.onProgress && !options.discloseMe)
+      return NO_CALL_OPTIONS;
     const dealer = this.link.router;
     const wire: CallOptions = options.custom === undefined ? {} : { ...options.custom };
     if (options.timeout && dealer.has('dealer', 'call_timeout')) wire.timeout = options.timeout;
