@@ -138,7 +138,8 @@ export class Callee implements Role {
 
   close(error: Error): void {
     this.registering.rejectAll(error);
-    this.unregistering.rejectAll(error);
+    // The router drops a session's registrations with it: an UNREGISTER in flight has its way.
+    this.unregistering.resolveAll();
     for (const registration of this.registrations.values()) registration.deactivate();
     this.registrations.clear();
     this.lastInvoked = undefined;

@@ -73,6 +73,13 @@ export class PendingRequests<C, T = void> {
     pending.reject(new RemoteError(message.error, message.args, message.kwargs, message.details));
   }
 
+  /** Answers every request with `value` (an UNREGISTER whose session closed: nothing is held). */
+  resolveAll(value: T): void {
+    const requests = this.requests.values();
+    this.requests.clear();
+    for (const pending of requests) pending.resolve(value);
+  }
+
   /** Fails every request. */
   rejectAll(error: Error): void {
     const requests = this.requests.values();

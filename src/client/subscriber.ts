@@ -69,7 +69,8 @@ export class Subscriber implements Role {
 
   close(error: Error): void {
     this.subscribing.rejectAll(error);
-    this.unsubscribing.rejectAll(error);
+    // The broker drops a session's subscriptions with it: an UNSUBSCRIBE in flight has its way.
+    this.unsubscribing.resolveAll();
     for (const handlers of this.subscriptions.values()) for (const s of handlers) s.deactivate();
     this.subscriptions.clear();
     this.retiring.clear();

@@ -1,6 +1,7 @@
 import type { Connection } from '../client/connection';
 import { exactRegistrations } from '../client/meta-registrations';
 import type { Logger } from '../logger';
+import { ErrorUri, RemoteError } from '../protocol/errors';
 import type { ServiceContainer } from '../service/container';
 import { DESCRIBE_PREFIX, describeService, type ServiceDescription } from './describe';
 
@@ -46,7 +47,11 @@ async function register(
     await connection.register(procedure, (args) => handler(args), { invoke: 'roundrobin' });
   } catch (err) {
     // A router may refuse it (permissions, another policy): the services still run.
-    logger.warn({ err, procedure }, `could not publish ${procedure}: ${(err as Error).message}`);
+    const hint =
+      err instanceof RemoteError && err.uri === ErrorUri.NOT_AUTHORIZED
+        ? ' (the session needs a role that may register it: `wservice keys`, docs/router.md "Service ownership")'
+        : '';
+    logger.warn({ err, procedure }, `could not publish ${procedure}: ${(err as Error).message}${hint}`);
   }
 }
 

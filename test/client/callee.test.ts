@@ -90,6 +90,18 @@ describe('Callee: register and unregister', () => {
     await session.leave();
   });
 
+  it('resolves an UNREGISTER in flight when the session closes (the router dropped the registration with it)', async () => {
+    const { session, router } = await joinSession(BASIC);
+    const registration = await registered(session, router, 'p', () => 1);
+    const registering = session.register('q', () => 2);
+    const unregistering = session.unregister(registration);
+    await router.next(MessageType.UNREGISTER);
+    router.send({ type: MessageType.GOODBYE, details: {}, reason: 'wamp.close.system_shutdown' });
+    await expect(unregistering).resolves.toBeUndefined();
+    await expect(registering).rejects.toBeInstanceOf(SessionClosedError);
+    expect(registration.active).toBe(false);
+  });
+
   it('resolves at once when unregistering what the session does not hold', async () => {
     const { session, router } = await joinSession(BASIC);
     const registration = await registered(session, router, 'p', () => 1);

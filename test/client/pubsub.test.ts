@@ -1,4 +1,4 @@
-import { FeatureNotSupportedError } from '../../src/client/errors';
+import { FeatureNotSupportedError, SessionClosedError } from '../../src/client/errors';
 import type { Session } from '../../src/client/session';
 import { Subscription } from '../../src/client/subscription';
 import type { ClientPublishOptions, EventHandler, EventInfo } from '../../src/client/types';
@@ -213,6 +213,18 @@ describe('Subscriber', () => {
     await second.unsubscribe();
     expect(router.all(MessageType.UNSUBSCRIBE)).toHaveLength(1);
     await session.leave();
+  });
+
+  it('resolves an UNSUBSCRIBE in flight when the session closes (the broker dropped the subscription with it)', async () => {
+    const { session, router } = await joinSession(BASIC);
+    const subscription = await subscribed(session, router, 't', () => undefined);
+    const subscribing = session.subscribe('u', () => undefined);
+    const unsubscribing = session.unsubscribe(subscription);
+    await router.next(MessageType.UNSUBSCRIBE);
+    router.send({ type: MessageType.GOODBYE, details: {}, reason: 'wamp.close.system_shutdown' });
+    await expect(unsubscribing).resolves.toBeUndefined();
+    await expect(subscribing).rejects.toBeInstanceOf(SessionClosedError);
+    expect(subscription.active).toBe(false);
   });
 
   it('rejects an UNSUBSCRIBE the broker refuses', async () => {

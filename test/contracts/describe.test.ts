@@ -1,7 +1,8 @@
 import Ajv2020 from 'ajv/dist/2020';
-import { connect, Rpc, Service, Subscribe, Timer, type Client } from '../../src';
+import { connect, Rpc, Service, ServiceRunner, Subscribe, Timer, type Client } from '../../src';
 import type { ServiceDescription } from '../../src/contracts/describe';
-import { runServices, type TestSystem } from '../../src/testing';
+import { runServices, startTestRouter, type TestSystem } from '../../src/testing';
+import { capturingLogger } from '../helpers/capturing-logger';
 import { callFromPython } from '../helpers/autobahn-python';
 
 /** Every peer can learn what a service offers: its contract as JSON Schema 2020-12. */
@@ -155,5 +156,37 @@ describe('describe procedures', () => {
     expect(result).toMatchObject({
       ok: { service: 'ping', procedures: { 'ping.ping': { method: 'ping' } } },
     });
+  });
+});
+
+describe('describe procedures on a standalone router in its default mode', () => {
+  it('an anonymous service still serves and describes itself, and says once why wservice.describe is not its', async () => {
+    const router = await startTestRouter();
+    const { logger, lines } = capturingLogger('warn');
+    const runner = await ServiceRunner.start({
+      services: [Ping],
+      router: router.url,
+      reconnect: false,
+      logger,
+    });
+    const caller = await connect({ url: router.url, reconnect: false });
+    try {
+      expect(await caller.call('ping.ping')).toBe('pong');
+      expect((await caller.call('ping.describe')) as ServiceDescription).toMatchObject({ service: 'ping' });
+      await expect(caller.call('wservice.describe')).rejects.toMatchObject({
+        uri: 'wamp.error.no_such_procedure',
+      });
+      expect(lines.map((l) => [l.procedure, l.msg])).toEqual(
+        ['wservice.describe.ping', 'wservice.describe'].map((procedure) => [
+          procedure,
+          `could not publish ${procedure}: wamp.error.not_authorized: role "anonymous" may not register "${procedure}"` +
+            ' (the session needs a role that may register it: `wservice keys`, docs/router.md "Service ownership")',
+        ]),
+      );
+    } finally {
+      await caller.close();
+      await runner.stop();
+      await router.stop();
+    }
   });
 });

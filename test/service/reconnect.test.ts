@@ -1,5 +1,6 @@
-import { Rpc, Service, ServiceRunner, connect, createLogger, type Client } from '../../src';
+import { Rpc, Service, ServiceRunner, Subscribe, connect, createLogger, type Client } from '../../src';
 import { startTestRouter, waitForRegistrations, type TestRouter } from '../../src/testing';
+import { capturingLogger } from '../helpers/capturing-logger';
 
 @Service('echo')
 class Echo {
@@ -7,6 +8,9 @@ class Echo {
   say(text: string): string {
     return text;
   }
+
+  @Subscribe('echo.heard')
+  heard(): void {}
 }
 
 describe('a service on an external router that restarts', () => {
@@ -41,5 +45,19 @@ describe('a service on an external router that restarts', () => {
     client = await connect({ url: router.url, reconnect: false });
     await waitForRegistrations(client, ['echo.say']);
     expect(await client.call('echo.say', ['after'])).toBe('after');
+  });
+
+  it('stops without an error when the router shuts down while it unregisters', async () => {
+    router = await startTestRouter();
+    const { logger, lines } = capturingLogger('warn');
+    runner = await ServiceRunner.start({ services: [Echo], router: router.url, reconnect: false, logger });
+    const warnings = lines.length; // the describe procedures an anonymous session may not register
+    const stopping = runner.stop();
+    // The UNREGISTER and UNSUBSCRIBE are on the wire when the router ends the session.
+    await new Promise((resolve) => setImmediate(resolve));
+    await router.stop();
+    await stopping;
+    expect(lines.slice(warnings)).toEqual([]);
+    expect(runner.container('echo').state).toBe('stopped');
   });
 });
