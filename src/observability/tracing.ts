@@ -62,6 +62,40 @@ export class WServiceTracing {
   }
 }
 
+/**
+ * `trace.setSpan(parent, span)`, made when something first reads it. An inbound span's context
+ * is handed to the worker and to the context manager on every call, but read only when the
+ * handler starts spans of its own or calls out (or a context manager that keeps contexts asks
+ * for a value): the SDK's context is a copied `Map` and three closures, about as dear as a
+ * quarter of a recorded span, for nothing when no one reads it. Contexts are immutable, so
+ * making it later gives every reader the same values.
+ */
+export class DeferredSpanContext implements Context {
+  private made?: Context;
+
+  constructor(
+    private readonly parent: Context,
+    private readonly span: Span,
+  ) {}
+
+  getValue(key: symbol): unknown {
+    return this.context().getValue(key);
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    return this.context().setValue(key, value);
+  }
+
+  deleteValue(key: symbol): Context {
+    return this.context().deleteValue(key);
+  }
+
+  private context(): Context {
+    this.made ??= trace.setSpan(this.parent, this.span);
+    return this.made;
+  }
+}
+
 /** Ends `span`, with the error's URI (`wamp.error`) and an error status when it failed. */
 export function endSpan(span: Span, error?: unknown): void {
   if (error !== undefined) {

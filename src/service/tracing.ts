@@ -1,12 +1,7 @@
-import {
-  context as activeContext,
-  trace,
-  type Attributes,
-  type Context,
-  type Span,
-} from '@opentelemetry/api';
+import { context as activeContext, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { Connection } from '../client/connection';
 import {
+  DeferredSpanContext,
   endSpan,
   remoteContext,
   SpanKind,
@@ -77,7 +72,7 @@ export class ServiceTracer {
     }
     const parent = remoteContext(call.details);
     const span = this.tracing.start(name, INBOUND_KIND[entrypoint.kind], parent, attributes);
-    return { span, context: trace.setSpan(parent, span) };
+    return { span, context: new DeferredSpanContext(parent, span) };
   }
 
   /** The CLIENT span of a call to `procedure`. */

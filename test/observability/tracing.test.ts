@@ -1,5 +1,5 @@
 import autobahn from 'autobahn';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, createContextKey, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   BasicTracerProvider,
@@ -9,6 +9,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import {
   connect,
+  currentContext,
   EventDispatcher,
   Inject,
   Rpc,
@@ -268,7 +269,6 @@ describe('tracing with the global provider and a context manager', () => {
     const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
     const contextManager = new AsyncLocalStorageContextManager().enable();
     trace.setGlobalTracerProvider(provider);
-    const { context } = await import('@opentelemetry/api');
     context.setGlobalContextManager(contextManager);
     const runner = await ServiceRunner.start({
       services: [PaymentsService],
@@ -321,5 +321,95 @@ describe('W3C traceparent', () => {
     expect(formatTraceparent({ traceId: TRACE_ID, spanId: AUTOBAHN_SPAN, traceFlags: 1 })).toBe(
       `00-${TRACE_ID}-${AUTOBAHN_SPAN}-01`,
     );
+  });
+});
+
+/** What a handler saw of its call's OpenTelemetry context. */
+interface SeenContext {
+  active?: string;
+  call?: string;
+  derived?: unknown;
+  derivedSpan?: string;
+  deletedSpan?: string;
+  deletedValue?: unknown;
+}
+
+const MARK = createContextKey('wservice test mark');
+const seenContexts: SeenContext[] = [];
+
+@Service('inspector')
+class InspectorService {
+  @Rpc()
+  look(): string {
+    const call = currentContext()?.trace;
+    const derived = call?.setValue(MARK, 'marked');
+    seenContexts.push({
+      active: trace.getActiveSpan()?.spanContext().spanId,
+      call: call === undefined ? undefined : trace.getSpan(call)?.spanContext().spanId,
+      derived: derived?.getValue(MARK),
+      derivedSpan: derived === undefined ? undefined : trace.getSpan(derived)?.spanContext().spanId,
+      deletedSpan:
+        derived === undefined ? undefined : trace.getSpan(derived.deleteValue(MARK))?.spanContext().spanId,
+      deletedValue: derived?.deleteValue(MARK).getValue(MARK),
+    });
+    return 'seen';
+  }
+}
+
+describe("a handler's OpenTelemetry context (made when first read)", () => {
+  afterEach(() => {
+    seenContexts.length = 0;
+  });
+
+  async function lookOnce(withContextManager: boolean): Promise<{ seen: SeenContext; server: ReadableSpan }> {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const manager = withContextManager ? new AsyncLocalStorageContextManager().enable() : undefined;
+    if (manager) context.setGlobalContextManager(manager);
+    const runner = await ServiceRunner.start({
+      services: [InspectorService],
+      embedded: { listeners: [{ type: 'websocket', host: '127.0.0.1', port: 0, path: '/ws' }] },
+      inProcess: false,
+      logger: quiet(),
+      tracing: new WServiceTracing({ tracerProvider: provider }),
+    });
+    const client = await connect({ url: runner.routerUrl!, realm: runner.realm, reconnect: false });
+    try {
+      await expect(client.call('inspector.look')).resolves.toBe('seen');
+      const server = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.SERVER)!;
+      expect(seenContexts).toHaveLength(1);
+      return { seen: seenContexts[0], server };
+    } finally {
+      await client.close();
+      await runner.stop();
+      await provider.shutdown();
+      if (manager) context.disable();
+    }
+  }
+
+  it('holds the SERVER span, and contexts derived from it keep it, with a context manager', async () => {
+    const { seen, server } = await lookOnce(true);
+    const id = idOf(server);
+    expect(seen).toEqual({
+      active: id,
+      call: id,
+      derived: 'marked',
+      derivedSpan: id,
+      deletedSpan: id,
+      deletedValue: undefined,
+    });
+  });
+
+  it('holds the SERVER span without a context manager (no active span then)', async () => {
+    const { seen, server } = await lookOnce(false);
+    const id = idOf(server);
+    expect(seen).toEqual({
+      active: undefined,
+      call: id,
+      derived: 'marked',
+      derivedSpan: id,
+      deletedSpan: id,
+      deletedValue: undefined,
+    });
   });
 });
