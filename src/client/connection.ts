@@ -258,7 +258,10 @@ export class Connection
     kwargs?: Kwargs,
     options?: ClientPublishOptions,
   ): Promise<Publication | undefined> {
-    return this.withSession((session) => session.publish(topic, args, kwargs, options));
+    // Every publish comes here: no closure for `withSession` when there is a session.
+    const session = this.session;
+    if (session !== undefined) return session.publish(topic, args, kwargs, options);
+    return this.withSession((s) => s.publish(topic, args, kwargs, options));
   }
 
   /**

@@ -2,6 +2,7 @@ import {
   MessageType,
   type Args,
   type Kwargs,
+  type Publish,
   type PublishOptions,
   type Published,
 } from '../protocol/messages';
@@ -18,6 +19,12 @@ const RECIPIENT_LISTS = [
   ['excludeAuthrole', 'exclude_authrole'],
   ['eligibleAuthrole', 'eligible_authrole'],
 ] as const satisfies readonly (readonly [keyof ClientPublishOptions, keyof PublishOptions])[];
+
+/** The options of a publication that names none (`Session.publish`'s default): nothing to read. */
+export const NO_PUBLISH_OPTIONS: ClientPublishOptions = Object.freeze({});
+
+/** What an unacknowledged publish resolves with, once sent: one settled promise for all of them. */
+const SENT: Promise<undefined> = Promise.resolve(undefined);
 
 /** The publisher role: PUBLISH, acknowledged or not. */
 export class Publisher implements Role {
@@ -44,13 +51,19 @@ export class Publisher implements Role {
       this.link.assertOpen();
       const wireOptions = this.wireOptions(options);
       const request = this.link.nextId();
-      const send = () =>
-        this.link.send({ type: MessageType.PUBLISH, request, options: wireOptions, topic, args, kwargs });
+      const message: Publish = {
+        type: MessageType.PUBLISH,
+        request,
+        options: wireOptions,
+        topic,
+        args,
+        kwargs,
+      };
       if (!options.acknowledge) {
-        send();
-        return Promise.resolve(undefined);
+        this.link.send(message);
+        return SENT;
       }
-      return this.publishing.send(request, topic, send);
+      return this.publishing.send(request, topic, () => this.link.send(message));
     } catch (err) {
       return Promise.reject(err as Error);
     }
@@ -62,6 +75,8 @@ export class Publisher implements Role {
 
   /** PUBLISH options; recipient lists the broker cannot honour fail rather than reach everyone. */
   private wireOptions(options: ClientPublishOptions): PublishOptions {
+    // A PUBLISH's Options are its own (message hooks may change them): a new empty dict.
+    if (options === NO_PUBLISH_OPTIONS) return {};
     const broker = this.link.router;
     const wire: PublishOptions = { ...options.custom };
     if (options.acknowledge) wire.acknowledge = true;

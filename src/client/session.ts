@@ -22,7 +22,7 @@ import { ClientErrorUri, SessionClosedError } from './errors';
 import { RouterFeatures } from './features';
 import { JoinHandshake, type HandshakeHost } from './join';
 import { MessageHooks } from './hooks';
-import { Publisher } from './publisher';
+import { NO_PUBLISH_OPTIONS, Publisher } from './publisher';
 import { ReusableTransport } from './reusable-transport';
 import { Registration, type RegistrationOwner } from './registration';
 import type { ErrorTable, MessageTable, Role, SessionLink } from './role';
@@ -289,7 +289,7 @@ export class Session implements RegistrationOwner, SubscriptionOwner {
     kwargs?: Kwargs,
     options?: ClientPublishOptions,
   ): Promise<Publication | undefined>;
-  publish(topic: string, args?: Args, kwargs?: Kwargs, options: ClientPublishOptions = {}) {
+  publish(topic: string, args?: Args, kwargs?: Kwargs, options: ClientPublishOptions = NO_PUBLISH_OPTIONS) {
     return this.publisher.publish(topic, args, kwargs, options);
   }
 

@@ -7,7 +7,7 @@ import {
   type Payload,
   type WireMessage,
 } from './messages';
-import { Fields, isDict, toId } from './fields';
+import { Fields, hasKeys, isDict, toId } from './fields';
 import {
   CALL_OPTIONS,
   CANCEL_OPTIONS,
@@ -434,11 +434,6 @@ function withPayload(head: WireMessage, payload: Payload): WireMessage {
     head.push(args);
   }
   return head;
-}
-
-function hasKeys(dict: object): boolean {
-  for (const _ in dict) return true;
-  return false;
 }
 
 type Encoders = { [T in MessageType]: (m: MessageOf<T>) => WireMessage };

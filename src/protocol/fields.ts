@@ -12,6 +12,12 @@ export function isDict(value: unknown): value is Dict {
   return proto === Object.prototype || proto === null;
 }
 
+/** True when `dict` has an enumerable key (a dict from JSON or msgpack: an own one). */
+export function hasKeys(dict: object): boolean {
+  for (const _ in dict) return true;
+  return false;
+}
+
 /** A WAMP id as a Number; binary serializers may hand over BigInt, accepted up to 2^53. */
 export function toId(value: unknown, min = 1): Id | undefined {
   const n = typeof value === 'bigint' && value >= 0n && value <= BigInt(MAX_ID) ? Number(value) : value;
@@ -96,6 +102,8 @@ export class Fields {
   }
 
   private checkSchema(dict: Dict, field: string, schema: DictSchema): void {
+    // Most Options and Details are `{}` (a plain dict, isDict says): nothing of it to check.
+    if (!hasKeys(dict)) return;
     for (const key in schema) {
       const value = dict[key];
       if (value === undefined || schema[key].test(value)) continue;

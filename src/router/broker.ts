@@ -57,6 +57,11 @@ export class Broker {
   /** Drop episodes that started or ended during a fan-out, published after it. */
   private readonly episodes: { session: RouterSession; dropping: boolean; dropped: number }[] = [];
   private reporting = false;
+  /**
+   * The last topic published to that is a valid URI outside the `wamp.` namespace: a publisher
+   * mostly publishes to one topic in a row, and the URI rules need not run again for it.
+   */
+  private lastPublicTopic: string | undefined;
 
   constructor(private readonly setup: BrokerSetup) {}
 
@@ -104,28 +109,37 @@ export class Broker {
   publish(publisher: RouterSession, message: MessageOf<typeof MessageType.PUBLISH>): void {
     const { request, topic } = message;
     const options = readPublishOptions(message.options);
-    const { acknowledge } = options;
-    // spec: without `acknowledge` the publisher hears nothing, not even errors; they are logged.
-    const refuse = (uri: string, text: string) => {
-      if (acknowledge) publisher.refuse(MessageType.PUBLISH, request, uri, text);
-      else publisher.logger.info({ topic, error: uri }, text);
-    };
-    if (!isValidUri(topic)) return refuse(ErrorUri.INVALID_URI, `"${topic}" is not a valid topic URI`);
-    if (isReservedUri(topic)) {
-      return refuse(ErrorUri.INVALID_URI, `"${topic}" is in the wamp. namespace, reserved for the router`);
+    if (topic !== this.lastPublicTopic) {
+      if (!isValidUri(topic)) {
+        return refusePublication(
+          publisher,
+          message,
+          options,
+          ErrorUri.INVALID_URI,
+          `"${topic}" is not a valid topic URI`,
+        );
+      }
+      if (isReservedUri(topic)) {
+        const text = `"${topic}" is in the wamp. namespace, reserved for the router`;
+        return refusePublication(publisher, message, options, ErrorUri.INVALID_URI, text);
+      }
+      this.lastPublicTopic = topic;
     }
     if (!this.setup.permissions.permits(publisher, 'publish', topic)) {
-      return refuse(ErrorUri.NOT_AUTHORIZED, `role "${publisher.authrole}" may not publish to "${topic}"`);
+      const text = `role "${publisher.authrole}" may not publish to "${topic}"`;
+      return refusePublication(publisher, message, options, ErrorUri.NOT_AUTHORIZED, text);
     }
     const publication = randomId();
     const subscriptions = this.table.matching(topic);
     const problem = this.dispatch(subscriptions, topic, publication, message, publisher, options);
     this.reportEpisodes();
     if (problem === 'too_big') {
-      refuse(ErrorUri.PAYLOAD_SIZE_EXCEEDED, 'the event is too large for the transport of some subscribers');
+      const text = 'the event is too large for the transport of some subscribers';
+      refusePublication(publisher, message, options, ErrorUri.PAYLOAD_SIZE_EXCEEDED, text);
     } else if (problem === 'unserializable') {
-      refuse(ErrorUri.INVALID_ARGUMENT, 'the event payload cannot be serialized for some subscribers');
-    } else if (acknowledge) {
+      const text = 'the event payload cannot be serialized for some subscribers';
+      refusePublication(publisher, message, options, ErrorUri.INVALID_ARGUMENT, text);
+    } else if (options.acknowledge) {
       publisher.send({ type: MessageType.PUBLISHED, request, publication });
     }
   }
@@ -183,7 +197,7 @@ export class Broker {
     /** The PUBLISH (its Arguments / ArgumentsKw, raw or values, go on untouched), or the router's own. */
     payload: Payload,
     publisher: RouterSession | null,
-    options: PublishRequest,
+    options: Readonly<PublishRequest>,
   ): DeliveryProblem | undefined {
     let problem: DeliveryProblem | undefined;
     for (const subscription of subscriptions) {
@@ -331,8 +345,24 @@ function serializeFor(
   }
 }
 
+/** spec: without `acknowledge` the publisher hears nothing, not even errors; they are logged. */
+function refusePublication(
+  publisher: RouterSession,
+  { request, topic }: MessageOf<typeof MessageType.PUBLISH>,
+  options: Readonly<PublishRequest>,
+  uri: string,
+  text: string,
+): void {
+  if (options.acknowledge) publisher.refuse(MessageType.PUBLISH, request, uri, text);
+  else publisher.logger.info({ topic, error: uri }, text);
+}
+
 /** spec: publisher exclusion and subscriber black- and whitelisting, by session, authid, authrole. */
-function isEligible(subscriber: RouterSession, publisher: RouterSession | null, o: PublishRequest): boolean {
+function isEligible(
+  subscriber: RouterSession,
+  publisher: RouterSession | null,
+  o: Readonly<PublishRequest>,
+): boolean {
   if (subscriber === publisher && o.excludeMe) return false;
   if (o.eligible !== undefined && !o.eligible.has(subscriber.id)) return false;
   if (o.exclude?.has(subscriber.id)) return false;

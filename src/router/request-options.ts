@@ -1,5 +1,5 @@
 import { ProtocolError } from '../protocol/errors';
-import { toId } from '../protocol/fields';
+import { hasKeys, toId } from '../protocol/fields';
 import type {
   CallOptions,
   CancelMode,
@@ -72,7 +72,22 @@ export function readCallOptions(options: CallOptions): CallRequest {
   };
 }
 
-export function readPublishOptions(options: PublishOptions): PublishRequest {
+/** What a PUBLISH with no options asks for (most do): the defaults, one object for all of them. */
+const DEFAULT_PUBLISH: Readonly<PublishRequest> = {
+  custom: undefined,
+  acknowledge: false,
+  excludeMe: true,
+  discloseMe: false,
+  exclude: undefined,
+  eligible: undefined,
+  excludeAuthid: undefined,
+  eligibleAuthid: undefined,
+  excludeAuthrole: undefined,
+  eligibleAuthrole: undefined,
+};
+
+export function readPublishOptions(options: PublishOptions): Readonly<PublishRequest> {
+  if (!hasKeys(options)) return DEFAULT_PUBLISH;
   return {
     custom: customAttributes(options),
     acknowledge: options.acknowledge ?? false,

@@ -1,5 +1,6 @@
 import { connect, type Client } from '../../src/client/connect';
 import type { MessageHook } from '../../src/client/hooks';
+import type { EventInfo } from '../../src/client/types';
 import { MessageType, type Message } from '../../src/protocol/messages';
 import { Router } from '../../src/router';
 import { until } from '../helpers/until';
@@ -70,6 +71,25 @@ describe('message hooks over loopback', () => {
       kwargs: {},
       procedure: 'echo.echo',
     });
+  });
+
+  it('sends a PUBLISH with options an outbound hook added in place, also to a publish that names none', async () => {
+    const subscriber = await client();
+    const seen: EventInfo[] = [];
+    await subscriber.subscribe('hooks.topic', (_args, _kwargs, info) => {
+      seen.push(info);
+    });
+    const publisher = await client(undefined, (m) => {
+      if (m.type === MessageType.PUBLISH) m.options.x_trace_id = 'abc';
+    });
+    await publisher.publish('hooks.topic', [1]);
+    await expect(
+      publisher.publish('hooks.topic', [2], undefined, { acknowledge: true }),
+    ).resolves.toMatchObject({
+      topic: 'hooks.topic',
+    });
+    await until(() => seen.length === 2);
+    expect(seen.map((info) => info.details)).toEqual([{ x_trace_id: 'abc' }, { x_trace_id: 'abc' }]);
   });
 
   it('sends the message an outbound hook returns instead', async () => {

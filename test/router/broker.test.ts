@@ -17,7 +17,10 @@ describe('broker', () => {
   let router: Router;
 
   beforeEach(async () => {
-    router = await startRouter({ auth: { ...TICKETS, anonymous: { role: 'anonymous' } } });
+    router = await startRouter({
+      listeners: [{ type: 'websocket', port: 0 }],
+      auth: { ...TICKETS, anonymous: { role: 'anonymous' } },
+    });
   });
 
   afterEach(async () => {
@@ -114,6 +117,34 @@ describe('broker', () => {
     expect(await received(peer, [peer])).toEqual([0]);
     publish(peer, 'com.example.echo', { exclude_me: false });
     expect(await received(peer, [peer])).toEqual([1]);
+    // A PUBLISH without options after one with: the defaults again.
+    publish(peer, 'com.example.echo');
+    expect(await received(peer, [peer])).toEqual([0]);
+  });
+
+  it('over WebSocket, keeps each PUBLISH to its own options, with and without any', async () => {
+    const peer = await (await ScriptedPeer.connect(router.clientUrl!)).hello();
+    const other = await (await ScriptedPeer.connect(router.clientUrl!)).hello();
+    await peer.subscribe('com.example.echo');
+    await other.subscribe('com.example.echo');
+    const sequence: [object, number[]][] = [
+      [{}, [0, 1]],
+      [{ exclude_me: false }, [1, 1]],
+      [{}, [0, 1]],
+      [{ eligible: [peer.sessionId] }, [0, 0]],
+      [{ exclude_me: false, exclude: [other.sessionId] }, [1, 0]],
+      [{}, [0, 1]],
+    ];
+    for (const [options, counts] of sequence) {
+      publish(peer, 'com.example.echo', options);
+      await other.sync();
+      expect(await received(peer, [peer, other])).toEqual(counts);
+    }
+    const request = publish(peer, 'com.example.echo', { acknowledge: true });
+    expect((await peer.expect(M.PUBLISHED))[1]).toBe(request);
+    publish(peer, 'com.example.echo');
+    await peer.sync();
+    expect(peer.inbox).toEqual([]);
   });
 
   it('honours eligible and exclude by session id', async () => {
@@ -223,5 +254,28 @@ describe('broker', () => {
     }
     await peer.sync();
     expect(peer.inbox).toEqual([]);
+  });
+
+  it('over WebSocket, refuses an invalid or reserved topic right after a valid one, each time', async () => {
+    const peer = await (await ScriptedPeer.connect(router.clientUrl!)).hello();
+    const subscriber = await (await ScriptedPeer.connect(router.clientUrl!)).hello();
+    await subscriber.subscribe('com.example.t');
+    for (const topic of ['com..x', 'wamp.session.on_join', 'com.example.t ']) {
+      const request = publish(peer, 'com.example.t', { acknowledge: true });
+      expect((await peer.expect(M.PUBLISHED))[1]).toBe(request);
+      // Twice in a row: a refused topic is not remembered as a good one either.
+      for (let i = 0; i < 2; i++) {
+        const refused = publish(peer, topic, { acknowledge: true });
+        expect((await peer.expect(M.ERROR)).slice(0, 5)).toEqual([
+          M.ERROR,
+          M.PUBLISH,
+          refused,
+          {},
+          'wamp.error.invalid_uri',
+        ]);
+      }
+    }
+    await subscriber.sync();
+    expect(subscriber.inbox.filter((m) => m[0] === M.EVENT)).toHaveLength(3);
   });
 });
