@@ -47,13 +47,14 @@ export class ServiceTracer {
     private readonly connection: Connection,
   ) {}
 
-  /** The SERVER span of an invocation, the CONSUMER span of an event, an INTERNAL one per timer tick. */
+  /**
+   * The SERVER span of an invocation, the CONSUMER span of an event, an INTERNAL one per timer tick.
+   * The sampler is offered what is called (the attributes OpenTelemetry's conventions name for
+   * sampling decisions) and by which service; who called and on which session are set once the
+   * span records: the SDK passes over start attributes three times, over later ones once.
+   */
   inbound(entrypoint: EntrypointDefinition, call: InboundCall): InboundSpan {
-    const attributes = this.attributes();
-    attributes['wservice.service'] = this.service;
-    attributes['wservice.method'] = entrypoint.method;
-    if (call.caller !== undefined) attributes['wamp.caller'] = call.caller;
-    if (call.callerAuthid !== undefined) attributes['wamp.caller_authid'] = call.callerAuthid;
+    const attributes: Attributes = { 'wservice.service': this.service };
     let name: string;
     if (entrypoint.kind === 'rpc') {
       name = call.uri ?? entrypoint.uri;
@@ -72,19 +73,25 @@ export class ServiceTracer {
     }
     const parent = remoteContext(call.details);
     const span = this.tracing.start(name, INBOUND_KIND[entrypoint.kind], parent, attributes);
+    if (span.isRecording()) {
+      this.recordSession(span);
+      span.setAttribute('wservice.method', entrypoint.method);
+      if (call.caller !== undefined) span.setAttribute('wamp.caller', call.caller);
+      if (call.callerAuthid !== undefined) span.setAttribute('wamp.caller_authid', call.callerAuthid);
+    }
     return { span, context: new DeferredSpanContext(parent, span) };
   }
 
   /** The CLIENT span of a call to `procedure`. */
   call(procedure: string): OutboundSpan {
-    const attributes = this.attributes();
+    const attributes: Attributes = {};
     rpcAttributes(attributes, procedure);
     return this.outbound(procedure, SpanKind.CLIENT, attributes);
   }
 
   /** The PRODUCER span of a publication to `topic` (pool deliveries carry it too). */
   publish(topic: string): OutboundSpan {
-    const attributes = this.attributes();
+    const attributes: Attributes = {};
     messagingAttributes(attributes, topic, 'send');
     return this.outbound(`publish ${topic}`, SpanKind.PRODUCER, attributes);
   }
@@ -105,12 +112,14 @@ export class ServiceTracer {
     // The running call's span is the parent, whether or not the SDK has a context manager.
     const parent = currentContext()?.trace ?? activeContext.active();
     const span = this.tracing.start(name, kind, parent, attributes);
+    if (span.isRecording()) this.recordSession(span);
     return { span, custom: traceAttributes(span.spanContext()) };
   }
 
-  private attributes(): Attributes {
+  /** `wamp.session`, the service's session id, once the span records (see `inbound`). */
+  private recordSession(span: Span): void {
     const session = this.connection.session?.id;
-    return session === undefined ? {} : { 'wamp.session': session };
+    if (session !== undefined) span.setAttribute('wamp.session', session);
   }
 }
 

@@ -4,8 +4,10 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
+  SamplingDecision,
   SimpleSpanProcessor,
   type ReadableSpan,
+  type Sampler,
 } from '@opentelemetry/sdk-trace-base';
 import {
   connect,
@@ -411,5 +413,111 @@ describe("a handler's OpenTelemetry context (made when first read)", () => {
       deletedSpan: id,
       deletedValue: undefined,
     });
+  });
+});
+
+describe('what a sampler is offered, and what the span records', () => {
+  interface Offer {
+    name: string;
+    kind: SpanKind;
+    keys: string[];
+  }
+
+  async function placeOnce(decision: SamplingDecision) {
+    const offers: Offer[] = [];
+    const sampler: Sampler = {
+      shouldSample: (_context, _traceId, name, kind, attributes) => {
+        offers.push({ name, kind, keys: Object.keys(attributes).sort() });
+        return { decision };
+      },
+      toString: () => 'recording sampler',
+    };
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({
+      sampler,
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const runner = await ServiceRunner.start({
+      services: [OrdersService, PaymentsService, ShippingService],
+      embedded: { listeners: [{ type: 'websocket', host: '127.0.0.1', port: 0, path: '/ws' }] },
+      inProcess: false,
+      logger: quiet(),
+      tracing: new WServiceTracing({ tracerProvider: provider }),
+    });
+    const client = await connect({ url: runner.routerUrl!, realm: runner.realm, reconnect: false });
+    try {
+      await expect(client.call('orders.place', ['o-7', 5])).resolves.toBe('paid o-7');
+      await until(() => offers.some((o) => o.kind === SpanKind.CONSUMER), { what: 'the CONSUMER span' });
+      if (decision === SamplingDecision.RECORD_AND_SAMPLED)
+        await until(() => exporter.getFinishedSpans().length >= 5, { what: 'five spans' });
+      const sessions = {
+        orders: runner.instancesOf('orders')[0].connection.session!.id,
+        shipping: runner.instancesOf('shipping')[0].connection.session!.id,
+        client: client.session!.id,
+      };
+      return { offers, spans: exporter.getFinishedSpans(), sessions };
+    } finally {
+      await client.close();
+      await runner.stop();
+      await provider.shutdown();
+    }
+  }
+
+  it('offers what is called and by which service; the caller and the session are recorded once the span records', async () => {
+    const { offers, spans, sessions } = await placeOnce(SamplingDecision.RECORD_AND_SAMPLED);
+    const offered = (name: string, kind: SpanKind) =>
+      offers.find((o) => o.name === name && o.kind === kind)?.keys;
+    expect(offered('orders.place', SpanKind.SERVER)).toEqual([
+      'rpc.method',
+      'rpc.system',
+      'wamp.procedure',
+      'wservice.service',
+    ]);
+    expect(offered('payments.charge', SpanKind.CLIENT)).toEqual([
+      'rpc.method',
+      'rpc.system',
+      'wamp.procedure',
+    ]);
+    expect(offered('publish orders.placed', SpanKind.PRODUCER)).toEqual([
+      'messaging.destination.name',
+      'messaging.operation.type',
+      'messaging.system',
+      'wamp.topic',
+    ]);
+    expect(offered('process orders.placed', SpanKind.CONSUMER)).toEqual([
+      'messaging.destination.name',
+      'messaging.operation.type',
+      'messaging.system',
+      'wamp.topic',
+      'wservice.service',
+    ]);
+
+    const recorded = (name: string, kind: SpanKind) => spans.find((s) => s.name === name && s.kind === kind)!;
+    const server = recorded('orders.place', SpanKind.SERVER);
+    expect(server.attributes).toEqual({
+      'rpc.system': 'wamp',
+      'rpc.method': 'orders.place',
+      'wamp.procedure': 'orders.place',
+      'wservice.service': 'orders',
+      'wservice.method': 'place',
+      'wamp.session': sessions.orders,
+      'wamp.caller': sessions.client,
+      'wamp.caller_authid': server.attributes['wamp.caller_authid'],
+    });
+    expect(typeof server.attributes['wamp.caller_authid']).toBe('string');
+    expect(recorded('payments.charge', SpanKind.CLIENT).attributes['wamp.session']).toBe(sessions.orders);
+    expect(recorded('publish orders.placed', SpanKind.PRODUCER).attributes['wamp.session']).toBe(
+      sessions.orders,
+    );
+    expect(recorded('process orders.placed', SpanKind.CONSUMER).attributes).toMatchObject({
+      'wamp.session': sessions.shipping,
+      'wservice.method': 'onPlaced',
+    });
+  });
+
+  it('records nothing for spans the sampler drops, and the calls still work', async () => {
+    const { offers, spans } = await placeOnce(SamplingDecision.NOT_RECORD);
+    expect(offers.length).toBeGreaterThanOrEqual(5);
+    expect(spans).toEqual([]);
   });
 });
