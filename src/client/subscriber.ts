@@ -135,6 +135,11 @@ export class Subscriber implements Role {
         },
       );
     }
+    if (handlers.size === 1) {
+      // Mostly one handler per subscription: no copy to make.
+      for (const subscription of handlers) return this.deliver(subscription, message);
+    }
+    // A copy: a handler may unsubscribe another one of the same subscription.
     for (const subscription of [...handlers]) this.deliver(subscription, message);
   }
 
@@ -149,13 +154,15 @@ export class Subscriber implements Role {
       subscription,
       details,
     };
-    const failed = (err: unknown) =>
-      this.link.logger.error({ err, topic: event.topic }, 'event handler failed; the session goes on');
     try {
       const outcome = subscription.handler(message.args ?? [], message.kwargs ?? {}, event);
-      if (outcome instanceof Promise) outcome.catch(failed);
+      if (outcome instanceof Promise) outcome.catch((err: unknown) => this.handlerFailed(err, event));
     } catch (err) {
-      failed(err);
+      this.handlerFailed(err, event);
     }
+  }
+
+  private handlerFailed(err: unknown, event: EventInfo): void {
+    this.link.logger.error({ err, topic: event.topic }, 'event handler failed; the session goes on');
   }
 }

@@ -215,6 +215,25 @@ describe('Subscriber', () => {
     await session.leave();
   });
 
+  it('delivers each EVENT once to a lone handler, also one that unsubscribes itself on it', async () => {
+    const { session, router } = await joinSession(BASIC);
+    const seen: number[] = [];
+    const lone = await subscribed(session, router, 't', (_args, _kwargs, info) => {
+      seen.push(info.publication);
+      if (info.publication === 2) void lone.unsubscribe();
+    });
+    for (const publication of [1, 2]) {
+      router.send({ type: MessageType.EVENT, subscription: 200, publication, details: {} });
+    }
+    const sent = await router.next(MessageType.UNSUBSCRIBE);
+    router.send({ type: MessageType.EVENT, subscription: 200, publication: 3, details: {} });
+    router.send({ type: MessageType.UNSUBSCRIBED, request: sent.request });
+    await flush();
+    expect(seen).toEqual([1, 2]);
+    expect(session.isOpen).toBe(true);
+    await session.leave();
+  });
+
   it('resolves an UNSUBSCRIBE in flight when the session closes (the broker dropped the subscription with it)', async () => {
     const { session, router } = await joinSession(BASIC);
     const subscription = await subscribed(session, router, 't', () => undefined);

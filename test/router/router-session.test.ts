@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { MessageType as M } from '../../src/protocol';
 import type { Router } from '../../src/router';
+import { Broker } from '../../src/router/broker';
 import { startRouter } from './helpers/router';
 import { ALL_CLIENT_ROLES, ScriptedPeer } from './helpers/peer';
 
@@ -240,5 +241,33 @@ describe('logging', () => {
     expect(refusals).toHaveLength(1);
     expect(violations).toHaveLength(1);
     expect(violations[0].problem).toMatch(/invalid CALL: Request\|id/);
+  });
+});
+
+describe('a bug of the router while it handles a frame', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('aborts that session only, over WebSocket, and the router goes on', async () => {
+    const router = await startRouter({ listeners: [{ type: 'websocket', port: 0 }] });
+    try {
+      const url = router.clientUrl!;
+      const victim = await (await ScriptedPeer.connect(url)).hello();
+      const other = await (await ScriptedPeer.connect(url)).hello();
+      await other.subscribe('com.example.t');
+      const publish = jest.spyOn(Broker.prototype, 'publish').mockImplementationOnce(() => {
+        throw new Error('a bug of ours');
+      });
+      victim.send([M.PUBLISH, victim.request(), {}, 'com.example.t', ['lost']]);
+      const abort = await victim.expect(M.ABORT);
+      expect(abort[2]).toBe('wservice.error.internal_error');
+      await victim.closed;
+      expect(publish).toHaveBeenCalledTimes(1);
+      // Every other session is served as before.
+      const publisher = await (await ScriptedPeer.connect(url)).hello();
+      publisher.send([M.PUBLISH, publisher.request(), {}, 'com.example.t', ['kept']]);
+      expect((await other.expect(M.EVENT))[4]).toEqual(['kept']);
+    } finally {
+      await router.stop();
+    }
   });
 });
