@@ -1,3 +1,4 @@
+import { hasKeys } from '../protocol/fields';
 import type { Args, Kwargs, ResultDetails } from '../protocol/messages';
 import { CallResult, type ClientCallOptions } from './types';
 
@@ -111,11 +112,6 @@ function hasOwnKeys(value: object): boolean {
 }
 
 const NO_OPTIONS: ClientCallOptions = Object.freeze({});
-
-function hasKeys(options: object): boolean {
-  for (const _ in options) return true;
-  return false;
-}
 
 /** The `Session.call` options of a proxy call; progress arrives as values. */
 export function proxyCallOptions(

@@ -72,22 +72,11 @@ export function readCallOptions(options: CallOptions): CallRequest {
   };
 }
 
-/** What a PUBLISH with no options asks for (most do): the defaults, one object for all of them. */
-const DEFAULT_PUBLISH: Readonly<PublishRequest> = {
-  custom: undefined,
-  acknowledge: false,
-  excludeMe: true,
-  discloseMe: false,
-  exclude: undefined,
-  eligible: undefined,
-  excludeAuthid: undefined,
-  eligibleAuthid: undefined,
-  excludeAuthrole: undefined,
-  eligibleAuthrole: undefined,
-};
-
 export function readPublishOptions(options: PublishOptions): Readonly<PublishRequest> {
-  if (!hasKeys(options)) return DEFAULT_PUBLISH;
+  return hasKeys(options) ? readGivenPublishOptions(options) : DEFAULT_PUBLISH;
+}
+
+function readGivenPublishOptions(options: PublishOptions): PublishRequest {
   return {
     custom: customAttributes(options),
     acknowledge: options.acknowledge ?? false,
@@ -102,6 +91,9 @@ export function readPublishOptions(options: PublishOptions): Readonly<PublishReq
     eligibleAuthrole: stringSet(options.eligible_authrole),
   };
 }
+
+/** What a PUBLISH with no options asks for (most do): the defaults, one object for all of them. */
+const DEFAULT_PUBLISH: Readonly<PublishRequest> = Object.freeze(readGivenPublishOptions({}));
 
 /**
  * Implementation-specific keys a router passes on untouched: the spec's `_[a-z0-9_]{3,}` and
