@@ -389,24 +389,14 @@ describe("a handler's OpenTelemetry context (made when first read)", () => {
     }
   }
 
-  it('holds the SERVER span, and contexts derived from it keep it, with a context manager', async () => {
-    const { seen, server } = await lookOnce(true);
+  it.each([
+    ['and contexts derived from it keep it, with a context manager', true],
+    ['without a context manager (no active span then)', false],
+  ])('holds the SERVER span %s', async (_case, manager) => {
+    const { seen, server } = await lookOnce(manager);
     const id = idOf(server);
     expect(seen).toEqual({
-      active: id,
-      call: id,
-      derived: 'marked',
-      derivedSpan: id,
-      deletedSpan: id,
-      deletedValue: undefined,
-    });
-  });
-
-  it('holds the SERVER span without a context manager (no active span then)', async () => {
-    const { seen, server } = await lookOnce(false);
-    const id = idOf(server);
-    expect(seen).toEqual({
-      active: undefined,
+      active: manager ? id : undefined,
       call: id,
       derived: 'marked',
       derivedSpan: id,
