@@ -17,6 +17,7 @@ import { isSingleValue, valueOfResult } from './proxy';
 import { CallResult, type ClientCallOptions } from './types';
 import { NO_CALL_OPTIONS, type DirectPending, type DirectReply } from '../transport/inprocess';
 import type { Dict } from '../protocol/messages';
+import { keepShape } from '../keep-shape';
 
 /** The cancel mode when the caller names none: the callee is told, the caller does not wait. */
 export const DEFAULT_CANCEL_MODE: CancelMode = 'killnowait';
@@ -150,6 +151,18 @@ class DirectCall implements DirectReply {
     this.signal = undefined;
   }
 }
+
+// Its map outlives a full GC taken while no call is in flight (see keepShape).
+keepShape(
+  new DirectCall(
+    undefined as never,
+    '',
+    1,
+    false,
+    () => undefined,
+    () => undefined,
+  ),
+);
 
 function directTimeOut(call: DirectCall, timeout: number): void {
   call.timedOut(timeout);

@@ -1,6 +1,7 @@
 import type { Args, InvocationDetails, Kwargs } from '../protocol/messages';
 import type { Registration } from './registration';
 import type { InvocationContext } from './types';
+import { keepShape } from '../keep-shape';
 
 /**
  * An invocation whose handler has not settled, and the context its handler gets.
@@ -51,3 +52,6 @@ export class RunningInvocation implements InvocationContext {
     this.#controller?.abort(reason);
   }
 }
+
+// Its map outlives a full GC taken while no call is in flight (see keepShape).
+keepShape(new RunningInvocation({ procedure: '' } as Registration, {}, undefined));

@@ -1,6 +1,7 @@
 import { ProtocolError } from './errors';
 import type { Args, Dict, Id, Kwargs, Payload } from './messages';
 import type { DictSchema } from './options';
+import { keepShape } from '../keep-shape';
 
 /** The largest WAMP id (spec: ids are integers in 1..2^53). */
 export const MAX_ID = 2 ** 53;
@@ -112,3 +113,6 @@ export class Fields {
     }
   }
 }
+
+// Its map outlives a full GC taken while no message is being read (see keepShape).
+keepShape(new Fields([], ''));

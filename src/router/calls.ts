@@ -18,6 +18,7 @@ import type { SendOutcome } from './limits';
 import { MAX_TIMER_DELAY } from './options';
 import { customAttributes, readCancelMode } from './request-options';
 import type { RouterSession } from './router-session';
+import { keepShape } from '../keep-shape';
 
 /** A call in flight: an INVOCATION sent, its YIELD or ERROR not yet received. */
 export interface PendingCall {
@@ -434,6 +435,11 @@ export class DirectCall implements DirectInvocationReply, DirectPending {
     this.reply.error(uri, args, kwargs, details);
   }
 }
+
+// Its map outlives a full GC taken while no call is in flight (see keepShape).
+keepShape(
+  new DirectCall(undefined as never, undefined as never, undefined as never, undefined as never, false),
+);
 
 /** Direct calls answered later, by caller and by callee session (`CallTracker`'s part for them). */
 export class DirectCalls {

@@ -9,6 +9,7 @@ import type { ConcurrencyGate } from './concurrency';
 import type { EntrypointDefinition } from './definition';
 import type { DependencyProvider, WorkerContext } from './providers';
 import { endSpan, type ServiceTracer } from './tracing';
+import { keepShape } from '../keep-shape';
 
 /** What every entrypoint of one service instance shares to run its workers. */
 export interface WorkerHost {
@@ -135,6 +136,11 @@ class Worker implements WorkerContext {
     this.error = error;
   }
 }
+
+// Their maps outlive a full GC taken while no call is in flight (see keepShape); `startedAt`
+// holds a time in milliseconds with a fraction.
+keepShape(new WorkerCall('', 'rpc', '', undefined as never));
+keepShape(new Worker('', undefined as never, [], undefined as never)).startedAt = 0.5;
 
 /**
  * What every call of one entrypoint of one service instance shares, found once rather than per

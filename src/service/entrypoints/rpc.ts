@@ -7,6 +7,7 @@ import { ServiceStateError } from '../runtime-errors';
 import { isThenable } from '../../client/callee';
 import type { CallOrigin, EntrypointWorkers } from '../worker';
 import { correlationFrom, type Entrypoint, type EntrypointHost } from './entrypoint';
+import { keepShape } from '../../keep-shape';
 
 /**
  * `@Rpc`: a procedure shared by every instance of the service. On a dealer without
@@ -115,6 +116,9 @@ class RpcOrigin implements CallOrigin {
     return this.deadline?.signal ?? AbortSignal.any([this.context.signal, this.killSignal]);
   }
 }
+
+// Its map outlives a full GC taken while no call is in flight (see keepShape).
+keepShape(new RpcOrigin(undefined as never, undefined as never, undefined));
 
 /**
  * An `@Rpc` timeout: a signal that aborts when the caller's does or when `ms` pass, and a race
